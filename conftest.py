@@ -1,0 +1,77 @@
+"""The standard cast of every test: one user per role, two communes, two providers."""
+
+import pytest
+
+from students.tests.factories import CommuneFactory
+from telecom.tests.factories import ProviderFactory
+from vinhtuong_program.core import roles
+from vinhtuong_program.core.roles import sync_roles
+from vinhtuong_program.core.tests.factories import make_user
+
+
+@pytest.fixture
+def role_groups(db):
+    sync_roles()
+
+
+@pytest.fixture
+def commune_a(db):
+    return CommuneFactory(code="09076", name="Vĩnh Tường", kind="township")
+
+
+@pytest.fixture
+def commune_b(db):
+    return CommuneFactory(code="09079", name="Kim Xá")
+
+
+@pytest.fixture
+def viettel(db):
+    return ProviderFactory(code="viettel", name="Viettel", short_name="Viettel")
+
+
+@pytest.fixture
+def vnpt(db):
+    return ProviderFactory(code="vnpt", name="VNPT", short_name="VNPT/VinaPhone")
+
+
+@pytest.fixture
+def education_office_user(role_groups):
+    return make_user(roles.EDUCATION_OFFICE, "phonggd")
+
+
+@pytest.fixture
+def accountant_user(role_groups):
+    return make_user(roles.ACCOUNTANT, "ketoan")
+
+
+@pytest.fixture
+def leadership_user(role_groups):
+    return make_user(roles.LEADERSHIP, "lanhdao")
+
+
+@pytest.fixture
+def commune_a_official(role_groups, commune_a):
+    return make_user(roles.COMMUNE_OFFICIAL, "xa_a", commune=commune_a)
+
+
+@pytest.fixture
+def commune_b_official(role_groups, commune_b):
+    return make_user(roles.COMMUNE_OFFICIAL, "xa_b", commune=commune_b)
+
+
+@pytest.fixture
+def viettel_user(role_groups, viettel):
+    return make_user(roles.TELECOM_STAFF, "nv_viettel", provider=viettel)
+
+
+@pytest.fixture
+def vnpt_user(role_groups, vnpt):
+    return make_user(roles.TELECOM_STAFF, "nv_vnpt", provider=vnpt)
+
+
+@pytest.fixture
+def csrf_client():
+    """A client that enforces CSRF like a browser does."""
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True)

@@ -1,0 +1,232 @@
+"""Plausible but invented data for demonstrations and manual testing.
+
+Every school code starts with DEMO- and every donor name with [DEMO], so demo
+rows are easy to recognise (and to delete) should they ever reach a real
+database; `load_demo_data` refuses to run unless DJANGO_DEBUG is on.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from donations.models import DeviceType, Donor, Pledge
+from students.models import Commune, Hamlet, School, SchoolLevel, Student
+from telecom.models import Provider
+from vinhtuong_program.core.models import UserProfile
+from vinhtuong_program.core.roles import (
+    ACCOUNTANT,
+    COMMUNE_OFFICIAL,
+    EDUCATION_OFFICE,
+    LEADERSHIP,
+    TELECOM_STAFF,
+    Role,
+)
+
+DEMO_PASSWORD = "demo-2021"  # noqa: S105 -- printed for demo logins; DEBUG only
+DEMO_SCHOOL_PREFIX = "DEMO-"
+
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Dương", "Phan"]
+MIDDLE_NAMES = {"male": ["Văn", "Đức", "Minh", "Quang", "Hữu"], "female": ["Thị", "Ngọc", "Thu", "Thanh", "Phương"]}
+GIVEN_NAMES = {
+    "male": ["An", "Bình", "Dũng", "Hải", "Khánh", "Nam", "Phúc", "Quân", "Tuấn", "Việt", "Long", "Sơn"],
+    "female": ["Anh", "Chi", "Hà", "Hương", "Lan", "Linh", "Mai", "Ngân", "Trang", "Yến", "Hoa", "Thảo"],
+}
+HARDSHIPS = ["hộ nghèo", "hộ cận nghèo", "bố/mẹ mất do COVID-19", "gia đình người có công", "khó khăn khác"]
+# Upper-secondary schools named in public lists (reference/FACTS.md); their
+# communes here are a guess, which is one more reason this is demo data.
+UPPER_SECONDARY = [
+    ("Trường THPT Lê Xoay", "09076"),
+    ("Trường THPT Vĩnh Tường", "09145"),
+    ("Trường THPT Đội Cấn", "09112"),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: Role
+    commune_code: str = ""
+    provider_code: str = ""
+
+
+DEMO_USERS = [
+    DemoUser("phonggd", "Nguyễn Hồng Long", EDUCATION_OFFICE),
+    DemoUser("ketoan", "Lê Thị Kim Dung", ACCOUNTANT),
+    DemoUser("lanhdao", "Lãnh đạo UBND huyện", LEADERSHIP),
+    DemoUser("xa_vinhtuong", "Cán bộ TT Vĩnh Tường", COMMUNE_OFFICIAL, commune_code="09076"),
+    DemoUser("xa_kimxa", "Cán bộ xã Kim Xá", COMMUNE_OFFICIAL, commune_code="09079"),
+    DemoUser("viettel", "Cán bộ Viettel Vĩnh Tường", TELECOM_STAFF, provider_code="viettel"),
+    DemoUser("vnpt", "Cán bộ VNPT Vĩnh Tường", TELECOM_STAFF, provider_code="vnpt"),
+]
+
+
+def demo_data_present() -> bool:
+    return School.objects.filter(code__startswith=DEMO_SCHOOL_PREFIX).exists()
+
+
+def _create_users() -> None:
+    User = get_user_model()
+    for demo in DEMO_USERS:
+        family, _, given = demo.full_name.rpartition(" ")
+        user, _created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={"first_name": given, "last_name": family, "is_staff": demo.role.uses_admin},
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=demo.role.group_name))
+        UserProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "commune": Commune.objects.filter(code=demo.commune_code).first(),
+                "provider": Provider.objects.filter(code=demo.provider_code).first(),
+            },
+        )
+
+
+def _birth_date(rng: random.Random, grade: int) -> date:
+    # A pupil in grade g in September 2021 was born in 2021 - 6 - g.
+    return date(2015 - grade, rng.randint(1, 12), rng.randint(1, 28))
+
+
+def _personal_id(rng: random.Random, birth: date, gender: str) -> str:
+    century_sex = "2" if gender == "male" else "3"
+    return f"026{century_sex}{birth.year % 100:02d}{rng.randint(0, 999999):06d}"
+
+
+def _demo_name(rng: random.Random, gender: str) -> str:
+    return " ".join([rng.choice(FAMILY_NAMES), rng.choice(MIDDLE_NAMES[gender]), rng.choice(GIVEN_NAMES[gender])])
+
+
+def _students_for(rng, commune, hamlets, schools_by_level) -> list[Student]:
+    students = []
+    for _ in range(rng.randint(4, 12)):
+        level = rng.choice(
+            [SchoolLevel.PRIMARY, SchoolLevel.PRIMARY, SchoolLevel.LOWER_SECONDARY, SchoolLevel.UPPER_SECONDARY]
+        )
+        grade = {SchoolLevel.PRIMARY: rng.randint(1, 5), SchoolLevel.LOWER_SECONDARY: rng.randint(6, 9)}.get(
+            level, rng.randint(10, 12)
+        )
+        gender = rng.choice(["male", "female"])
+        birth = _birth_date(rng, grade)
+        need = rng.choice(["device", "internet", "both", "both"])
+        students.append(
+            Student(
+                commune=commune,
+                hamlet=rng.choice(hamlets),
+                school=rng.choice(schools_by_level[level]),
+                full_name=_demo_name(rng, gender),
+                birth_date=birth,
+                gender=gender,
+                personal_id=_personal_id(rng, birth, gender) if rng.random() < 0.8 else "",
+                class_name=f"{grade}{rng.choice('ABCD')}",
+                level=level,
+                guardian_name=f"{rng.choice(FAMILY_NAMES)} Văn {rng.choice(GIVEN_NAMES['male'])}",
+                guardian_phone=f"09{rng.choice('678')}{rng.randint(0, 9999999):07d}",
+                lacks_device=need in ("device", "both"),
+                lacks_internet=need in ("internet", "both"),
+                hardships=rng.sample(HARDSHIPS, k=rng.randint(0, 2)),
+                status=rng.choice([Student.Status.LISTED, Student.Status.VERIFIED]),
+            )
+        )
+    return students
+
+
+def _create_pupils(rng: random.Random) -> int:
+    communes = list(Commune.objects.all())
+    upper = [
+        School.objects.create(
+            code=f"{DEMO_SCHOOL_PREFIX}THPT-{index}",
+            name=name,
+            level=SchoolLevel.UPPER_SECONDARY,
+            commune=Commune.objects.get(code=code),
+        )
+        for index, (name, code) in enumerate(UPPER_SECONDARY, start=1)
+    ]
+    students: list[Student] = []
+    for commune in communes:
+        hamlets = [Hamlet.objects.create(commune=commune, name=f"Thôn {number}") for number in range(1, 5)]
+        schools_by_level = {
+            SchoolLevel.PRIMARY: [
+                School.objects.create(
+                    code=f"{DEMO_SCHOOL_PREFIX}TH-{commune.code}",
+                    name=f"Trường Tiểu học {commune.name}",
+                    level=SchoolLevel.PRIMARY,
+                    commune=commune,
+                )
+            ],
+            SchoolLevel.LOWER_SECONDARY: [
+                School.objects.create(
+                    code=f"{DEMO_SCHOOL_PREFIX}THCS-{commune.code}",
+                    name=f"Trường THCS {commune.name}",
+                    level=SchoolLevel.LOWER_SECONDARY,
+                    commune=commune,
+                )
+            ],
+            SchoolLevel.UPPER_SECONDARY: upper,
+        }
+        students += _students_for(rng, commune, hamlets, schools_by_level)
+    bulk_create_with_history(students, Student, batch_size=500)
+    return len(students)
+
+
+def _create_donations() -> int:
+    donors = {
+        "front": Donor.objects.create(
+            kind=Donor.Kind.ASSOCIATION, name="[DEMO] Ủy ban MTTQ huyện Vĩnh Tường", publish_consent=True
+        ),
+        "business": Donor.objects.create(
+            kind=Donor.Kind.BUSINESS,
+            name="[DEMO] Công ty TNHH Minh Phát",
+            contact_person="Trần Văn Minh",
+            phone="0912345678",
+            publish_consent=True,
+        ),
+        "citizen": Donor.objects.create(kind=Donor.Kind.INDIVIDUAL, name="[DEMO] Một nhà hảo tâm", phone="0987654321"),
+        "viettel": Donor.objects.create(kind=Donor.Kind.TELECOM, name="[DEMO] Viettel Vĩnh Phúc", publish_consent=True),
+        "budget": Donor.objects.create(kind=Donor.Kind.FUND, name="[DEMO] Quỹ Khuyến học huyện", publish_consent=True),
+    }
+    pledges = [
+        Pledge(donor=donors["front"], kind=Pledge.Kind.CASH, amount_vnd=150_000_000),
+        Pledge(donor=donors["business"], kind=Pledge.Kind.CASH, amount_vnd=50_000_000),
+        Pledge(
+            donor=donors["business"],
+            kind=Pledge.Kind.DEVICE,
+            device_type=DeviceType.LAPTOP,
+            device_quantity=20,
+            device_condition=Pledge.Condition.NEW,
+            description="Máy tính xách tay, Core i3, RAM 8 GB",
+        ),
+        Pledge(
+            donor=donors["citizen"],
+            kind=Pledge.Kind.DEVICE,
+            device_type=DeviceType.SMARTPHONE,
+            device_quantity=3,
+            device_condition=Pledge.Condition.USED,
+        ),
+        Pledge(
+            donor=donors["viettel"],
+            kind=Pledge.Kind.TELECOM,
+            description="300 SIM 4G miễn phí 4 GB/ngày trong 3 tháng",
+        ),
+        Pledge(donor=donors["budget"], kind=Pledge.Kind.BUDGET, amount_vnd=100_000_000, description="Quỹ Khuyến học"),
+    ]
+    for pledge in pledges:
+        pledge.save()
+    return len(pledges)
+
+
+@transaction.atomic
+def demo_data_load(seed: int = 2021) -> dict[str, int]:
+    """Create demo users, schools, hamlets, pupils, donors and pledges; returns counts."""
+    rng = random.Random(seed)
+    _create_users()
+    return {"pupils": _create_pupils(rng), "pledges": _create_donations(), "users": len(DEMO_USERS)}

@@ -1,0 +1,113 @@
+"""The five roles of the programme as Django groups, and what each may do.
+
+Scope (which commune or provider) is not a permission: it comes from the
+user's profile and is applied by the owning app's `visible_to` / `editable_by`
+querysets. `sync_roles()` is idempotent and runs from `load_reference_data`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+BUSINESS_APPS = ("students", "donations", "telecom", "allocation", "reports")
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    group_name: str
+    label: str
+    uses_admin: bool
+
+
+EDUCATION_OFFICE = Role("education_office", "Phòng GD&ĐT", _("Education office staff"), True)
+ACCOUNTANT = Role("accountant", "Kế toán", _("Office accountant"), True)
+COMMUNE_OFFICIAL = Role("commune_official", "Cán bộ xã/thị trấn", _("Commune official"), False)
+TELECOM_STAFF = Role("telecom_staff", "Nhà mạng viễn thông", _("Telecom staff"), False)
+LEADERSHIP = Role("leadership", "Lãnh đạo huyện", _("District leadership"), True)
+ROLES = (EDUCATION_OFFICE, ACCOUNTANT, COMMUNE_OFFICIAL, TELECOM_STAFF, LEADERSHIP)
+
+
+def _model_perms(app_label: str, actions: tuple[str, ...]) -> set[str]:
+    """'app.action_model' for every model of the app, history models excluded."""
+    codes = set()
+    for model in apps.get_app_config(app_label).get_models():
+        if model.__name__.startswith("Historical"):
+            continue
+        codes |= {f"{app_label}.{action}_{model._meta.model_name}" for action in actions}
+    return codes
+
+
+def _all(actions: tuple[str, ...]) -> set[str]:
+    return set().union(*(_model_perms(app, actions) for app in BUSINESS_APPS))
+
+
+def role_permissions() -> dict[Role, set[str]]:
+    view_all = _all(("view",)) | {"students.view_all_communes"}
+    return {
+        EDUCATION_OFFICE: _all(("view", "add", "change", "delete"))
+        | {"students.view_all_communes", "telecom.change_any_provider_data", "core.view_userprofile"},
+        # The accountant handles money; pupils' personal data is not needed.
+        ACCOUNTANT: (view_all - {"students.view_student"}) | _model_perms("donations", ("add", "change")),
+        COMMUNE_OFFICIAL: {
+            "students.view_commune",
+            "students.view_hamlet",
+            "students.add_hamlet",
+            "students.change_hamlet",
+            "students.view_school",
+            "students.view_student",
+            "students.add_student",
+            "students.change_student",
+            "reports.view_milestone",
+        },
+        TELECOM_STAFF: {
+            "students.view_commune",
+            "students.view_hamlet",
+            "telecom.view_provider",
+            "reports.view_milestone",
+        }
+        | (_model_perms("telecom", ("view", "add", "change")) - {"telecom.add_provider", "telecom.change_provider"}),
+        # Leadership reads everything and changes nothing.
+        LEADERSHIP: view_all,
+    }
+
+
+def _permission_objects(codes: set[str]) -> list[Permission]:
+    by_app: dict[str, set[str]] = {}
+    for code in codes:
+        app_label, codename = code.split(".", 1)
+        by_app.setdefault(app_label, set()).add(codename)
+    found = []
+    for app_label, codenames in by_app.items():
+        found += Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    missing = codes - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    if missing:
+        raise LookupError(f"Unknown permissions: {sorted(missing)}")
+    return found
+
+
+@transaction.atomic
+def sync_roles() -> dict[str, int]:
+    """Create the groups and set their permissions exactly; returns counts per group."""
+    counts = {}
+    for role, codes in role_permissions().items():
+        group, _created = Group.objects.get_or_create(name=role.group_name)
+        group.permissions.set(_permission_objects(codes))
+        counts[role.group_name] = len(codes)
+    return counts
+
+
+def roles_of(user) -> list[Role]:
+    if not user.is_authenticated:
+        return []
+    names = {group.name for group in user.groups.all()}
+    return [role for role in ROLES if role.group_name in names]
+
+
+def has_role(user, role: Role) -> bool:
+    return user.is_authenticated and user.groups.filter(name=role.group_name).exists()

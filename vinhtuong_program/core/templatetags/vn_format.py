@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def vnd(value) -> str:
+    """1500000 -> '1.500.000 ₫', the way amounts are written in the district."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", ".") + " ₫"

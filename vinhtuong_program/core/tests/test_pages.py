@@ -1,0 +1,96 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from students.tests.factories import CommuneFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_is_public_and_vietnamese(client):
+    call_command("load_reference_data")
+    response = client.get("/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="vi">' in body
+    assert "Sóng và máy tính cho em" in body
+    assert "Dương Xuân Tiên" in body and "0982114338" in body
+    assert "17:00 22/09/2021" in body
+
+
+def test_pages_load_bootstrap_from_our_own_static_files(client):
+    body = client.get("/").content.decode()
+    assert "/static/vendor/bootstrap-5.3.8/bootstrap.min.css" in body
+    assert "cdn" not in body.lower()
+    assert client.get("/static/vendor/bootstrap-5.3.8/bootstrap.min.css").status_code == 200
+
+
+def test_staff_home_asks_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("staff-home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_speaks_vietnamese(client):
+    body = client.get(reverse("login")).content.decode()
+    assert "Đăng nhập" in body
+    assert "Tên đăng nhập" in body
+
+
+def test_wrong_password_gets_a_vietnamese_message(client, education_office_user):
+    response = client.post(reverse("login"), {"username": "phonggd", "password": "sai"})
+    assert response.status_code == 200
+    assert "mật khẩu chính xác" in response.content.decode()
+
+
+def test_login_lands_on_the_staff_home_with_role_navigation(client, education_office_user):
+    from vinhtuong_program.core.tests.factories import PASSWORD
+
+    response = client.post(reverse("login"), {"username": "phonggd", "password": PASSWORD}, follow=True)
+    body = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("staff-home")
+    assert "Trang cán bộ" in body
+    assert "Phòng GD&amp;ĐT" in body or "Cán bộ Phòng GD&amp;ĐT" in body
+    assert reverse("admin:index") in body
+
+
+def test_commune_official_navigation_links_their_commune_and_not_the_admin(client, commune_a, commune_a_official):
+    client.force_login(commune_a_official)
+    body = client.get(reverse("staff-home")).content.decode()
+    assert reverse("students:commune-detail", args=[commune_a.code]) in body
+    assert reverse("admin:index") not in body
+
+
+def test_logout_needs_a_post_with_csrf(csrf_client, education_office_user):
+    csrf_client.force_login(education_office_user)
+    assert csrf_client.post(reverse("logout")).status_code == 403
+    page = csrf_client.get(reverse("staff-home"))
+    token = page.cookies["csrftoken"].value
+    response = csrf_client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert csrf_client.get(reverse("staff-home")).status_code == 302
+
+
+def test_staff_home_query_count_does_not_grow_with_communes_or_pupils(
+    client, education_office_user, django_assert_max_num_queries
+):
+    for _ in range(30):
+        commune = CommuneFactory()
+        StudentFactory.create_batch(3, commune=commune)
+    client.force_login(education_office_user)
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("staff-home"))
+    assert response.status_code == 200
+    assert response.context["communes"][0].in_need == 3
+
+
+def test_commune_page_query_count_is_fixed(client, commune_a, commune_a_official, django_assert_max_num_queries):
+    StudentFactory.create_batch(20, commune=commune_a)
+    client.force_login(commune_a_official)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("students:commune-detail", args=[commune_a.code]))
+    assert response.context["totals"]["in_need"] == 20
+
+
+def test_unknown_url_is_a_404_not_an_error(client):
+    assert client.get("/khong-co-trang-nay/").status_code == 404

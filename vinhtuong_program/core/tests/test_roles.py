@@ -1,0 +1,81 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from students.models import Commune
+from students.tests.factories import SchoolFactory, StudentFactory
+from vinhtuong_program.core.roles import LEADERSHIP, role_permissions
+
+pytestmark = pytest.mark.django_db
+
+
+def test_leadership_can_only_view():
+    permissions = role_permissions()[LEADERSHIP]
+    assert permissions
+    assert all(code.split(".", 1)[1].startswith("view_") for code in permissions)
+
+
+def test_sync_roles_sets_permissions_exactly(leadership_user):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.get(name=LEADERSHIP.group_name)
+    group.permissions.add(Permission.objects.get(codename="change_commune"))
+    from vinhtuong_program.core.roles import sync_roles
+
+    sync_roles()
+    assert not group.permissions.filter(codename="change_commune").exists()
+
+
+def _admin_models():
+    return [
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in ("students", "donations", "telecom", "reports")
+    ]
+
+
+def test_leadership_reads_every_business_list_in_admin(client, leadership_user, commune_a):
+    client.force_login(leadership_user)
+    for model in _admin_models():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
+
+
+def test_leadership_cannot_add_change_or_delete_anything(client, leadership_user, commune_a):
+    StudentFactory(commune=commune_a, school=SchoolFactory(commune=commune_a))
+    client.force_login(leadership_user)
+    for model in _admin_models():
+        opts = model._meta
+        add_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        assert client.get(add_url).status_code == 403, add_url
+        assert client.post(add_url, {}).status_code == 403, add_url
+        obj = model.objects.first()
+        if obj is None:
+            continue
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        # A view-only user sees the change form read-only and cannot post it.
+        assert client.post(change_url, {}).status_code == 403, change_url
+        delete_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[obj.pk])
+        assert client.post(delete_url, {"post": "yes"}).status_code == 403, delete_url
+    assert Commune.objects.filter(pk=commune_a.pk).exists()
+
+
+def test_accountant_cannot_see_pupils(client, accountant_user):
+    client.force_login(accountant_user)
+    assert client.get(reverse("admin:students_student_changelist")).status_code == 403
+    assert client.get(reverse("admin:donations_pledge_changelist")).status_code == 200
+
+
+def test_education_office_manages_every_business_model(client, education_office_user):
+    client.force_login(education_office_user)
+    for model in _admin_models():
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("fixture", ["commune_a_official", "viettel_user"])
+def test_scoped_users_do_not_use_the_admin(client, request, fixture):
+    client.force_login(request.getfixturevalue(fixture))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

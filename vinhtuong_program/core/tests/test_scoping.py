@@ -1,0 +1,84 @@
+"""A commune official sees their own commune and nothing of any other."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from students.models import Commune, Hamlet, School, Student
+from students.tests.factories import HamletFactory, SchoolFactory, StudentFactory
+from telecom.models import Provider
+
+pytestmark = pytest.mark.django_db
+
+
+def _scoped_patterns(resolver=None, prefix=""):
+    """(route, name) of every non-admin URL that takes a parameter."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue
+            namespace = f"{entry.namespace}:" if entry.namespace else ""
+            yield from _scoped_patterns(entry, prefix + namespace)
+        elif isinstance(entry, URLPattern) and entry.pattern.converters and entry.name:
+            yield entry.pattern, prefix + entry.name
+
+
+def _kwargs_for(pattern, commune):
+    values = {"code": commune.code, "pk": commune.pk, "commune_code": commune.code, "commune_id": commune.pk}
+    missing = set(pattern.converters) - set(values)
+    assert not missing, f"{pattern}: teach this test which commune value fills {missing}"
+    return {name: values[name] for name in pattern.converters}
+
+
+def test_every_parametrised_url_refuses_another_communes_official(client, commune_a, commune_b, commune_b_official):
+    SchoolFactory(commune=commune_a, name="Trường Tiểu học Bí Mật A")
+    client.force_login(commune_b_official)
+    patterns = list(_scoped_patterns())
+    assert patterns, "no parametrised URL found: the walk is broken"
+    for pattern, name in patterns:
+        own = client.get(reverse(name, kwargs=_kwargs_for(pattern, commune_b)))
+        other = client.get(reverse(name, kwargs=_kwargs_for(pattern, commune_a)))
+        assert own.status_code == 200, name
+        assert other.status_code in (403, 404), name
+        assert "Bí Mật A" not in other.content.decode()
+
+
+def test_staff_home_lists_only_the_officials_commune(client, commune_a, commune_b, commune_a_official):
+    client.force_login(commune_a_official)
+    body = client.get(reverse("staff-home")).content.decode()
+    assert commune_a.name in body
+    assert commune_b.name not in body
+
+
+def test_querysets_scope_by_profile(commune_a, commune_b, commune_a_official, education_office_user, viettel_user):
+    StudentFactory(commune=commune_a)
+    StudentFactory(commune=commune_b)
+    HamletFactory(commune=commune_b)
+    assert list(Commune.objects.visible_to(commune_a_official)) == [commune_a]
+    assert set(Student.objects.visible_to(commune_a_official).values_list("commune", flat=True)) == {commune_a.pk}
+    assert not Hamlet.objects.visible_to(commune_a_official).exists()
+    assert School.objects.visible_to(commune_a_official).count() == 1
+    assert Student.objects.visible_to(education_office_user).count() == 2
+    # A telecom user is scoped to a provider, not a commune.
+    assert not Student.objects.visible_to(viettel_user).exists()
+
+
+def test_anonymous_and_inactive_users_see_nothing(commune_a, commune_a_official):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Commune.objects.visible_to(AnonymousUser()).exists()
+    commune_a_official.is_active = False
+    assert not Commune.objects.visible_to(commune_a_official).exists()
+
+
+def test_telecom_staff_may_change_only_their_own_provider(viettel, vnpt, viettel_user, education_office_user):
+    assert list(Provider.objects.editable_by(viettel_user)) == [viettel]
+    assert set(Provider.objects.editable_by(education_office_user)) == {viettel, vnpt}
+
+
+def test_a_commune_page_hides_pupils_personal_data(client, commune_a, commune_a_official):
+    StudentFactory(commune=commune_a, full_name="Trần Thị Riêng Tư", personal_id="026312345678")
+    client.force_login(commune_a_official)
+    body = client.get(reverse("students:commune-detail", args=[commune_a.code])).content.decode()
+    assert "Riêng Tư" not in body
+    assert "026312345678" not in body

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from donations.models import CommitteeMember
+from reports.models import Milestone
+from students.models import Commune, Student
+from vinhtuong_program.core.roles import roles_of
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/home.html",
+        {"milestones": Milestone.objects.all(), "committee": CommitteeMember.objects.all()},
+    )
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    in_need = Q(students__status__in=Student.ACTIVE_STATUSES)
+    communes = Commune.objects.visible_to(request.user).annotate(
+        in_need=Count("students", filter=in_need),
+        verified=Count("students", filter=Q(students__status=Student.Status.VERIFIED)),
+    )
+    return render(
+        request,
+        "core/staff_home.html",
+        {"roles": roles_of(request.user), "communes": communes, "milestones": Milestone.objects.all()},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers, 503 when it does not (for monitoring)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

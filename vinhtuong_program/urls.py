@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from vinhtuong_program.core import views as core_views
+
+admin.site.site_header = _("Waves and computers for children — Vĩnh Tường")
+admin.site.site_title = _("Programme administration")
+admin.site.index_title = _("Programme data")
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("can-bo/", core_views.staff_home, name="staff-home"),
+    path("can-bo/", include("students.urls")),
+    path("admin/", admin.site.urls),
+]
