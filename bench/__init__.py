@@ -1,0 +1,7 @@
+"""Benchmarks: `python -m bench [NAME ...]` (or `make bench NAME=...`).
+
+Each `bench/bench_<name>.py` defines `run(figures: Figures) -> None` and
+records what it measured; the runner gives it a fresh, migrated throwaway
+database (SQLite unless DATABASE_URL says otherwise) and prints the figures.
+Benchmarks assert nothing about time: they are for reading and comparing.
+"""

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def available() -> list[str]:
+    folder = Path(__file__).parent
+    return sorted(
+        info.name.removeprefix("bench_")
+        for info in pkgutil.iter_modules([str(folder)])
+        if info.name.startswith("bench_")
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Run benchmarks and print their figures.")
+    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args = parser.parse_args(argv)
+    names = available()
+    if args.list:
+        print("\n".join(names))
+        return 0
+    unknown = sorted(set(args.names) - set(names))
+    if unknown:
+        print(f"Unknown benchmark(s): {', '.join(unknown)}. Available: {', '.join(names)}", file=sys.stderr)
+        return 2
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinhtuong_program.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    from bench.harness import Figures
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    print(f"database: {connection.vendor} (throwaway)")
+    try:
+        for name in args.names or names:
+            figures = Figures(name)
+            importlib.import_module(f"bench.bench_{name}").run(figures)
+            print(figures.render(), flush=True)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Figures:
+    """What one benchmark measured, printed as a table by the runner."""
+
+    name: str
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, label: str, value: float | int, unit: str = "") -> None:
+        shown = f"{value:,.0f}" if isinstance(value, int) or value >= 100 else f"{value:,.3f}"
+        self.rows.append((label, shown, unit))
+
+    @contextmanager
+    def measure(self, label: str, *, rows: int | None = None, memory: bool = True) -> Iterator[None]:
+        """Time, database queries and (unless memory=False) peak Python memory of the block.
+
+        tracemalloc slows Python code several times over: pass memory=False
+        where the time or the throughput is the figure that matters.
+        """
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        if memory:
+            tracemalloc.start()
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            yield
+        elapsed = time.perf_counter() - started
+        self.add(f"{label}: time", elapsed * 1000, "ms")
+        self.add(f"{label}: queries", len(queries), "")
+        if memory:
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            self.add(f"{label}: peak memory", peak / 1024 / 1024, "MiB")
+        if rows:
+            self.add(f"{label}: throughput", rows / elapsed if elapsed else 0.0, "rows/s")
+
+    def render(self) -> str:
+        width = max((len(label) for label, _, _ in self.rows), default=10)
+        lines = [f"== {self.name}"]
+        lines += [f"  {label:<{width}}  {value:>12} {unit}".rstrip() for label, value, unit in self.rows]
+        return "\n".join(lines)

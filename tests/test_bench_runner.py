@@ -1,0 +1,35 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench(*args: str) -> subprocess.CompletedProcess:
+    # Always SQLite in memory: a PostgreSQL throwaway database would share its
+    # name with the test database of the running suite.
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_bench_lists_its_benchmarks():
+    result = _bench("--list")
+    assert result.returncode == 0
+    assert {"reference_data", "staff_home"} <= set(result.stdout.split())
+
+
+def test_an_unknown_benchmark_is_refused_with_the_list():
+    result = _bench("no_such_thing")
+    assert result.returncode == 2
+    assert "reference_data" in result.stderr
+
+
+def test_a_benchmark_prints_time_queries_and_memory():
+    result = _bench("reference_data")
+    assert result.returncode == 0, result.stderr
+    assert "== reference_data" in result.stdout
+    for figure in ("first load: time", "first load: queries", "second load: peak memory"):
+        assert figure in result.stdout
