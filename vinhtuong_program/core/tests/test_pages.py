@@ -94,3 +94,15 @@ def test_commune_page_query_count_is_fixed(client, commune_a, commune_a_official
 
 def test_unknown_url_is_a_404_not_an_error(client):
     assert client.get("/khong-co-trang-nay/").status_code == 404
+
+
+def test_not_found_page_is_in_vietnamese(client):
+    response = client.get("/khong-co-trang-nay/")
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_server_error_page_is_in_vietnamese_and_standalone():
+    from django.template.loader import render_to_string
+
+    body = render_to_string("500.html")
+    assert "Đã có lỗi xảy ra" in body
