@@ -16,3 +16,10 @@ def vnd(value) -> str:
         return ""
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(amount):,}".replace(",", ".") + " ₫"
+
+
+@register.filter
+def person_name(user) -> str:
+    """Vietnamese order, family name first: 'Nguyễn Hồng Long', else the username."""
+    full = f"{user.last_name} {user.first_name}".strip()
+    return full or user.get_username()

@@ -27,3 +27,12 @@ def test_times_are_shown_in_vietnam(settings):
 
 def test_numbers_use_dots_for_thousands():
     assert Template("{{ n }}").render(Context({"n": 1234567})) == "1.234.567"
+
+
+def test_people_are_named_family_name_first():
+    from django.contrib.auth.models import User
+
+    from vinhtuong_program.core.templatetags.vn_format import person_name
+
+    assert person_name(User(username="long", first_name="Hồng Long", last_name="Nguyễn")) == "Nguyễn Hồng Long"
+    assert person_name(User(username="xa_a")) == "xa_a"
