@@ -11,7 +11,8 @@ from students.tests.factories import SchoolFactory, StudentFactory
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_inserts_of_the_same_personal_id_leave_exactly_one(commune_a, commune_b):
+@pytest.mark.parametrize(("field", "value"), [("personal_id", "026312345678"), ("pupil_id", "2600012345")])
+def test_two_concurrent_inserts_of_the_same_id_leave_exactly_one(commune_a, commune_b, field, value):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is proven on PostgreSQL, the production database")
     school_a, school_b = SchoolFactory(commune=commune_a), SchoolFactory(commune=commune_b)
@@ -21,7 +22,7 @@ def test_two_concurrent_inserts_of_the_same_personal_id_leave_exactly_one(commun
     def insert(commune, school):
         try:
             with transaction.atomic():
-                student = StudentFactory.build(commune=commune, school=school, personal_id="026312345678")
+                student = StudentFactory.build(commune=commune, school=school, **{field: value})
                 barrier.wait(timeout=10)
                 student.save()
             outcomes.append("saved")
@@ -36,4 +37,4 @@ def test_two_concurrent_inserts_of_the_same_personal_id_leave_exactly_one(commun
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(outcomes) == ["refused", "saved"]
-    assert Student.objects.filter(personal_id="026312345678").count() == 1
+    assert Student.objects.filter(**{field: value}).count() == 1

@@ -63,7 +63,9 @@ def test_commune_official_navigation_links_their_commune_and_not_the_admin(clien
 
 def test_logout_needs_a_post_with_csrf(csrf_client, education_office_user):
     csrf_client.force_login(education_office_user)
-    assert csrf_client.post(reverse("logout")).status_code == 403
+    refused = csrf_client.post(reverse("logout"))
+    assert refused.status_code == 403
+    assert "Kiểm tra CSRF không thành công" in refused.content.decode()
     page = csrf_client.get(reverse("staff-home"))
     token = page.cookies["csrftoken"].value
     response = csrf_client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
@@ -106,3 +108,30 @@ def test_server_error_page_is_in_vietnamese_and_standalone():
 
     body = render_to_string("500.html")
     assert "Đã có lỗi xảy ra" in body
+
+
+def test_staff_change_their_password_on_a_vietnamese_page(client, education_office_user):
+    from vinhtuong_program.core.tests.factories import PASSWORD
+
+    client.force_login(education_office_user)
+    page = client.get(reverse("password_change"))
+    assert "Mật khẩu cũ" in page.content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Song-May-Tinh-2021", "new_password2": "Song-May-Tinh-2021"},
+        follow=True,
+    )
+    assert "Mật khẩu của bạn đã được đổi" in response.content.decode()
+    education_office_user.refresh_from_db()
+    assert education_office_user.check_password("Song-May-Tinh-2021")
+
+
+def test_a_weak_new_password_is_refused_in_vietnamese(client, education_office_user):
+    from vinhtuong_program.core.tests.factories import PASSWORD
+
+    client.force_login(education_office_user)
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"}
+    )
+    assert response.status_code == 200
+    assert "quá ngắn" in response.content.decode()

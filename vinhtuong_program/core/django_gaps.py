@@ -1,0 +1,85 @@
+"""Django's own messages that its Vietnamese catalogue lacks (Django 5.2.19).
+
+Listed here only so that `makemessages` puts them in our catalogue, which
+takes precedence over Django's; nothing imports this module. Review the list
+when Django is upgraded (the msgids must match Django's source exactly).
+"""
+
+# ruff: noqa: E501 -- msgids are copied verbatim from Django
+
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+GAPS = [
+    gettext_noop("That page number is not an integer"),
+    gettext_noop("That page number is less than 1"),
+    gettext_noop("That page contains no results"),
+    gettext_noop("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
+    gettext_noop("Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens."),
+    gettext_noop("File extension “%(extension)s” is not allowed. Allowed extensions are: %(allowed_extensions)s."),
+    gettext_noop("Null characters are not allowed."),
+    gettext_noop("“%(value)s” value must be either True or False."),
+    gettext_noop("“%(value)s” value must be either True, False, or None."),
+    gettext_noop("“%(value)s” value has an invalid date format. It must be in YYYY-MM-DD format."),
+    gettext_noop("“%(value)s” value has the correct format (YYYY-MM-DD) but it is an invalid date."),
+    gettext_noop("“%(value)s” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format."),
+    gettext_noop(
+        "“%(value)s” value has the correct format (YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ]) but it is an invalid date/time."
+    ),
+    gettext_noop("“%(value)s” value must be a decimal number."),
+    gettext_noop("“%(value)s” value has an invalid format. It must be in [DD] [[HH:]MM:]ss[.uuuuuu] format."),
+    gettext_noop("“%(value)s” value must be a float."),
+    gettext_noop("“%(value)s” value must be an integer."),
+    gettext_noop("“%(value)s” value must be either None, True or False."),
+    gettext_noop("“%(value)s” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format."),
+    gettext_noop("“%(value)s” value has the correct format (HH:MM[:ss[.uuuuuu]]) but it is an invalid time."),
+    gettext_noop("“%(value)s” is not a valid UUID."),
+    gettext_noop("Value must be valid JSON."),
+    gettext_noop("%(model)s instance with %(field)s %(value)r does not exist."),
+    gettext_noop("Enter a valid duration."),
+    gettext_noop("The number of days must be between {min_days} and {max_days}."),
+    gettext_noop("Enter a complete value."),
+    gettext_noop("Enter a valid UUID."),
+    gettext_noop("Enter a valid JSON."),
+    gettext_noop("ManagementForm data is missing or has been tampered with"),
+    ngettext_lazy("Please submit %d or more forms.", "Please submit %d or more forms.", "n"),
+    gettext_noop("The inline value did not match the parent instance."),
+    gettext_noop("“%(pk)s” is not a valid value."),
+    gettext_noop(
+        "%(datetime)s couldn’t be interpreted in time zone %(current_timezone)s; it may be ambiguous or it may not exist."
+    ),
+    gettext_noop("This is not a valid IPv6 address."),
+    gettext_noop("Forbidden"),
+    gettext_noop("CSRF verification failed. Request aborted."),
+    gettext_noop(
+        "You are seeing this message because this HTTPS site requires a “Referer header” to be sent by your Web browser, but none was sent. This header is required for security reasons, to ensure that your browser is not being hijacked by third parties."
+    ),
+    gettext_noop(
+        "If you have configured your browser to disable “Referer” headers, please re-enable them, at least for this site, or for HTTPS connections, or for “same-origin” requests."
+    ),
+    gettext_noop(
+        'If you are using the <meta name="referrer" content="no-referrer"> tag or including the “Referrer-Policy: no-referrer” header, please remove them. The CSRF protection requires the “Referer” header to do strict referer checking. If you’re concerned about privacy, use alternatives like <a rel="noreferrer" …> for links to third-party sites.'
+    ),
+    gettext_noop(
+        "You are seeing this message because this site requires a CSRF cookie when submitting forms. This cookie is required for security reasons, to ensure that your browser is not being hijacked by third parties."
+    ),
+    gettext_noop(
+        "If you have configured your browser to disable cookies, please re-enable them, at least for this site, or for “same-origin” requests."
+    ),
+    gettext_noop("More information is available with DEBUG=True."),
+    gettext_noop("Date out of range"),
+    gettext_noop("Reset password"),
+    gettext_noop("Set password"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, they may still be able to authenticate using other backends, such as Single Sign-On or LDAP."
+    ),
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        "n",
+    ),
+]
