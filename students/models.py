@@ -16,12 +16,19 @@ def profile_commune_id(user) -> int | None:
     return getattr(profile, "commune_id", None)
 
 
+def _may_view(user, model) -> bool:
+    opts = model._meta
+    return bool(
+        user and user.is_authenticated and user.is_active and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
+
+
 class CommuneQuerySet(models.QuerySet):
     def visible_to(self, user) -> CommuneQuerySet:
         """The one scoping rule: every page, export and admin list goes through it."""
-        if not (user and user.is_authenticated and user.is_active):
+        if not _may_view(user, self.model):
             return self.none()
-        if user.is_superuser or user.has_perm(VIEW_ALL_COMMUNES):
+        if user.has_perm(VIEW_ALL_COMMUNES):
             return self
         commune_id = profile_commune_id(user)
         return self.filter(pk=commune_id) if commune_id else self.none()
@@ -50,10 +57,12 @@ class Commune(models.Model):
 
 
 class CommuneScopedQuerySet(models.QuerySet):
-    """Rows that belong to a commune inherit the commune's scope."""
+    """Rows that belong to a commune: the model's view permission, then the commune's scope."""
 
     def visible_to(self, user) -> models.QuerySet:
-        if user and user.is_authenticated and (user.is_superuser or user.has_perm(VIEW_ALL_COMMUNES)):
+        if not _may_view(user, self.model):
+            return self.none()
+        if user.has_perm(VIEW_ALL_COMMUNES):
             return self
         return self.filter(commune__in=Commune.objects.visible_to(user))
 

@@ -58,13 +58,13 @@ class DemoUser:
 
 
 DEMO_USERS = [
-    DemoUser("phonggd", "Nguyễn Hồng Long", EDUCATION_OFFICE),
-    DemoUser("ketoan", "Lê Thị Kim Dung", ACCOUNTANT),
-    DemoUser("lanhdao", "Lãnh đạo UBND huyện", LEADERSHIP),
-    DemoUser("xa_vinhtuong", "Cán bộ TT Vĩnh Tường", COMMUNE_OFFICIAL, commune_code="09076"),
-    DemoUser("xa_kimxa", "Cán bộ xã Kim Xá", COMMUNE_OFFICIAL, commune_code="09079"),
-    DemoUser("viettel", "Cán bộ Viettel Vĩnh Tường", TELECOM_STAFF, provider_code="viettel"),
-    DemoUser("vnpt", "Cán bộ VNPT Vĩnh Tường", TELECOM_STAFF, provider_code="vnpt"),
+    DemoUser("phonggd", "Nguyễn Minh Đức", EDUCATION_OFFICE),
+    DemoUser("ketoan", "Vũ Thị Hạnh", ACCOUNTANT),
+    DemoUser("lanhdao", "Hoàng Văn Thắng", LEADERSHIP),
+    DemoUser("xa_vinhtuong", "Đặng Văn Hùng", COMMUNE_OFFICIAL, commune_code="09076"),
+    DemoUser("xa_kimxa", "Trần Thị Hoa", COMMUNE_OFFICIAL, commune_code="09079"),
+    DemoUser("viettel", "Phạm Minh Tuấn", TELECOM_STAFF, provider_code="viettel"),
+    DemoUser("vnpt", "Đỗ Thu Trang", TELECOM_STAFF, provider_code="vnpt"),
 ]
 
 
@@ -75,6 +75,7 @@ def demo_data_present() -> bool:
 def _create_users() -> None:
     User = get_user_model()
     for demo in DEMO_USERS:
+        # Vietnamese order: family name first; Django greets by first_name, the given name.
         family, _, given = demo.full_name.rpartition(" ")
         user, _created = User.objects.get_or_create(
             username=demo.username,

@@ -82,3 +82,18 @@ def test_a_commune_page_hides_pupils_personal_data(client, commune_a, commune_a_
     body = client.get(reverse("students:commune-detail", args=[commune_a.code])).content.decode()
     assert "Riêng Tư" not in body
     assert "026312345678" not in body
+
+
+def test_telecom_staff_see_hamlets_everywhere_but_no_pupil(commune_a, commune_b, viettel_user):
+    HamletFactory(commune=commune_a)
+    HamletFactory(commune=commune_b)
+    StudentFactory(commune=commune_a)
+    assert Hamlet.objects.visible_to(viettel_user).count() == 2
+    assert not Student.objects.visible_to(viettel_user).exists()
+
+
+def test_scope_never_grants_what_the_role_lacks(commune_a, accountant_user, leadership_user):
+    StudentFactory(commune=commune_a)
+    assert Commune.objects.visible_to(accountant_user).exists()
+    assert not Student.objects.visible_to(accountant_user).exists()
+    assert Student.objects.visible_to(leadership_user).count() == 1
