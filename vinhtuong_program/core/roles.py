@@ -49,6 +49,9 @@ def _all(actions: tuple[str, ...]) -> set[str]:
 
 def role_permissions() -> dict[Role, set[str]]:
     view_all = _all(("view",)) | {"students.view_all_communes"}
+    # Pupils' records are personal data of children: only roles that work on
+    # them (education office, the pupil's commune) may open them.
+    view_all_but_pupils = view_all - {"students.view_student"}
     return {
         EDUCATION_OFFICE: _all(("view", "add", "change", "delete"))
         | {"students.view_all_communes", "telecom.change_any_provider_data", "core.view_userprofile"},
@@ -74,8 +77,8 @@ def role_permissions() -> dict[Role, set[str]]:
             "reports.view_milestone",
         }
         | (_model_perms("telecom", ("view", "add", "change")) - {"telecom.add_provider", "telecom.change_provider"}),
-        # Leadership reads everything and changes nothing.
-        LEADERSHIP: view_all,
+        # Leadership reads every figure and changes nothing.
+        LEADERSHIP: view_all_but_pupils,
     }
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from students.models import Commune
+from students.models import Commune, Student
 from students.tests.factories import SchoolFactory, StudentFactory
 from vinhtuong_program.core.roles import LEADERSHIP, role_permissions
 
@@ -34,11 +34,12 @@ def _admin_models():
     ]
 
 
-def test_leadership_reads_every_business_list_in_admin(client, leadership_user, commune_a):
+def test_leadership_reads_every_business_list_in_admin_but_pupils_records(client, leadership_user, commune_a):
     client.force_login(leadership_user)
     for model in _admin_models():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        assert client.get(url).status_code == 200, url
+        expected = 403 if model is Student else 200
+        assert client.get(url).status_code == expected, url
 
 
 def test_leadership_cannot_add_change_or_delete_anything(client, leadership_user, commune_a):
