@@ -5,9 +5,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-# Permission that lifts the one-commune scope (education office, accountant,
-# leadership). Everyone else sees only the commune on their profile.
+# District-wide roles (education office, accountant, leadership) read every
+# commune. Telecom staff read every commune's hamlets, for coverage, and
+# nothing else of a commune. Everyone else is held to the commune on their profile.
 VIEW_ALL_COMMUNES = "students.view_all_communes"
+VIEW_ALL_HAMLETS = "students.view_all_hamlets"
 
 
 def profile_commune_id(user) -> int | None:
@@ -16,22 +18,55 @@ def profile_commune_id(user) -> int | None:
     return getattr(profile, "commune_id", None)
 
 
-def _may_view(user, model) -> bool:
+def _has_model_perm(user, model, action: str) -> bool:
     opts = model._meta
     return bool(
-        user and user.is_authenticated and user.is_active and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
     )
 
 
-class CommuneQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CommuneQuerySet:
-        """The one scoping rule: every page, export and admin list goes through it."""
-        if not _may_view(user, self.model):
+class CommuneScopedQuerySet(models.QuerySet):
+    """The one scoping rule for data that belongs to a commune.
+
+    A user sees (or changes) a row when their role has the model's permission
+    and the row's commune is in their scope. Pages, admin, exports and reports
+    all go through `visible_to` / `editable_by`.
+    """
+
+    commune_field = "commune"
+    # Permissions that open every commune's rows of this model for reading.
+    district_wide_permissions: tuple[str, ...] = (VIEW_ALL_COMMUNES,)
+
+    def visible_to(self, user) -> models.QuerySet:
+        if not _has_model_perm(user, self.model, "view"):
+            return self.none()
+        if any(user.has_perm(permission) for permission in self.district_wide_permissions):
+            return self
+        return self._own_commune(user)
+
+    def editable_by(self, user) -> models.QuerySet:
+        """Writes are scoped like reads: a commune official changes only their commune's rows."""
+        if not _has_model_perm(user, self.model, "change"):
             return self.none()
         if user.has_perm(VIEW_ALL_COMMUNES):
             return self
+        return self._own_commune(user)
+
+    def _own_commune(self, user) -> models.QuerySet:
         commune_id = profile_commune_id(user)
-        return self.filter(pk=commune_id) if commune_id else self.none()
+        return self.filter(**{self.commune_field: commune_id}) if commune_id else self.none()
+
+
+class CommuneQuerySet(CommuneScopedQuerySet):
+    commune_field = "pk"
+    district_wide_permissions = (VIEW_ALL_COMMUNES, VIEW_ALL_HAMLETS)
+
+
+class HamletQuerySet(CommuneScopedQuerySet):
+    district_wide_permissions = (VIEW_ALL_COMMUNES, VIEW_ALL_HAMLETS)
 
 
 class Commune(models.Model):
@@ -50,21 +85,13 @@ class Commune(models.Model):
         ordering = ["code"]
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
-        permissions = [("view_all_communes", _("Can see the data of every commune"))]
+        permissions = [
+            ("view_all_communes", _("Can see the data of every commune")),
+            ("view_all_hamlets", _("Can see the hamlets of every commune")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display().capitalize()} {self.name}"
-
-
-class CommuneScopedQuerySet(models.QuerySet):
-    """Rows that belong to a commune: the model's view permission, then the commune's scope."""
-
-    def visible_to(self, user) -> models.QuerySet:
-        if not _may_view(user, self.model):
-            return self.none()
-        if user.has_perm(VIEW_ALL_COMMUNES):
-            return self
-        return self.filter(commune__in=Commune.objects.visible_to(user))
 
 
 class Hamlet(models.Model):
@@ -72,7 +99,7 @@ class Hamlet(models.Model):
     name = models.CharField(_("name"), max_length=100)
 
     history = HistoricalRecords()
-    objects = CommuneScopedQuerySet.as_manager()
+    objects = HamletQuerySet.as_manager()
 
     class Meta:
         ordering = ["commune__code", "name"]
@@ -122,7 +149,10 @@ class Student(models.Model):
         DUPLICATE = "duplicate", _("confirmed duplicate")
         REJECTED = "rejected", _("rejected")
 
+    # At most one record per ID may be active (the unique constraints below).
     ACTIVE_STATUSES = (Status.LISTED, Status.VERIFIED)
+    # Counted as in need: both records of an undecided pair count (DESIGN.md).
+    IN_NEED_STATUSES = (Status.LISTED, Status.VERIFIED, Status.HELD)
 
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="students", verbose_name=_("commune"))
     hamlet = models.ForeignKey(

@@ -9,11 +9,11 @@ from students.models import Commune, School, Student
 
 
 def commune_totals(commune: Commune) -> dict[str, int]:
-    active = Q(status__in=Student.ACTIVE_STATUSES)
+    in_need = Q(status__in=Student.IN_NEED_STATUSES)
     return Student.objects.filter(commune=commune).aggregate(
-        in_need=Count("pk", filter=active),
-        lacks_device=Count("pk", filter=active & Q(lacks_device=True)),
-        lacks_internet=Count("pk", filter=active & Q(lacks_internet=True)),
+        in_need=Count("pk", filter=in_need),
+        lacks_device=Count("pk", filter=in_need & Q(lacks_device=True)),
+        lacks_internet=Count("pk", filter=in_need & Q(lacks_internet=True)),
         verified=Count("pk", filter=Q(status=Student.Status.VERIFIED)),
         held=Count("pk", filter=Q(status=Student.Status.HELD)),
     )
@@ -21,7 +21,7 @@ def commune_totals(commune: Commune) -> dict[str, int]:
 
 def commune_schools(commune: Commune) -> QuerySet[School]:
     """Schools in the commune and those its pupils attend elsewhere, counting this commune's pupils only."""
-    listed_here = Student.objects.filter(commune=commune, status__in=Student.ACTIVE_STATUSES)
+    listed_here = Student.objects.filter(commune=commune, status__in=Student.IN_NEED_STATUSES)
     in_need = listed_here.filter(school=OuterRef("pk")).values("school").annotate(n=Count("pk")).values("n")
     return (
         School.objects.filter(Q(commune=commune) | Q(pk__in=listed_here.values("school")))

@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from students.models import Commune
 from students.selectors import commune_schools, commune_totals
 
 
 @login_required
-@require_GET
+@require_safe
 def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     # Another commune's page is a 404, not a 403: its existence is not confirmed.
     commune = get_object_or_404(Commune.objects.visible_to(request.user), code=code)

@@ -10,7 +10,8 @@ APPS = ("students", "donations", "telecom", "allocation", "reports")
 FORBIDDEN = {
     "students": {"donations", "telecom", "allocation", "reports", "vinhtuong_program"},
     "donations": {"telecom", "allocation", "reports", "vinhtuong_program"},
-    "telecom": {"donations", "allocation", "reports", "vinhtuong_program"},
+    # telecom may read donations (it inspects and repairs donated devices).
+    "telecom": {"allocation", "reports", "vinhtuong_program"},
     "allocation": {"reports", "vinhtuong_program"},
     "reports": {"vinhtuong_program"},
 }

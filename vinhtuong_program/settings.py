@@ -127,6 +127,10 @@ STORAGES = {
 # Tests and `runserver` work without collectstatic; whitenoise then serves from the finders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
+# History is for audit; a "revert" in the admin would bypass the services
+# that keep business rules, so corrections are made as new changes instead.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -7,15 +7,16 @@ from students.tests.factories import SchoolFactory, StudentFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_commune_totals_count_needs_and_leave_out_held_and_rejected(commune_a, commune_b):
+def test_commune_totals_count_both_records_of_an_undecided_pair_and_leave_out_rejected(commune_a, commune_b):
     StudentFactory(commune=commune_a, lacks_device=True, lacks_internet=True, status=Student.Status.VERIFIED)
     StudentFactory(commune=commune_a, lacks_device=False, lacks_internet=True)
     StudentFactory(commune=commune_a, status=Student.Status.HELD)
     StudentFactory(commune=commune_a, status=Student.Status.REJECTED)
+    StudentFactory(commune=commune_a, status=Student.Status.DUPLICATE)
     StudentFactory(commune=commune_b)
     assert commune_totals(commune_a) == {
-        "in_need": 2,
-        "lacks_device": 1,
+        "in_need": 3,
+        "lacks_device": 2,
         "lacks_internet": 2,
         "verified": 1,
         "held": 1,

@@ -77,10 +77,12 @@ def _create_users() -> None:
     for demo in DEMO_USERS:
         # Vietnamese order: family name first; Django greets by first_name, the given name.
         family, _, given = demo.full_name.rpartition(" ")
-        user, _created = User.objects.get_or_create(
+        user, created = User.objects.get_or_create(
             username=demo.username,
             defaults={"first_name": given, "last_name": family, "is_staff": demo.role.uses_admin},
         )
+        if not created:
+            continue  # an account someone made by hand keeps its password and groups
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.add(Group.objects.get(name=demo.role.group_name))

@@ -70,7 +70,7 @@ def role_permissions() -> dict[Role, set[str]]:
         },
         # Telecom staff cover hamlets everywhere but never see pupils' records.
         TELECOM_STAFF: {
-            "students.view_all_communes",
+            "students.view_all_hamlets",
             "students.view_commune",
             "students.view_hamlet",
             "telecom.view_provider",

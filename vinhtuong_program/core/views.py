@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from donations.models import CommitteeMember
 from reports.models import Milestone
@@ -14,7 +14,7 @@ from students.models import Commune, Student
 from vinhtuong_program.core.roles import roles_of
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -24,9 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def staff_home(request: HttpRequest) -> HttpResponse:
-    in_need = Q(students__status__in=Student.ACTIVE_STATUSES)
+    in_need = Q(students__status__in=Student.IN_NEED_STATUSES)
     communes = Commune.objects.visible_to(request.user).annotate(
         in_need=Count("students", filter=in_need),
         verified=Count("students", filter=Q(students__status=Student.Status.VERIFIED)),
@@ -39,7 +39,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers, 503 when it does not (for monitoring)."""
     try:

@@ -135,3 +135,21 @@ def test_a_weak_new_password_is_refused_in_vietnamese(client, education_office_u
     )
     assert response.status_code == 200
     assert "quá ngắn" in response.content.decode()
+
+
+def test_password_change_refuses_a_post_without_csrf_token(csrf_client, education_office_user):
+    from vinhtuong_program.core.tests.factories import PASSWORD
+
+    csrf_client.force_login(education_office_user)
+    response = csrf_client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Song-May-Tinh-2021", "new_password2": "Song-May-Tinh-2021"},
+    )
+    assert response.status_code == 403
+    education_office_user.refresh_from_db()
+    assert education_office_user.check_password(PASSWORD)
+
+
+def test_healthz_and_home_answer_head_probes(client, db):
+    assert client.head("/healthz").status_code == 200
+    assert client.head("/").status_code == 200

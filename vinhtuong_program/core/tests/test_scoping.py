@@ -84,12 +84,23 @@ def test_a_commune_page_hides_pupils_personal_data(client, commune_a, commune_a_
     assert "026312345678" not in body
 
 
-def test_telecom_staff_see_hamlets_everywhere_but_no_pupil(commune_a, commune_b, viettel_user):
+def test_telecom_staff_see_hamlets_everywhere_but_no_school_or_pupil(commune_a, commune_b, viettel_user):
     HamletFactory(commune=commune_a)
     HamletFactory(commune=commune_b)
     StudentFactory(commune=commune_a)
     assert Hamlet.objects.visible_to(viettel_user).count() == 2
+    assert Commune.objects.visible_to(viettel_user).count() == 2
+    assert not School.objects.visible_to(viettel_user).exists()
     assert not Student.objects.visible_to(viettel_user).exists()
+
+
+def test_commune_officials_change_only_their_own_communes_pupils(
+    commune_a, commune_b, commune_a_official, education_office_user, leadership_user
+):
+    own, other = StudentFactory(commune=commune_a), StudentFactory(commune=commune_b)
+    assert list(Student.objects.editable_by(commune_a_official)) == [own]
+    assert set(Student.objects.editable_by(education_office_user)) == {own, other}
+    assert not Student.objects.editable_by(leadership_user).exists()
 
 
 def test_scope_never_grants_what_the_role_lacks(commune_a, accountant_user, leadership_user):

@@ -4,6 +4,7 @@ from gettext import GNUTranslations
 from pathlib import Path
 
 import polib
+import pytest
 from django.conf import settings
 
 PO_PATH = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"
@@ -53,3 +54,37 @@ def test_source_strings_marked_for_translation_are_all_in_the_catalogue():
             if text not in catalogue:
                 missing.append((path.name, text))
     assert missing == []
+
+
+ENGLISH_LEFT_BY_LIBRARIES = [
+    "Skip to main content",
+    "Toggle theme",
+    "Add link",
+    "Changed by",
+    "Change reason",
+    "Choose a date",
+    "entries",
+    "Revert",
+]
+
+
+@pytest.mark.django_db
+def test_admin_lists_and_history_pages_show_no_english(client, education_office_user, commune_a):
+    from django.urls import reverse
+
+    client.force_login(education_office_user)
+    client.post(
+        reverse("admin:students_commune_change", args=[commune_a.pk]),
+        {"code": commune_a.code, "name": "Vĩnh Tường", "kind": "township"},
+    )
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:students_commune_changelist"),
+        reverse("admin:students_commune_history", args=[commune_a.pk]),
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        leftovers = [text for text in ENGLISH_LEFT_BY_LIBRARIES if text in body]
+        assert leftovers == [], url
+    history = client.get(reverse("admin:students_commune_history", args=[commune_a.pk])).content.decode()
+    assert "Người sửa" in history
