@@ -106,7 +106,8 @@ GAPS = [
     gettext_noop("Toggle theme (current theme: auto)"),
     gettext_noop("Toggle theme (current theme: dark)"),
     gettext_noop("Toggle theme (current theme: light)"),
-    # django-simple-history
+    # django-simple-history ("History" is in Django's catalogue as "Bản ghi nhớ", a memo)
+    gettext_noop("History"),
     gettext_noop("View history: %s"),
     gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
     gettext_noop("You may edit it again below"),
