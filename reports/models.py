@@ -29,6 +29,6 @@ class Milestone(models.Model):
     def is_done(self) -> bool:
         return self.done_at is not None
 
-    def is_late(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.done_at is None and now > self.due_at
+    @property
+    def is_late(self) -> bool:
+        return self.done_at is None and timezone.now() > self.due_at

@@ -112,7 +112,3 @@ def roles_of(user) -> list[Role]:
         return []
     names = {group.name for group in user.groups.all()}
     return [role for role in ROLES if role.group_name in names]
-
-
-def has_role(user, role: Role) -> bool:
-    return user.is_authenticated and user.groups.filter(name=role.group_name).exists()
