@@ -153,3 +153,9 @@ def test_password_change_refuses_a_post_without_csrf_token(csrf_client, educatio
 def test_healthz_and_home_answer_head_probes(client, db):
     assert client.head("/healthz").status_code == 200
     assert client.head("/").status_code == 200
+
+
+def test_home_page_needs_two_queries_whatever_the_data(client, django_assert_max_num_queries):
+    call_command("load_reference_data")
+    with django_assert_max_num_queries(2):
+        assert client.get("/").status_code == 200
