@@ -12,13 +12,10 @@ class CommuneScopedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(SimpleHistoryAdmin):
+class CommuneAdmin(CommuneScopedAdmin):
     list_display = ["code", "name", "kind"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
 
 @admin.register(Hamlet)

@@ -8,6 +8,14 @@ from django.db.models.functions import Coalesce
 from students.models import Commune, School, Student
 
 
+def communes_with_need(communes: QuerySet[Commune]) -> QuerySet[Commune]:
+    """Each commune with its counts of pupils in need and verified."""
+    return communes.annotate(
+        in_need=Count("students", filter=Q(students__status__in=Student.IN_NEED_STATUSES)),
+        verified=Count("students", filter=Q(students__status=Student.Status.VERIFIED)),
+    )
+
+
 def commune_totals(commune: Commune) -> dict[str, int]:
     in_need = Q(status__in=Student.IN_NEED_STATUSES)
     return Student.objects.filter(commune=commune).aggregate(

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -10,7 +9,8 @@ from django.views.decorators.http import require_safe
 
 from donations.models import CommitteeMember
 from reports.models import Milestone
-from students.models import Commune, Student
+from students.models import Commune
+from students.selectors import communes_with_need
 from vinhtuong_program.core.roles import roles_of
 
 
@@ -26,11 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def staff_home(request: HttpRequest) -> HttpResponse:
-    in_need = Q(students__status__in=Student.IN_NEED_STATUSES)
-    communes = Commune.objects.visible_to(request.user).annotate(
-        in_need=Count("students", filter=in_need),
-        verified=Count("students", filter=Q(students__status=Student.Status.VERIFIED)),
-    )
+    communes = communes_with_need(Commune.objects.visible_to(request.user))
     return render(
         request,
         "core/staff_home.html",
