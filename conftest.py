@@ -75,3 +75,9 @@ def csrf_client():
     from django.test import Client
 
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files go to a per-test directory, never into the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -22,6 +22,11 @@ class DeviceType(models.TextChoices):
     SMARTPHONE = "smartphone", _("smartphone")
 
 
+class DeviceCondition(models.TextChoices):
+    NEW = "new", _("new")
+    USED = "used", _("used")
+
+
 class Donor(models.Model):
     class Kind(models.TextChoices):
         STATE_AGENCY = "state_agency", _("state agency")
@@ -62,9 +67,7 @@ class Pledge(models.Model):
         TELECOM = "telecom", _("telecom policy")
         BUDGET = "budget", _("state budget or fund")
 
-    class Condition(models.TextChoices):
-        NEW = "new", _("new")
-        USED = "used", _("used")
+    Condition = DeviceCondition
 
     reference_code = models.CharField(
         _("reference code"), max_length=12, unique=True, default=new_reference_code, editable=False
@@ -97,6 +100,56 @@ class Pledge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference_code} — {self.donor}"
+
+
+class Device(models.Model):
+    """One physical device in the inventory, donated or bought."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        AWAITING_INSPECTION = "awaiting_inspection", _("awaiting inspection")
+        READY = "ready", _("ready")
+        NEEDS_REPAIR = "needs_repair", _("needs repair")
+        REPAIRED = "repaired", _("repaired")
+        UNUSABLE = "unusable", _("unusable")
+        ALLOCATED = "allocated", _("allocated")
+        HANDED_OVER = "handed_over", _("handed over")
+        RETURNED = "returned", _("returned")
+
+    # What allocation may give to a pupil.
+    ALLOCATABLE_STATUSES = (Status.READY, Status.REPAIRED)
+
+    device_type = models.CharField(_("device type"), max_length=12, choices=DeviceType.choices)
+    brand_model = models.CharField(_("brand and model"), max_length=200, blank=True)
+    serial = models.CharField(_("serial or IMEI"), max_length=50, blank=True)
+    condition = models.CharField(_("condition"), max_length=4, choices=DeviceCondition.choices)
+    pledge = models.ForeignKey(
+        Pledge,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="devices",
+        verbose_name=_("from pledge"),
+    )
+    received_on = models.DateField(_("received on"))
+    storage_place = models.CharField(_("stored at"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["device_type", "pk"]
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
+        constraints = [
+            models.UniqueConstraint(fields=["serial"], condition=~Q(serial=""), name="device_serial_unique"),
+        ]
+
+    def __str__(self) -> str:
+        label = self.brand_model or self.get_device_type_display()
+        return f"#{self.pk} {label}" + (f" ({self.serial})" if self.serial else "")
 
 
 class CommitteeMember(models.Model):

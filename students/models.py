@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,70 @@ class School(models.Model):
         return self.name
 
 
+class Hardship(models.TextChoices):
+    """Hoàn cảnh, in the template's words; allocation ranks them (FACTS.md)."""
+
+    MERIT = "merit", _("family of people with revolutionary merit")
+    SOCIAL_PROTECTION = "social_protection", _("under social protection")
+    POOR = "poor", _("poor household")
+    NEAR_POOR = "near_poor", _("near-poor household")
+    COVID_ORPHAN = "covid_orphan", _("father or mother died of COVID-19")
+    ORPHAN = "orphan", _("orphan")
+    DISABILITY = "disability", _("disability")
+    ETHNIC_MINORITY = "ethnic_minority", _("ethnic minority")
+    OTHER = "other", _("other hardship")
+
+
+class StudentUpload(models.Model):
+    """One pupil list as a commune sent it: the file, who and when, and what came of it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be processed")
+        PROCESSING = "processing", _("processing")
+        IMPORTED = "imported", _("imported")
+        INVALID = "invalid", _("has errors, nothing saved")
+        UNREADABLE = "unreadable", _("file could not be read")
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="uploads", verbose_name=_("commune"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="student_uploads",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    original_file = models.FileField(_("file"), upload_to="uploads/students/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    # Progress of background processing, for the progress bar.
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("pupils added"), default=0)
+    updated_count = models.PositiveIntegerField(_("pupils updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("pupils unchanged"), default=0)
+    held_count = models.PositiveIntegerField(_("held as possible duplicates"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # [{"row": 7, "column": "Ngày sinh", "message": "..."}] — the row as Excel numbers it.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # What an import changed on existing pupils, shown to the uploader.
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = CommuneScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("pupil list upload")
+        verbose_name_plural = _("pupil list uploads")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.commune.name})"
+
+
 class Student(models.Model):
     """A pupil as listed by the commune where the family lives."""
 
@@ -172,7 +237,29 @@ class Student(models.Model):
     lacks_internet = models.BooleanField(_("lacks Internet"), default=False)
     hardships = models.JSONField(_("hardship"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.LISTED)
+    # Lower case, no diacritics, single spaces: for search and duplicate matching.
+    name_key = models.CharField(_("name key"), max_length=100, db_index=True, editable=False, default="")
+    upload = models.ForeignKey(
+        StudentUpload,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="students",
+        verbose_name=_("from upload"),
+    )
+    source_row = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
     objects = CommuneScopedQuerySet.as_manager()
@@ -181,6 +268,7 @@ class Student(models.Model):
         ordering = ["commune__code", "full_name"]
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
+        indexes = [models.Index(fields=["name_key", "birth_date"], name="student_name_birth_idx")]
         constraints = [
             # One active record per identifier across the district; a second
             # listing is kept but held (status "held") until a person decides.
@@ -202,3 +290,59 @@ class Student(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.school})"
+
+
+class DuplicateCandidateQuerySet(CommuneScopedQuerySet):
+    # A commune sees the pairs its own later listing is in.
+    commune_field = "candidate__commune"
+
+
+class DuplicateCandidate(models.Model):
+    """Two records that may be the same pupil, waiting for a person to decide."""
+
+    class Reason(models.TextChoices):
+        PERSONAL_ID = "personal_id", _("same personal ID")
+        PUPIL_ID = "pupil_id", _("same pupil ID")
+        NAME_BIRTH_DATE = "name_birth_date", _("same name and birth date")
+        SIMILAR_NAME = "similar_name", _("similar name, same birth date")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("not decided")
+        SAME = "same", _("same pupil")
+        DIFFERENT = "different", _("different pupils")
+
+    # `existing` was listed first; `candidate` is the later record, held until decided.
+    existing = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="duplicate_of_pairs", verbose_name=_("existing record")
+    )
+    candidate = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="duplicate_pairs", verbose_name=_("new record")
+    )
+    reason = models.CharField(_("why they matched"), max_length=20, choices=Reason.choices)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("found at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = DuplicateCandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decision", "-created_at"]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["existing", "candidate"], name="duplicate_pair_once"),
+            models.CheckConstraint(condition=~Q(existing=models.F("candidate")), name="duplicate_pair_two_records"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.existing_id} ~ {self.candidate_id}"

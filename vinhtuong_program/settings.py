@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "import_export",
     "students",
     "donations",
     "telecom",
@@ -154,6 +155,14 @@ if env_bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is probed over plain HTTP by the load balancer or monitoring.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+MEDIA_URL = "/media/"
+# Uploaded originals (pupil lists) are personal data: never served directly.
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Largest spreadsheet accepted anywhere (pupil lists, donation lists, SIM lists).
+SPREADSHEET_MAX_BYTES = env_int("SPREADSHEET_MAX_BYTES", 20 * 1024 * 1024)
+# Cells beyond this many in a sheet mean a hostile or broken file (zip bombs expand to millions).
+SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

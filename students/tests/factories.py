@@ -2,7 +2,7 @@ from datetime import date
 
 import factory
 
-from students.models import Commune, Hamlet, School, SchoolLevel, Student
+from students.models import Commune, DuplicateCandidate, Hamlet, School, SchoolLevel, Student
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):
@@ -46,3 +46,12 @@ class StudentFactory(factory.django.DjangoModelFactory):
     level = SchoolLevel.PRIMARY
     lacks_device = True
     lacks_internet = False
+
+
+class DuplicateCandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DuplicateCandidate
+
+    existing = factory.SubFactory(StudentFactory)
+    candidate = factory.SubFactory(StudentFactory, status=Student.Status.HELD)
+    reason = DuplicateCandidate.Reason.NAME_BIRTH_DATE

@@ -50,13 +50,15 @@ def _all(actions: tuple[str, ...]) -> set[str]:
 def role_permissions() -> dict[Role, set[str]]:
     view_all = _all(("view",)) | {"students.view_all_communes"}
     # Pupils' records are personal data of children: only roles that work on
-    # them (education office, the pupil's commune) may open them.
-    view_all_but_pupils = view_all - {"students.view_student"}
+    # them (education office, the pupil's commune) may open them, or the
+    # uploads and duplicate pairs that show them.
+    pupil_records = {"students.view_student", "students.view_studentupload", "students.view_duplicatecandidate"}
+    view_all_but_pupils = view_all - pupil_records
     return {
         EDUCATION_OFFICE: _all(("view", "add", "change", "delete"))
         | {"students.view_all_communes", "telecom.change_any_provider_data", "core.view_userprofile"},
         # The accountant handles money; pupils' personal data is not needed.
-        ACCOUNTANT: (view_all - {"students.view_student"}) | _model_perms("donations", ("add", "change")),
+        ACCOUNTANT: view_all_but_pupils | _model_perms("donations", ("add", "change")),
         COMMUNE_OFFICIAL: {
             "students.view_commune",
             "students.view_hamlet",
@@ -66,6 +68,9 @@ def role_permissions() -> dict[Role, set[str]]:
             "students.view_student",
             "students.add_student",
             "students.change_student",
+            "students.view_studentupload",
+            "students.add_studentupload",
+            "students.view_duplicatecandidate",
             "reports.view_milestone",
         },
         # Telecom staff cover hamlets everywhere but never see pupils' records.
@@ -75,6 +80,8 @@ def role_permissions() -> dict[Role, set[str]]:
             "students.view_hamlet",
             "telecom.view_provider",
             "reports.view_milestone",
+            # Used donated devices are inspected and repaired by the telecom units.
+            "donations.view_device",
         }
         | (_model_perms("telecom", ("view", "add", "change")) - {"telecom.add_provider", "telecom.change_provider"}),
         # Leadership reads every figure and changes nothing.

@@ -1,0 +1,48 @@
+"""The device lifecycle: which status may follow which, changed under a row lock."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from donations.models import Device
+
+S = Device.Status
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.RECEIVED: frozenset({S.AWAITING_INSPECTION, S.READY}),
+    S.AWAITING_INSPECTION: frozenset({S.READY, S.NEEDS_REPAIR, S.UNUSABLE}),
+    S.READY: frozenset({S.ALLOCATED, S.NEEDS_REPAIR, S.AWAITING_INSPECTION}),
+    S.NEEDS_REPAIR: frozenset({S.REPAIRED, S.UNUSABLE}),
+    S.REPAIRED: frozenset({S.ALLOCATED, S.NEEDS_REPAIR}),
+    S.UNUSABLE: frozenset(),
+    # A withdrawn allocation puts the device back on the shelf.
+    S.ALLOCATED: frozenset({S.HANDED_OVER, S.READY}),
+    S.HANDED_OVER: frozenset({S.RETURNED}),
+    S.RETURNED: frozenset({S.AWAITING_INSPECTION, S.READY}),
+}
+
+
+def initial_status(condition: str) -> str:
+    """New devices are ready on receipt; used ones wait for the telecom units' inspection."""
+    return S.READY if condition == "new" else S.AWAITING_INSPECTION
+
+
+def change_status(device_id: int, new_status: str, *, reason: str = "") -> Device:
+    """Move a device to `new_status`, or raise ValidationError if the lifecycle forbids it.
+
+    The row is locked so two people changing the same device at once are serialised.
+    """
+    with transaction.atomic():
+        device = Device.objects.select_for_update().get(pk=device_id)
+        if new_status not in ALLOWED_TRANSITIONS[device.status]:
+            raise ValidationError(
+                _("A device that is “%(current)s” cannot become “%(new)s”.")
+                % {"current": device.get_status_display(), "new": S(new_status).label},
+                code="invalid_transition",
+            )
+        device.status = new_status
+        device._change_reason = reason
+        device.save(update_fields=["status"])
+    return device
