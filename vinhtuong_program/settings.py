@@ -164,6 +164,9 @@ SPREADSHEET_MAX_BYTES = env_int("SPREADSHEET_MAX_BYTES", 20 * 1024 * 1024)
 # Cells beyond this many in a sheet mean a hostile or broken file (zip bombs expand to millions).
 SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
 
+# Exports never hand Excel a live formula (a cell starting with = + - @ is written as text).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
