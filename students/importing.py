@@ -13,12 +13,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from students.bulk import insert_with_history
 from students.matching import DistrictIndex, Match
 from students.models import (
     Commune,
@@ -38,6 +40,7 @@ from students.spreadsheets import (
     annotated_workbook,
     clean_text,
     fold,
+    fold_category,
     parse_date,
     parse_digits,
     parse_phone,
@@ -144,6 +147,7 @@ UPDATABLE_FIELDS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def school_key(name: str) -> str:
     """'Trường TH Hoà Bình', 'tiểu học Hòa Bình' → 'tieu hoc hoa binh'."""
     key = fold(name)
@@ -234,7 +238,7 @@ class RowValidator:
         gender = raw.get("gender")
         values["gender"] = ""
         if gender is not None:
-            values["gender"] = GENDERS.get(fold(gender), "")
+            values["gender"] = GENDERS.get(fold_category(gender), "")
             if not values["gender"]:
                 error("gender", _("Write Nam or Nữ."))
 
@@ -285,7 +289,7 @@ class RowValidator:
 
         level = None
         if raw.get("level") is not None:
-            level = LEVELS.get(fold(raw["level"]))
+            level = LEVELS.get(fold_category(raw["level"]))
             if level is None:
                 error("level", _("Write Tiểu học, THCS or THPT."))
         elif school is not None:
@@ -343,7 +347,7 @@ class RowValidator:
 
         hardships: list[str] = []
         for part in re.split(r"[;,\n]+", clean_text(raw.get("hardships"))):
-            part = fold(part).strip(" .")
+            part = fold_category(part).strip(" .")
             if not part:
                 continue
             code = HARDSHIPS.get(part)
@@ -464,7 +468,7 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
     result = SaveResult()
     hamlets = _hamlets_for(commune, {row.hamlet_name for row in rows})
     for row in rows:
-        row.values["hamlet_id"] = hamlets.get(fold(row.hamlet_name)) if row.hamlet_name else None
+        row.values["hamlet_id"] = hamlets.get(fold_category(row.hamlet_name)) if row.hamlet_name else None
 
     index = DistrictIndex.load(commune.pk, rows)
     own_matches: list[tuple[PupilRow, int]] = []
@@ -478,7 +482,8 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
 
     _update_existing(own_matches, result)
 
-    to_create: list[Student] = []
+    now = timezone.now()
+    to_create: list[dict] = []
     pairs: list[tuple[int, int, str]] = []  # (existing_id, position in to_create, reason)
     for row in new_rows:
         match: Match | None = index.district_match(row)
@@ -486,12 +491,24 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
         if match is not None:
             status = Student.Status.HELD
             pairs.append((match.student_id, len(to_create), match.reason))
-        student = Student(commune=commune, upload=upload, source_row=row.number, status=status, **row.values)
-        to_create.append(student)
-    created = bulk_create_with_history(to_create, Student, batch_size=2000, default_user=user)
+        to_create.append(
+            {
+                **row.values,
+                "commune_id": commune.pk,
+                "upload_id": upload.pk if upload else None,
+                "source_row": row.number,
+                "status": status,
+                "rejection_reason": "",
+                "verified_by_id": None,
+                "verified_at": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    ids = insert_with_history(Student, to_create, user_id=user.pk if user else None)
     DuplicateCandidate.objects.bulk_create(
         [
-            DuplicateCandidate(existing_id=existing_id, candidate_id=created[position].pk, reason=reason)
+            DuplicateCandidate(existing_id=existing_id, candidate_id=ids[position], reason=reason)
             for existing_id, position, reason in pairs
         ],
         batch_size=2000,

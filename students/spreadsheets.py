@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
@@ -114,8 +115,28 @@ def clean_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
-    text = unicodedata.normalize("NFC", str(value)).translate(_INVISIBLE)
-    return _SPACES.sub(" ", text).strip()
+    return _clean_str(str(value))
+
+
+def _clean_str(text: str) -> str:
+    # The hot path of every import: C-level string methods only.
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return " ".join(text.split())
+
+
+def _fold_table() -> dict[int, str | None]:
+    """Each precomposed Latin letter to its base letter; combining marks dropped."""
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in range(0xC0, 0x2000):
+        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
+        if base != chr(code) and base.isascii():
+            table[code] = base.lower()
+    table.update(dict.fromkeys(range(0x300, 0x370)))
+    return table
+
+
+_FOLD = _fold_table()
 
 
 def fold(value: Any) -> str:
@@ -123,9 +144,12 @@ def fold(value: Any) -> str:
 
     Old and new tone-mark placement ('Hòa'/'Hoà') fold to the same key.
     """
-    text = clean_text(value).lower().replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = _clean_str(value) if isinstance(value, str) else clean_text(value)
+    return text.lower().translate(_FOLD) if not text.isascii() else text.lower()
+
+
+# Categories (yes-marks, levels, schools, hamlets) repeat on every row.
+fold_category = lru_cache(maxsize=8192, typed=True)(fold)
 
 
 def _fold_header(value: Any) -> str:
@@ -136,8 +160,7 @@ def _fold_header(value: Any) -> str:
 
 def _clean_cell(value: Any) -> Any:
     if isinstance(value, str):
-        text = clean_text(value)
-        return text or None
+        return _clean_str(value) or None
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return int(value)
     if value == "":
@@ -181,7 +204,7 @@ _NO = {"", "khong", "0", "false", "no", "k"}
 def parse_yes(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    folded = fold(value)
+    folded = fold_category(value)
     if folded in _YES:
         return True
     if folded in _NO:

@@ -1,0 +1,155 @@
+"""Inserting many rows and their history fast, for list imports.
+
+Django's bulk_create prepares every value through the field API and, on
+SQLite, splits inserts into batches of ~38 rows; for a 100,000-row pupil list
+that was most of the import's time (bench/bench_pupil_import.py). Here each
+column is adapted once per value with the backend's own adapters and rows go
+out through COPY (PostgreSQL) or one executemany (SQLite). The
+historical rows are the ones django-simple-history would write ("+", who,
+when), so the audit trail is the same as with the ORM.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+_COPY_PAGE = 20_000
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value
+    if kind == "DateField":
+        return connection.ops.adapt_datefield_value
+    if kind == "JSONField":
+        return lambda value: json.dumps(value, ensure_ascii=False)
+    return None
+
+
+def _columns(model: type[models.Model], skip: Sequence[str] = ()) -> list[tuple[str, str, Callable | None]]:
+    return [
+        (field.attname, field.column, _converter(field))
+        for field in model._meta.concrete_fields
+        if field.attname not in skip
+    ]
+
+
+def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the import holds the database's write lock, so max + 1 onwards is ours.
+        cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608 - names from the model
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + count))
+
+
+def _copy_formatter(field: models.Field) -> Callable[[Any], str]:
+    """Writes one column's values in PostgreSQL's COPY text format."""
+    kind = field.get_internal_type()
+
+    def escape(text: str) -> str:
+        if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+            text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return text
+
+    if kind == "JSONField":
+        return lambda value: "\\N" if value is None else escape(json.dumps(value, ensure_ascii=False))
+    if kind == "BooleanField":
+        return lambda value: "\\N" if value is None else ("t" if value else "f")
+    if kind in ("DateField", "DateTimeField"):
+        return lambda value: "\\N" if value is None else value.isoformat()
+    if kind in ("CharField", "TextField", "SlugField", "EmailField"):
+        return lambda value: "\\N" if value is None else escape(value)
+    return lambda value: "\\N" if value is None else str(value)
+
+
+def _copy(table: str, columns: list[str], lines: list[str]) -> None:
+    names = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(lines), _COPY_PAGE):
+            buffer = io.StringIO("\n".join(lines[start : start + _COPY_PAGE]) + "\n")
+            cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', buffer)
+
+
+def _insert(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
+    table = model._meta.db_table
+    names = ", ".join(f'"{c}"' for c in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES {one}', rows)  # noqa: S608
+
+
+_HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
+
+
+def _insert_with_history_copy(model, rows: list[dict[str, Any]], user_id: int | None, reason: str) -> None:
+    """PostgreSQL: both tables through COPY, each value formatted once."""
+    fields = list(model._meta.concrete_fields)
+    formatters = [(f.attname, _copy_formatter(f)) for f in fields]
+    history = model.history.model
+    tracked = [f for f in history._meta.concrete_fields if f.attname not in _HISTORY_FIELDS]
+    position = {f.attname: i for i, f in enumerate(fields)}
+    order = [position[f.attname] for f in tracked]
+    tail = "\t".join([timezone.now().isoformat(), _copy_text_or_null(reason), "+", _copy_text_or_null(user_id)])
+    main_lines, history_lines = [], []
+    for row in rows:
+        texts = [fmt(row[attname]) for attname, fmt in formatters]
+        main_lines.append("\t".join(texts))
+        history_lines.append("\t".join([texts[i] for i in order]) + "\t" + tail)
+    _copy(model._meta.db_table, [f.column for f in fields], main_lines)
+    _copy(history._meta.db_table, [f.column for f in tracked] + list(_HISTORY_FIELDS[1:]), history_lines)
+
+
+def _copy_text_or_null(value: Any) -> str:
+    return "\\N" if value in (None, "") else str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+
+def insert_with_history(
+    model: type[models.Model], rows: list[dict[str, Any]], *, user_id: int | None = None, reason: str = ""
+) -> list[int]:
+    """Insert `rows` (attname → value, every concrete field but the pk) and their "+" history; returns the ids."""
+    if not rows:
+        return []
+    ids = _allocate_ids(model, len(rows))
+    pk = model._meta.pk.attname
+    if connection.vendor == "postgresql":
+        for pk_value, row in zip(ids, rows, strict=True):
+            row[pk] = pk_value
+        _insert_with_history_copy(model, rows, user_id, reason)
+        return ids
+    columns = _columns(model)
+    values = []
+    for pk_value, row in zip(ids, rows, strict=True):
+        row[pk] = pk_value
+        values.append(tuple(convert(row[attname]) if convert else row[attname] for attname, _c, convert in columns))
+    _insert(model, [column for _a, column, _c in columns], values)
+
+    history = model.history.model
+    tracked = _columns(history, skip=("history_id", "history_date", "history_change_reason", "history_type",
+                                      "history_user_id"))  # fmt: skip
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    uses_uuid = history._meta.get_field("history_id").get_internal_type() == "UUIDField"
+    if uses_uuid:  # pragma: no cover - this project uses integer history ids
+        extra.insert(0, "history_id")
+    history_rows = []
+    for row in rows:
+        base = tuple(convert(row[attname]) if convert else row[attname] for attname, _c, convert in tracked)
+        tail = (now, reason or None, "+", user_id)
+        history_rows.append(((uuid.uuid4().hex,) if uses_uuid else ()) + base + tail)
+    _insert(history, [column for _a, column, _c in tracked] + extra, history_rows)
+    return ids
