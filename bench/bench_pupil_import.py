@@ -192,8 +192,10 @@ def run(figures) -> None:
 
     from python_calamine import CalamineWorkbook
 
-    with figures.measure(f"(a) raw calamine read, {rows} rows", rows=rows):
-        CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    for memory in (False, True):
+        with figures.measure(f"(a) raw calamine read, {rows} rows" + (", memory" if memory else ""), rows=rows,
+                             memory=memory):  # fmt: skip
+            CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
 
     with transaction.atomic():
         with figures.measure(f"(b) django-import-export default import, {ie_rows} rows", rows=ie_rows, memory=False):
