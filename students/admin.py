@@ -6,7 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from students.models import Commune, DuplicateCandidate, Hamlet, Hardship, School, Student, StudentUpload
 from students.resources import StudentResource
-from students.selectors import fold, search_students
+from students.selectors import search_students
+from students.spreadsheets import fold
 
 
 class CommuneScopedAdmin(SimpleHistoryAdmin):

@@ -35,8 +35,6 @@ class StudentUploadForm(forms.Form):
                 _("The file must be a spreadsheet: .xlsx, .xls, .ods or .csv (this one is “%(name)s”)."),
                 params={"name": upload.name},
             )
-        if upload.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
         if upload.size > settings.SPREADSHEET_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is %(size)s; the largest accepted is %(limit)s. Split the list into several files."),

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from students.importing import supported_student_ids
 from students.models import VIEW_ALL_COMMUNES, DuplicateCandidate, Student
 
 # Fields a "same pupil" decision copies to the kept record when it has them blank.
@@ -158,7 +159,12 @@ def reject(student_ids: Iterable[int], user, reason: str) -> Outcome:
     if not reason:
         raise ReviewError(_("Give the reason for rejecting."))
     outcome = Outcome()
-    for student in Student.objects.select_for_update().filter(pk__in=list(student_ids)).order_by("pk"):
+    ids = list(student_ids)
+    supported = supported_student_ids(ids)
+    for student in Student.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        if student.pk in supported:
+            outcome.skipped[student.pk] = _("already received support")
+            continue
         if student.status in (Student.Status.REJECTED, Student.Status.DUPLICATE):
             outcome.skipped[student.pk] = _("status is %(status)s") % {"status": student.get_status_display()}
             continue

@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from students.models import Commune, DuplicateCandidate, School, SchoolLevel, Student
+from students.spreadsheets import fold
 
 
 def communes_with_need(communes: QuerySet[Commune]) -> QuerySet[Commune]:
@@ -67,15 +68,6 @@ def report_figures() -> dict:
         for c in communes_with_need(Commune.objects.order_by("code"))
     ]
     return {"students": totals, "by_commune": by_commune, "by_level": by_level}
-
-
-def fold(value: str) -> str:
-    """Lower case, no diacritics, đ→d, single spaces: how `Student.name_key` is stored."""
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFD", str(value).replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.lower().split())
 
 
 NEEDS = {

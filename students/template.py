@@ -14,26 +14,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from students.importing import STUDENT_COLUMNS
 from students.models import Commune, School, SchoolLevel
 
-# The order of DESIGN.md; the importer also finds them in any other order.
-HEADERS = [
-    "STT",
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Mã định danh",
-    "Mã học sinh",
-    "Trường",
-    "Lớp",
-    "Cấp học",
-    "Thôn/Xóm",
-    "Họ tên phụ huynh",
-    "SĐT phụ huynh",
-    "Thiếu thiết bị",
-    "Thiếu Internet",
-    "Hoàn cảnh",
-]
+# The order of DESIGN.md, exactly the headers the importer looks for first.
+HEADERS = [column.header for column in STUDENT_COLUMNS]
 GENDERS = ["Nam", "Nữ"]
 LEVELS = {
     SchoolLevel.PRIMARY: "Tiểu học",

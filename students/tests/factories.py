@@ -3,7 +3,7 @@ from datetime import date
 import factory
 
 from students.models import Commune, DuplicateCandidate, Hamlet, School, SchoolLevel, Student
-from students.selectors import fold
+from students.spreadsheets import fold
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):

@@ -27,7 +27,7 @@ from students.models import (
     Student,
     StudentUpload,
 )
-from students.selectors import fold
+from students.spreadsheets import fold
 from telecom.models import Provider
 from vinhtuong_program.core.models import UserProfile
 from vinhtuong_program.core.roles import (
