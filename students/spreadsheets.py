@@ -294,6 +294,41 @@ def _check_zip(data: bytes) -> None:
                 raise SpreadsheetError(_("The file contains XML declarations a spreadsheet never has; it was refused."))
 
 
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _xlsx_has_formulas(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                with archive.open(member) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 20):
+                        if _FORMULA.search(tail + chunk):
+                            return True
+                        tail = chunk[-8:]
+    return False
+
+
+def _read_xlsx_keeping_formulas(data: bytes, columns: Sequence[Column]) -> tuple[str, list[list[Any]]]:
+    """The slow path for the rare file with formulas: openpyxl gives a formula's text, never its result.
+
+    calamine only knows the cached results; a formula's text is what we keep
+    (and reject where it is no valid value), so nothing is ever evaluated.
+    """
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for sheet in workbook.worksheets:
+            grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+            if _find_header(grid, columns) is not None:
+                return sheet.title, grid
+        return (workbook.sheetnames[0] if workbook.sheetnames else ""), []
+    finally:
+        workbook.close()
+
+
 def _read_csv(data: bytes) -> list[list[Any]]:
     try:
         text = data.decode("utf-8-sig")
@@ -377,6 +412,8 @@ def read_table(file, filename: str, columns: Sequence[Column]) -> Table:
 
     if extension == ".csv":
         sheet_name, grid = "", _read_csv(data)
+    elif extension == ".xlsx" and _xlsx_has_formulas(data):
+        sheet_name, grid = _read_xlsx_keeping_formulas(data, columns)
     else:
         sheet_name, grid = _read_workbook(data, columns)
     del data
