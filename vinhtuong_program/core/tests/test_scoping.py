@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from students.models import Commune, Hamlet, School, Student, StudentUpload
 from students.tests.factories import HamletFactory, SchoolFactory, StudentFactory
+from students.tests.spreadsheet_files import csv_bytes, grid, pupil_row
 from telecom.models import Provider
 
 pytestmark = pytest.mark.django_db
@@ -41,11 +42,8 @@ def _kwargs_for(pattern, commune):
 
 
 def _bad_list(school_name: str) -> bytes:
-    # 31/02 is no date: the upload ends "invalid", with an annotated file to download.
-    return (
-        "Họ và tên,Ngày sinh,Giới tính,Trường,Lớp,Cấp học,Thiếu thiết bị\n"
-        f"Trần Văn Bí Mật,31/02/2012,Nam,{school_name},3A,Tiểu học,x\n"
-    ).encode()
+    # 31/02 is no date: the upload ends "invalid", with a marked file to download.
+    return csv_bytes(grid([pupil_row(1, **{"Trường": school_name, "Ngày sinh": "31/02/2012"})]))
 
 
 def _seed_commune(client, official, commune, school_name, on_commit):
