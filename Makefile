@@ -24,11 +24,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Serve the app with demo data on SQLite at http://$(HOST):$(PORT)
+## Serve the app with demo data on SQLite at http://$(HOST):$(PORT), with the background worker
+# The worker (pupil list imports) runs beside runserver and is stopped when runserver stops.
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_reference_data
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_data
+	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Background worker for django-tasks (database backend)

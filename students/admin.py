@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from students.models import Commune, Hamlet, School, Student
+from students.models import Commune, DuplicateCandidate, Hamlet, Hardship, School, Student, StudentUpload
+from students.resources import StudentResource
+from students.selectors import search_students
+from students.spreadsheets import fold
 
 
 class CommuneScopedAdmin(SimpleHistoryAdmin):
@@ -9,6 +15,22 @@ class CommuneScopedAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def _require_visible(self, request, object_id) -> None:
+        # simple-history falls back to the last historical version when the object is not in
+        # get_queryset(): that would show another commune's (or a deleted) record. Not here.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Commune)
@@ -34,10 +56,55 @@ class SchoolAdmin(CommuneScopedAdmin):
     search_fields = ["code", "name"]
 
 
+class HardshipFilter(admin.SimpleListFilter):
+    title = Student._meta.get_field("hardships").verbose_name
+    parameter_name = "hardship"
+
+    def lookups(self, request, model_admin):
+        return Hardship.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(hardships__icontains=f'"{self.value()}"')
+        return queryset
+
+
 @admin.register(Student)
-class StudentAdmin(CommuneScopedAdmin):
+class StudentAdmin(ExportMixin, CommuneScopedAdmin):
+    resource_classes = [StudentResource]
     list_display = ["full_name", "birth_date", "school", "class_name", "commune", "status"]
-    list_filter = ["status", "level", "lacks_device", "lacks_internet", "commune"]
+    list_filter = ["status", "level", "lacks_device", "lacks_internet", HardshipFilter, "commune", "school"]
     list_select_related = ["school", "commune"]
-    search_fields = ["full_name", "personal_id", "pupil_id"]
+    # The search itself is accent-insensitive, in get_search_results.
+    search_fields = ["name_key", "personal_id", "pupil_id"]
     autocomplete_fields = ["school", "hamlet"]
+    readonly_fields = ["upload", "source_row", "verified_by", "verified_at"]
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_students(queryset, search_term), False
+
+    def save_model(self, request, obj, form, change):
+        obj.name_key = fold(obj.full_name)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StudentUpload)
+class StudentUploadAdmin(CommuneScopedAdmin):
+    list_display = ["original_name", "commune", "uploaded_by", "uploaded_at", "status", "created_count", "error_count"]
+    list_filter = ["status", "commune"]
+    list_select_related = ["commune", "uploaded_by"]
+    readonly_fields = [field.name for field in StudentUpload._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # uploads come through the commune's upload page, which checks the file
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(CommuneScopedAdmin):
+    list_display = ["existing", "candidate", "reason", "decision", "decided_by", "decided_at"]
+    list_filter = ["decision", "reason"]
+    list_select_related = ["existing__school", "candidate__school", "decided_by"]
+    readonly_fields = ["existing", "candidate", "reason", "decision", "decided_by", "decided_at", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # pairs are found by the importer and decided on the review page

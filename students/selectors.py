@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from students.models import Commune, DuplicateCandidate, School, SchoolLevel, Student
+from students.spreadsheets import fold
 
 
 def communes_with_need(communes: QuerySet[Commune]) -> QuerySet[Commune]:
@@ -67,3 +68,50 @@ def report_figures() -> dict:
         for c in communes_with_need(Commune.objects.order_by("code"))
     ]
     return {"students": totals, "by_commune": by_commune, "by_level": by_level}
+
+
+NEEDS = {
+    "device": Q(lacks_device=True),
+    "internet": Q(lacks_internet=True),
+    "both": Q(lacks_device=True, lacks_internet=True),
+}
+
+
+def search_students(students: QuerySet[Student], text: str) -> QuerySet[Student]:
+    """Accent-insensitive name search (`nguyen van an` finds `Nguyễn Văn An`), or an exact ID."""
+    text = " ".join(str(text).split())
+    if not text:
+        return students
+    condition = Q(name_key__contains=fold(text))
+    if text.isdigit():
+        condition |= Q(personal_id=text) | Q(pupil_id=text) | Q(guardian_phone=text)
+    return students.filter(condition)
+
+
+def filter_students(
+    students: QuerySet[Student],
+    *,
+    text: str = "",
+    commune: Commune | None = None,
+    school: School | None = None,
+    level: str = "",
+    need: str = "",
+    hardship: str = "",
+    status: str = "",
+) -> QuerySet[Student]:
+    """The staff list's filters, each optional; the caller has already scoped `students`."""
+    students = search_students(students, text)
+    if commune is not None:
+        students = students.filter(commune=commune)
+    if school is not None:
+        students = students.filter(school=school)
+    if level:
+        students = students.filter(level=level)
+    if need in NEEDS:
+        students = students.filter(NEEDS[need])
+    if hardship:
+        # JSON list of codes; matching the quoted code works on SQLite and PostgreSQL alike.
+        students = students.filter(hardships__icontains=f'"{hardship}"')
+    if status:
+        students = students.filter(status=status)
+    return students

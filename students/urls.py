@@ -1,9 +1,19 @@
 from django.urls import path
 
-from students import views
+from students.views import communes, pupils, uploads
 
 app_name = "students"
 
 urlpatterns = [
-    path("xa/<str:code>/", views.commune_detail, name="commune-detail"),
+    path("xa/<str:code>/", communes.commune_detail, name="commune-detail"),
+    path("xa/<str:code>/mau-danh-sach/", uploads.template_download, name="template"),
+    path("xa/<str:code>/tai-len/", uploads.upload_create, name="upload"),
+    path("xa/<str:code>/tai-len/<int:upload_id>/", uploads.upload_detail, name="upload-detail"),
+    path("xa/<str:code>/tai-len/<int:upload_id>/tien-do/", uploads.upload_progress, name="upload-progress"),
+    path("xa/<str:code>/tai-len/<int:upload_id>/tep-danh-dau/", uploads.upload_annotated, name="upload-annotated"),
+    path("hoc-sinh/", pupils.student_list, name="student-list"),
+    path("hoc-sinh/xuat-excel/", pupils.student_export, name="student-export"),
+    path("hoc-sinh/<int:student_id>/", pupils.student_detail, name="student-detail"),
+    path("xac-minh/", pupils.verification, name="verification"),
+    path("trung-lap/", pupils.duplicate_review, name="duplicate-review"),
 ]

@@ -3,6 +3,7 @@ from datetime import date
 import factory
 
 from students.models import Commune, DuplicateCandidate, Hamlet, School, SchoolLevel, Student
+from students.spreadsheets import fold
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):
@@ -40,6 +41,7 @@ class StudentFactory(factory.django.DjangoModelFactory):
     commune = factory.SubFactory(CommuneFactory)
     school = factory.SubFactory(SchoolFactory, commune=factory.SelfAttribute("..commune"))
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
+    name_key = factory.LazyAttribute(lambda student: fold(student.full_name))
     birth_date = date(2012, 5, 17)
     gender = Student.Gender.MALE
     class_name = "3A"

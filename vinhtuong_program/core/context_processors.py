@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from students import review
 from students.models import profile_commune_id
 
 
@@ -16,6 +17,10 @@ def navigation(request) -> dict:
         commune_id = profile_commune_id(user)
         if commune_id:
             items.append((_("My commune"), reverse("students:commune-detail", args=[user.profile.commune.code])))
+        if user.has_perm("students.view_student"):
+            items.append((_("Pupils"), reverse("students:student-list")))
+        if review.can_review(user):
+            items.append((_("Possible duplicates"), reverse("students:duplicate-review")))
         if user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
     return {"nav_items": items, "demo_mode": settings.DEBUG}

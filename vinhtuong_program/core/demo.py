@@ -17,7 +17,17 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from donations.models import DeviceType, Donor, Pledge
-from students.models import Commune, Hamlet, School, SchoolLevel, Student
+from students.models import (
+    Commune,
+    DuplicateCandidate,
+    Hamlet,
+    Hardship,
+    School,
+    SchoolLevel,
+    Student,
+    StudentUpload,
+)
+from students.spreadsheets import fold
 from telecom.models import Provider
 from vinhtuong_program.core.models import UserProfile
 from vinhtuong_program.core.roles import (
@@ -38,7 +48,7 @@ GIVEN_NAMES = {
     "male": ["An", "Bình", "Dũng", "Hải", "Khánh", "Nam", "Phúc", "Quân", "Tuấn", "Việt", "Long", "Sơn"],
     "female": ["Anh", "Chi", "Hà", "Hương", "Lan", "Linh", "Mai", "Ngân", "Trang", "Yến", "Hoa", "Thảo"],
 }
-HARDSHIPS = ["hộ nghèo", "hộ cận nghèo", "bố/mẹ mất do COVID-19", "gia đình người có công", "khó khăn khác"]
+HARDSHIPS = [Hardship.POOR, Hardship.NEAR_POOR, Hardship.COVID_ORPHAN, Hardship.MERIT, Hardship.OTHER]
 # Upper-secondary schools named in public lists (reference/FACTS.md); their
 # communes here are a guess, which is one more reason this is demo data.
 UPPER_SECONDARY = [
@@ -121,12 +131,14 @@ def _students_for(rng, commune, hamlets, schools_by_level) -> list[Student]:
         gender = rng.choice(["male", "female"])
         birth = _birth_date(rng, grade)
         need = rng.choice(["device", "internet", "both", "both"])
+        full_name = _demo_name(rng, gender)
         students.append(
             Student(
                 commune=commune,
                 hamlet=rng.choice(hamlets),
                 school=rng.choice(schools_by_level[level]),
-                full_name=_demo_name(rng, gender),
+                full_name=full_name,
+                name_key=fold(full_name),
                 birth_date=birth,
                 gender=gender,
                 personal_id=_personal_id(rng, birth, gender) if rng.random() < 0.8 else "",
@@ -178,7 +190,55 @@ def _create_pupils(rng: random.Random) -> int:
         }
         students += _students_for(rng, commune, hamlets, schools_by_level)
     bulk_create_with_history(students, Student, batch_size=500)
-    return len(students)
+    return len(students) + _create_possible_duplicates(rng)
+
+
+def _create_possible_duplicates(rng: random.Random) -> int:
+    """Two pupils listed again by a neighbouring commune, held for the education office to decide."""
+    kim_xa = Commune.objects.get(code="09079")
+    upload = StudentUpload.objects.create(
+        commune=kim_xa,
+        uploaded_by=get_user_model().objects.filter(username="xa_kimxa").first(),
+        original_name="[DEMO] danh-sach-hoc-sinh-kim-xa.xlsx",
+        status=StudentUpload.Status.IMPORTED,
+        rows_total=2,
+        rows_done=2,
+        created_count=2,
+        held_count=2,
+        message="Dữ liệu mẫu.",
+    )
+    originals = [
+        Student.objects.filter(commune__code="09076", status=Student.Status.LISTED).exclude(personal_id="").first(),
+        Student.objects.filter(commune__code="09076", status=Student.Status.LISTED, personal_id="").first()
+        or Student.objects.filter(commune__code="09076", status=Student.Status.LISTED).last(),
+    ]
+    held = 0
+    for row, original in enumerate(filter(None, originals), start=4):
+        copy = Student.objects.create(
+            commune=kim_xa,
+            hamlet=kim_xa.hamlets.first(),
+            school=original.school,
+            full_name=original.full_name,
+            name_key=original.name_key,
+            birth_date=original.birth_date,
+            gender=original.gender,
+            personal_id=original.personal_id,
+            class_name=original.class_name,
+            level=original.level,
+            guardian_name=original.guardian_name,
+            guardian_phone=f"09{rng.choice('678')}{rng.randint(0, 9999999):07d}",
+            lacks_device=True,
+            lacks_internet=original.lacks_internet,
+            status=Student.Status.HELD,
+            upload=upload,
+            source_row=row,
+        )
+        reason = (
+            DuplicateCandidate.Reason.PERSONAL_ID if original.personal_id else DuplicateCandidate.Reason.NAME_BIRTH_DATE
+        )
+        DuplicateCandidate.objects.create(existing=original, candidate=copy, reason=reason)
+        held += 1
+    return held
 
 
 def _create_donations() -> int:

@@ -20,6 +20,8 @@ def vnd(value) -> str:
 
 @register.filter
 def person_name(user) -> str:
-    """Vietnamese order, family name first: 'Nguyễn Hồng Long', else the username."""
+    """Vietnamese order, family name first: 'Nguyễn Hồng Long', else the username; '' for nobody."""
+    if user is None:
+        return ""
     full = f"{user.last_name} {user.first_name}".strip()
     return full or user.get_username()

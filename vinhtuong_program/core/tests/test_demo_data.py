@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from donations.models import Pledge
-from students.models import Student
+from students.models import DuplicateCandidate, Student
 from vinhtuong_program.core.demo import DEMO_USERS
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,17 @@ def test_demo_pupils_respect_the_database_rules(settings):
     call_command("load_reference_data")
     call_command("load_demo_data")
     assert not Student.objects.filter(lacks_device=False, lacks_internet=False).exists()
-    ids = list(Student.objects.exclude(personal_id="").values_list("personal_id", flat=True))
+    active = Student.objects.filter(status__in=Student.ACTIVE_STATUSES)
+    ids = list(active.exclude(personal_id="").values_list("personal_id", flat=True))
     assert len(ids) == len(set(ids))
     assert all(len(pid) == 12 and pid.startswith("026") for pid in ids)
+
+
+def test_demo_data_has_possible_duplicates_to_review(settings):
+    settings.DEBUG = True
+    call_command("load_reference_data")
+    call_command("load_demo_data")
+    pairs = DuplicateCandidate.objects.filter(decision=DuplicateCandidate.Decision.PENDING).select_related("candidate")
+    assert pairs.count() == 2
+    assert {pair.candidate.status for pair in pairs} == {Student.Status.HELD}
+    assert Student.objects.exclude(name_key="").count() == Student.objects.count()

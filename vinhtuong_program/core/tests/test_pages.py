@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from students.models import StudentUpload
 from students.tests.factories import CommuneFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,8 +89,13 @@ def test_staff_home_query_count_does_not_grow_with_communes_or_pupils(
 
 def test_commune_page_query_count_is_fixed(client, commune_a, commune_a_official, django_assert_max_num_queries):
     StudentFactory.create_batch(20, commune=commune_a)
+    for number in range(5):
+        StudentUpload.objects.create(
+            commune=commune_a, uploaded_by=commune_a_official, original_name=f"ds{number}.xlsx"
+        )
     client.force_login(commune_a_official)
-    with django_assert_max_num_queries(13):
+    # One more than before the upload history: the latest uploads, with their uploaders, in one query.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("students:commune-detail", args=[commune_a.code]))
     assert response.context["totals"]["in_need"] == 20
 

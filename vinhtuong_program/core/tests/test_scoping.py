@@ -1,10 +1,12 @@
 """A commune official sees their own commune and nothing of any other."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from students.models import Commune, Hamlet, School, Student
+from students.models import Commune, Hamlet, School, Student, StudentUpload
 from students.tests.factories import HamletFactory, SchoolFactory, StudentFactory
+from students.tests.spreadsheet_files import csv_bytes, grid, pupil_row
 from telecom.models import Provider
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +26,43 @@ def _scoped_patterns(resolver=None, prefix=""):
 
 
 def _kwargs_for(pattern, commune):
-    values = {"code": commune.code, "pk": commune.pk, "commune_code": commune.code, "commune_id": commune.pk}
+    upload = StudentUpload.objects.filter(commune=commune).first()
+    student = Student.objects.filter(commune=commune).first()
+    values = {
+        "code": commune.code,
+        "pk": commune.pk,
+        "commune_code": commune.code,
+        "commune_id": commune.pk,
+        "upload_id": upload.pk if upload else 0,
+        "student_id": student.pk if student else 0,
+    }
     missing = set(pattern.converters) - set(values)
     assert not missing, f"{pattern}: teach this test which commune value fills {missing}"
     return {name: values[name] for name in pattern.converters}
 
 
-def test_every_parametrised_url_refuses_another_communes_official(client, commune_a, commune_b, commune_b_official):
-    SchoolFactory(commune=commune_a, name="Trường Tiểu học Bí Mật A")
+def _bad_list(school_name: str) -> bytes:
+    # 31/02 is no date: the upload ends "invalid", with a marked file to download.
+    return csv_bytes(grid([pupil_row(1, **{"Trường": school_name, "Ngày sinh": "31/02/2012"})]))
+
+
+def _seed_commune(client, official, commune, school_name, on_commit):
+    """A pupil and an upload with errors in the commune, so that every URL has something to show."""
+    school = SchoolFactory(commune=commune, name=school_name)
+    StudentFactory(commune=commune, school=school, full_name=f"Học Sinh {school_name}")
+    client.force_login(official)
+    upload = SimpleUploadedFile("ds.csv", _bad_list(school_name))
+    with on_commit(execute=True):
+        client.post(reverse("students:upload", args=[commune.code]), {"file": upload})
+    assert StudentUpload.objects.get(commune=commune).status == StudentUpload.Status.INVALID
+
+
+def test_every_parametrised_url_refuses_another_communes_official(
+    client, commune_a, commune_b, commune_a_official, commune_b_official, django_capture_on_commit_callbacks
+):
+    on_commit = django_capture_on_commit_callbacks
+    _seed_commune(client, commune_a_official, commune_a, "Trường Tiểu học Bí Mật A", on_commit)
+    _seed_commune(client, commune_b_official, commune_b, "Trường Tiểu học Kim Xá", on_commit)
     client.force_login(commune_b_official)
     patterns = list(_scoped_patterns())
     assert patterns, "no parametrised URL found: the walk is broken"

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from students.models import Commune
+from students.models import Commune, StudentUpload
 from students.selectors import commune_schools, commune_totals
 
 
@@ -22,5 +22,10 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "totals": commune_totals(commune),
             "schools": commune_schools(commune),
             "hamlets": commune.hamlets.all(),
+            # Telecom staff read a commune's hamlets, never its pupil lists.
+            "uploads": StudentUpload.objects.visible_to(request.user)
+            .filter(commune=commune)
+            .select_related("uploaded_by")[:5],
+            "can_upload": request.user.has_perm("students.add_studentupload"),
         },
     )

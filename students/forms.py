@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from students.models import Commune, DuplicateCandidate, Hardship, School, SchoolLevel, Student
+
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
+# What the first bytes of each kind of file look like; the importer checks the rest.
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class StudentUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Pupil list file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SPREADSHEET_EXTENSIONS)}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Excel (.xlsx, .xls), LibreOffice (.ods) or .csv, at most %(size)s.") % {
+            "size": filesizeformat(settings.SPREADSHEET_MAX_BYTES)
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = Path(upload.name).suffix.lower()
+        if extension not in SPREADSHEET_EXTENSIONS:
+            raise forms.ValidationError(
+                _("The file must be a spreadsheet: .xlsx, .xls, .ods or .csv (this one is “%(name)s”)."),
+                params={"name": upload.name},
+            )
+        if upload.size > settings.SPREADSHEET_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the largest accepted is %(limit)s. Split the list into several files."),
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.SPREADSHEET_MAX_BYTES)},
+            )
+        head = upload.read(8192)
+        upload.seek(0)
+        expected = {".xlsx": ZIP_MAGIC, ".ods": ZIP_MAGIC, ".xls": OLE_MAGIC}.get(extension)
+        looks_wrong = (expected is not None and not head.startswith(expected)) or (
+            extension == ".csv" and b"\x00" in head
+        )
+        if looks_wrong:
+            raise forms.ValidationError(
+                _("“%(name)s” is not a %(kind)s spreadsheet. Open it in Excel and save it again as .xlsx."),
+                params={"name": upload.name, "kind": extension.lstrip(".")},
+            )
+        return upload
+
+
+class StudentFilterForm(forms.Form):
+    NEED_CHOICES = [
+        ("", _("any need")),
+        ("device", _("lacks a device")),
+        ("internet", _("lacks Internet")),
+        ("both", _("lacks both")),
+    ]
+
+    q = forms.CharField(label=_("Name or ID"), required=False, max_length=100)
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=[("", _("all levels")), *SchoolLevel.choices], required=False)
+    need = forms.ChoiceField(label=_("Need"), choices=NEED_CHOICES, required=False)
+    hardship = forms.ChoiceField(
+        label=_("Hardship"), choices=[("", _("any hardship")), *Hardship.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("all statuses")), *Student.Status.choices], required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.visible_to(user)
+        self.fields["school"].queryset = School.objects.select_related("commune").order_by("name")
+
+    def filters(self) -> dict:
+        """Keyword arguments for `selectors.filter_students`; an invalid field is ignored."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "text": data.get("q", ""),
+            "commune": data.get("commune"),
+            "school": data.get("school"),
+            "level": data.get("level", ""),
+            "need": data.get("need", ""),
+            "hardship": data.get("hardship", ""),
+            "status": data.get("status", ""),
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for rejection"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PairDecisionForm(forms.Form):
+    pair = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[
+            (DuplicateCandidate.Decision.SAME, _("same pupil")),
+            (DuplicateCandidate.Decision.DIFFERENT, _("different pupils")),
+        ]
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)

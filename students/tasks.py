@@ -1,0 +1,30 @@
+"""Background work of the students app, run by django-tasks' database worker (`manage.py db_worker`)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from students import importing
+from students.models import StudentUpload
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def process_student_upload(upload_id: int) -> str:
+    """Import one uploaded pupil list; returns the upload's final status."""
+    try:
+        return importing.process_upload(upload_id).status
+    except Exception:
+        # The page polls this upload: it must end in a final state, never spin for ever.
+        logger.exception("Pupil list upload %s failed", upload_id)
+        StudentUpload.objects.filter(pk=upload_id).exclude(status=StudentUpload.Status.IMPORTED).update(
+            status=StudentUpload.Status.UNREADABLE,
+            message=_("The file could not be processed because of a fault in the system. Nothing was saved."),
+            finished_at=timezone.now(),
+        )
+        raise

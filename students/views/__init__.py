@@ -1,0 +1,1 @@
+"""Staff pages about communes, pupil lists and pupils; each module is one area."""

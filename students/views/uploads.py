@@ -1,0 +1,131 @@
+"""A commune's pupil list: template, upload, progress and result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from students import importing
+from students.forms import StudentUploadForm
+from students.models import Commune, StudentUpload
+from students.tasks import process_student_upload
+from students.template import student_template
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FINISHED = {StudentUpload.Status.IMPORTED, StudentUpload.Status.INVALID, StudentUpload.Status.UNREADABLE}
+
+
+def _commune(request: HttpRequest, code: str) -> Commune:
+    # Another commune is a 404, not a 403: its pages are not confirmed to exist.
+    return get_object_or_404(Commune.objects.visible_to(request.user), code=code)
+
+
+def _upload(request: HttpRequest, code: str, upload_id: int) -> StudentUpload:
+    commune = _commune(request, code)
+    return get_object_or_404(
+        StudentUpload.objects.visible_to(request.user).select_related("commune", "uploaded_by"),
+        pk=upload_id,
+        commune=commune,
+    )
+
+
+def _attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_safe
+def template_download(request: HttpRequest, code: str) -> HttpResponse:
+    commune = _commune(request, code)
+    return _attachment(student_template(commune), f"danh-sach-hoc-sinh-{commune.code}-{slugify(commune.name)}.xlsx")
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def upload_create(request: HttpRequest, code: str) -> HttpResponse:
+    commune = _commune(request, code)
+    if not request.user.has_perm("students.add_studentupload"):
+        raise PermissionDenied
+    form = StudentUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            file = form.cleaned_data["file"]
+            with transaction.atomic():
+                upload = StudentUpload(
+                    commune=commune, uploaded_by=request.user, original_name=Path(file.name).name[:255]
+                )
+                upload.original_file.save(file.name, file, save=False)
+                upload.save()
+                # The worker must find the row: enqueue once it is committed.
+                transaction.on_commit(lambda: process_student_upload.enqueue(upload.pk))
+            url = reverse("students:upload-detail", args=[commune.code, upload.pk])
+            if _wants_json(request):
+                return JsonResponse({"redirect": url})
+            return redirect(url)
+        if _wants_json(request):
+            return JsonResponse({"errors": [str(error) for error in form.errors.get("file", [])]}, status=400)
+    uploads = StudentUpload.objects.filter(commune=commune).select_related("uploaded_by")[:20]
+    return render(request, "students/upload_form.html", {"commune": commune, "form": form, "uploads": uploads})
+
+
+def _progress(upload: StudentUpload) -> dict:
+    percent = 100 if upload.status in FINISHED else 0
+    if upload.status == StudentUpload.Status.PROCESSING and upload.rows_total:
+        percent = min(99, round(100 * upload.rows_done / upload.rows_total))
+    return {
+        "status": upload.status,
+        "status_label": upload.get_status_display(),
+        "rows_total": upload.rows_total,
+        "rows_done": upload.rows_done,
+        "percent": percent,
+        "finished": upload.status in FINISHED,
+    }
+
+
+@login_required
+@require_safe
+def upload_detail(request: HttpRequest, code: str, upload_id: int) -> HttpResponse:
+    upload = _upload(request, code, upload_id)
+    return render(
+        request,
+        "students/upload_detail.html",
+        {
+            "commune": upload.commune,
+            "upload": upload,
+            "progress": _progress(upload),
+            "finished": upload.status in FINISHED,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_safe
+def upload_progress(request: HttpRequest, code: str, upload_id: int) -> JsonResponse:
+    return JsonResponse(_progress(_upload(request, code, upload_id)))
+
+
+@login_required
+@require_safe
+def upload_annotated(request: HttpRequest, code: str, upload_id: int) -> HttpResponse:
+    """The uploader's own rows back, wrong cells in red with a comment each."""
+    upload = _upload(request, code, upload_id)
+    if upload.status != StudentUpload.Status.INVALID:
+        return redirect("students:upload-detail", upload.commune.code, upload.pk)
+    stem = slugify(Path(upload.original_name).stem) or "danh-sach"
+    return _attachment(importing.annotated_file(upload), f"{stem}-can-sua.xlsx")
