@@ -68,9 +68,17 @@ class OfferForm(forms.ModelForm):
 
 
 class InspectionForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("Inspecting unit"), queryset=Provider.objects.none())
     result = forms.ChoiceField(label=_("Result"), choices=DeviceInspection.Result.choices, widget=forms.RadioSelect)
     data_wiped = forms.BooleanField(label=_("The previous owner's data has been wiped"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+        if len(providers) == 1:
+            self.fields["provider"].initial = providers[0]
+            self.fields["provider"].widget = forms.HiddenInput()
 
 
 class RepairForm(forms.Form):

@@ -172,6 +172,12 @@ class ConnectivityOffer(models.Model):
     def is_sim(self) -> bool:
         return self.kind == self.Kind.MOBILE_SIM
 
+    @property
+    def remaining(self) -> int | None:
+        """Places left; needs `used` from `with_usage()`."""
+        used = getattr(self, "used", None)
+        return None if used is None else max(self.capacity - used, 0)
+
 
 class SimAssignmentQuerySet(ProviderScopedQuerySet):
     provider_field = "offer__provider"

@@ -81,6 +81,7 @@ def coverage_matrix(request):
             "editable": editable,
             "deadline": COVERAGE_DEADLINE,
             "query": request.GET.urlencode(),
+            "colspan": 3 * len(providers) + 1,
         },
     )
 
