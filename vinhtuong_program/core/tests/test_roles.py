@@ -6,6 +6,7 @@ from django.urls import reverse
 from donations.tests.factories import PledgeFactory
 from students.models import Commune, Student
 from students.tests.factories import HamletFactory, SchoolFactory, StudentFactory
+from telecom.tests.factories import LearningPlatformFactory
 from vinhtuong_program.core.roles import LEADERSHIP, role_permissions
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ def test_leadership_cannot_add_change_or_delete_anything(client, leadership_user
     StudentFactory(commune=commune_a, school=SchoolFactory(commune=commune_a))
     HamletFactory(commune=commune_a)
     PledgeFactory()
+    LearningPlatformFactory()
     client.force_login(leadership_user)
     for model in _admin_models():
         opts = model._meta
