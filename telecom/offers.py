@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.models import Pledge
@@ -55,7 +54,8 @@ def offer_save(*, user, offer: ConnectivityOffer | None = None, **fields) -> Con
 def offer_from_pledge(*, user, pledge: Pledge, provider: Provider, **fields) -> ConnectivityOffer:
     """The office turns a telecom-policy pledge into an offer pupils can be given places on."""
     _check_pledge(pledge)
-    fields.setdefault("notes", pledge.description)
+    if not fields.get("notes"):
+        fields["notes"] = pledge.description
     return offer_save(user=user, provider=provider, pledge=pledge, **fields)
 
 
@@ -105,7 +105,3 @@ def cancel(assignment_id: int, *, reason: str) -> SimAssignment:
         assignment._change_reason = reason
         assignment.save(update_fields=["status", "cancel_reason"])
     return assignment
-
-
-def activation_today():
-    return timezone.localdate()
