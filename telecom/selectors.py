@@ -120,15 +120,18 @@ def coverage_matrix(
 # --- pupils blocked by infrastructure ---------------------------------------------------------
 
 
-def _covered_hamlet() -> Exists:
-    return Exists(HamletCoverage.objects.filter(hamlet_id=OuterRef("hamlet_id"), status=AVAILABLE))
+def uncovered_hamlet_ids() -> list[int]:
+    """Hamlets where no provider has any technology available (a few hundred ids at most)."""
+    covered = HamletCoverage.objects.filter(hamlet_id=OuterRef("pk"), status=AVAILABLE)
+    return list(Hamlet.objects.exclude(Exists(covered)).values_list("pk", flat=True))
 
 
 def blocked_pupils(students: QuerySet[Student] | None = None) -> QuerySet[Student]:
     """Pupils in need who lack Internet and live in a hamlet that no provider covers with anything available."""
     students = Student.objects.all() if students is None else students
-    return students.filter(status__in=Student.IN_NEED_STATUSES, lacks_internet=True, hamlet__isnull=False).exclude(
-        _covered_hamlet()
+    # The hamlet ids first, then the pupils by their indexed hamlet: an anti-join per pupil costs seconds at 100k.
+    return students.filter(
+        status__in=Student.IN_NEED_STATUSES, lacks_internet=True, hamlet_id__in=uncovered_hamlet_ids()
     )
 
 
