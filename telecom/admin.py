@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from telecom.models import LearningPlatform, Provider, ZeroRating
@@ -23,3 +24,4 @@ class LearningPlatformAdmin(SimpleHistoryAdmin):
     list_filter = ["published"]
     search_fields = ["name"]
     inlines = [ZeroRatingInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
