@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from telecom.views.public import learning_platforms
 from vinhtuong_program.core import views as core_views
 
 admin.site.site_header = _("Waves and computers for children — Vĩnh Tường")
@@ -18,5 +19,7 @@ urlpatterns = [
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("can-bo/", core_views.staff_home, name="staff-home"),
     path("can-bo/", include("students.urls")),
+    path("can-bo/vien-thong/", include("telecom.urls")),
+    path("nen-tang-hoc-truc-tuyen/", learning_platforms, name="learning-platforms"),
     path("admin/", admin.site.urls),
 ]

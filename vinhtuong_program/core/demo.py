@@ -28,6 +28,7 @@ from students.models import (
     StudentUpload,
 )
 from students.spreadsheets import fold
+from telecom.demo import telecom_demo_load
 from telecom.models import Provider
 from vinhtuong_program.core.models import UserProfile
 from vinhtuong_program.core.roles import (
@@ -292,4 +293,6 @@ def demo_data_load(seed: int = 2021) -> dict[str, int]:
     """Create demo users, schools, hamlets, pupils, donors and pledges; returns counts."""
     rng = random.Random(seed)
     _create_users()
-    return {"pupils": _create_pupils(rng), "pledges": _create_donations(), "users": len(DEMO_USERS)}
+    counts = {"pupils": _create_pupils(rng), "pledges": _create_donations(), "users": len(DEMO_USERS)}
+    telecom_demo_load(rng)
+    return counts

@@ -83,7 +83,20 @@ def role_permissions() -> dict[Role, set[str]]:
             # Used donated devices are inspected and repaired by the telecom units.
             "donations.view_device",
         }
-        | (_model_perms("telecom", ("view", "add", "change")) - {"telecom.add_provider", "telecom.change_provider"}),
+        | (
+            _model_perms("telecom", ("view", "add", "change"))
+            # Providers and the public platform list are the office's; places on
+            # offers are given by allocation, the operator only fills in the SIM.
+            - {
+                "telecom.add_provider",
+                "telecom.change_provider",
+                "telecom.add_learningplatform",
+                "telecom.change_learningplatform",
+                "telecom.add_zerorating",
+                "telecom.change_zerorating",
+                "telecom.add_simassignment",
+            }
+        ),
         # Leadership reads every figure and changes nothing.
         LEADERSHIP: view_all_but_pupils,
     }

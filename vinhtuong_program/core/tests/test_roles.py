@@ -6,6 +6,7 @@ from django.urls import reverse
 from donations.tests.factories import PledgeFactory
 from students.models import Commune, DuplicateCandidate, Student, StudentUpload
 from students.tests.factories import DuplicateCandidateFactory, HamletFactory, SchoolFactory, StudentFactory
+from telecom.tests.factories import LearningPlatformFactory
 from vinhtuong_program.core.roles import LEADERSHIP, role_permissions
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,7 @@ def test_leadership_cannot_add_change_or_delete_anything(client, leadership_user
     DuplicateCandidateFactory(existing__commune=commune_a, candidate__commune=commune_a)
     StudentUpload.objects.create(commune=commune_a, original_name="ds.xlsx")
     PledgeFactory()
+    LearningPlatformFactory()
     client.force_login(leadership_user)
     for model in _admin_models():
         opts = model._meta

@@ -1,0 +1,1 @@
+"""Staff pages of the telecom section (/can-bo/vien-thong/...) and the public platform list."""
