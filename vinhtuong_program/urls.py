@@ -18,5 +18,7 @@ urlpatterns = [
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("can-bo/", core_views.staff_home, name="staff-home"),
     path("can-bo/", include("students.urls")),
+    path("can-bo/ung-ho/", include("donations.urls")),
+    path("", include("donations.public_urls")),
     path("admin/", admin.site.urls),
 ]
