@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from donations import ledger
 from donations.models import (
     CashReceipt,
     CommitteeMember,
@@ -79,11 +82,77 @@ class PledgeLineAdmin(ExportMixin, SimpleHistoryAdmin):
     raw_id_fields = ["pledge"]
 
 
-class LedgerEntryAdmin(ExportMixin, SimpleHistoryAdmin):
-    """Ledger entries are written through the ledger pages (they lock the account); here they are read."""
+class LedgerEntryForm(forms.ModelForm):
+    """Adding an entry in the admin goes through the ledger service (lock, balance check) in clean()."""
 
-    def has_add_permission(self, request):
-        return False
+    service_fields: tuple[str, ...] = ()
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.recorded = self.record({name: data.get(name) for name in self.service_fields})
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+        return data
+
+    def _post_clean(self):
+        # The service saved and validated the row already; the model's own checks would
+        # see the just-saved unique bank reference as a duplicate of itself.
+        if not hasattr(self, "recorded"):
+            super()._post_clean()
+
+
+class CashReceiptAdminForm(LedgerEntryForm):
+    service_fields = ("received_on", "amount_vnd", "payer", "bank_reference", "pledge_line", "note")
+
+    class Meta:
+        model = CashReceipt
+        fields = ["received_on", "amount_vnd", "payer", "bank_reference", "pledge_line", "note"]
+
+    def record(self, v):
+        return ledger.receipt_record(
+            received_on=v["received_on"],
+            amount_vnd=v["amount_vnd"],
+            payer=v["payer"],
+            bank_reference=v["bank_reference"] or "",
+            pledge_line=v["pledge_line"],
+            note=v["note"] or "",
+        )
+
+
+class SpendingAdminForm(LedgerEntryForm):
+    service_fields = (
+        "spent_on",
+        "category",
+        "description",
+        "supplier",
+        "invoice_number",
+        "amount_vnd",
+        "device_type",
+        "quantity",
+    )
+
+    class Meta:
+        model = Spending
+        fields = [
+            "spent_on",
+            "category",
+            "description",
+            "supplier",
+            "invoice_number",
+            "amount_vnd",
+            "device_type",
+            "quantity",
+        ]
+
+    def record(self, v):
+        return ledger.spending_record(**v | {k: v[k] or "" for k in ("invoice_number", "device_type")})
+
+
+class LedgerEntryAdmin(ExportMixin, SimpleHistoryAdmin):
+    """Entries are added through the ledger service and never edited or deleted: corrections are new entries."""
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -91,22 +160,12 @@ class LedgerEntryAdmin(ExportMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-
-@admin.register(CashReceipt)
-class CashReceiptAdmin(LedgerEntryAdmin):
-    resource_classes = [CashReceiptResource]
-    list_display = ["received_on", "payer", "amount_vnd", "bank_reference", "pledge_line"]
-    list_filter = ["received_on"]
-    search_fields = ["payer", "bank_reference", "pledge_line__pledge__reference_code"]
-    list_select_related = ["pledge_line", "pledge_line__pledge"]
-
-
-@admin.register(Spending)
-class SpendingAdmin(LedgerEntryAdmin):
-    resource_classes = [SpendingResource]
-    list_display = ["spent_on", "category", "description", "supplier", "invoice_number", "amount_vnd"]
-    list_filter = ["category", "spent_on"]
-    search_fields = ["description", "supplier", "invoice_number"]
+    def save_model(self, request, obj, form, change):
+        recorded = form.recorded
+        recorded.recorded_by = request.user
+        recorded.save(update_fields=["recorded_by"])
+        obj.pk = recorded.pk
+        obj._state.adding = False
 
 
 @admin.register(Device)

@@ -92,9 +92,7 @@ class PledgeForm(forms.Form):
     cash_amount = AmountField(label=_("Money (VND)"), required=False)
     device_type = forms.ChoiceField(label=_("Device type"), choices=_BLANK + DeviceType.choices, required=False)
     device_quantity = _count_field(_("Number of devices"), MAX_DEVICES_PER_LINE)
-    device_condition = forms.ChoiceField(
-        label=_("Condition"), choices=_BLANK + DeviceCondition.choices, required=False
-    )
+    device_condition = forms.ChoiceField(label=_("Condition"), choices=_BLANK + DeviceCondition.choices, required=False)
     device_specification = forms.CharField(
         label=_("Short specification"),
         max_length=300,
@@ -243,9 +241,7 @@ class PublicPledgeForm(PledgeForm):
         data = super().clean()
         token = antispam.read_form_token(self.data.get("form_token", ""))
         if token is None:
-            raise ValidationError(
-                _("The form has expired or was changed. Please fill it in again."), code="token"
-            )
+            raise ValidationError(_("The form has expired or was changed. Please fill it in again."), code="token")
         elapsed, nonce = token
         if elapsed < antispam.min_fill_seconds():
             raise ValidationError(_("The form was sent too quickly. Please check it and send it again."), code="fast")
@@ -286,7 +282,9 @@ class StaffPledgeForm(PledgeForm):
         if not data.get("fund_source"):
             self.add_error("fund_source", _("Say which budget or fund the money comes from."))
             return []
-        return [LineData(kind=PledgeLine.Kind.BUDGET, amount_vnd=data["budget_amount"], fund_source=data["fund_source"])]
+        return [
+            LineData(kind=PledgeLine.Kind.BUDGET, amount_vnd=data["budget_amount"], fund_source=data["fund_source"])
+        ]
 
     def donor_data(self) -> DonorData:
         donor = super().donor_data()
@@ -403,9 +401,11 @@ class LineForm(_HelperMixin, forms.Form):
             if not data.get(name):
                 self.add_error(name, _("This field is required."))
         if kind == PledgeLine.Kind.DEVICE and (data.get("quantity") or 0) > MAX_DEVICES_PER_LINE:
-            self.add_error("quantity", _("The number may be at most %(limit_value)s; please check it.") % {
-                "limit_value": MAX_DEVICES_PER_LINE
-            })
+            self.add_error(
+                "quantity",
+                _("The number may be at most %(limit_value)s; please check it.")
+                % {"limit_value": MAX_DEVICES_PER_LINE},
+            )
         return data
 
     def line_data(self) -> LineData:
@@ -458,4 +458,3 @@ class PledgeFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=_BLANK + PledgeLine.Kind.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=_BLANK + LineStatus.choices, required=False)
     donor_kind = forms.ChoiceField(label=_("Donor kind"), choices=_BLANK + Donor.Kind.choices, required=False)
-

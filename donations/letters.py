@@ -34,9 +34,7 @@ def _received_items(pledge: Pledge) -> list[str]:
             items.append(f"{line.get_kind_display().capitalize()}{source}: {_vnd(received)}")
         elif line.kind == PledgeLine.Kind.DEVICE:
             spec = f", {line.specification}" if line.specification else ""
-            items.append(
-                f"{received} {line.get_device_type_display()} ({line.get_condition_display()}{spec})"
-            )
+            items.append(f"{received} {line.get_device_type_display()} ({line.get_condition_display()}{spec})")
         else:
             items.append(f"{line.offer}, cho {received} học sinh trong {line.months} tháng")
     return items

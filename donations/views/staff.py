@@ -94,7 +94,9 @@ def pledge_new(request: HttpRequest) -> HttpResponse:
 
 
 def _pledge(code: str) -> Pledge:
-    return get_object_or_404(Pledge.objects.select_related("donor", "earmark_commune", "earmark_school"), reference_code=code)
+    return get_object_or_404(
+        Pledge.objects.select_related("donor", "earmark_commune", "earmark_school"), reference_code=code
+    )
 
 
 def _detail_context(pledge: Pledge, **overrides) -> dict:

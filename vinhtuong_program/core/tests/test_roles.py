@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
-from donations.tests.factories import PledgeFactory
+from donations.tests.factories import seed_every_donations_model
 from students.models import Commune, Student
 from students.tests.factories import HamletFactory, SchoolFactory, StudentFactory
 from vinhtuong_program.core.roles import LEADERSHIP, role_permissions
@@ -48,7 +48,7 @@ def test_leadership_cannot_add_change_or_delete_anything(client, leadership_user
     call_command("load_reference_data")
     StudentFactory(commune=commune_a, school=SchoolFactory(commune=commune_a))
     HamletFactory(commune=commune_a)
-    PledgeFactory()
+    seed_every_donations_model()
     client.force_login(leadership_user)
     for model in _admin_models():
         opts = model._meta
