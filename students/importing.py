@@ -1,0 +1,690 @@
+"""A commune's pupil list: read, normalise, validate every row, then save all or nothing.
+
+The steps are separate so each can be tested and timed:
+`read_rows` (spreadsheet → clean rows with errors) → `save_rows` (match with
+the commune's earlier lists, de-duplicate across the district, bulk insert
+with history). A file with any wrong row saves nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from students.matching import DistrictIndex, Match
+from students.models import (
+    Commune,
+    DuplicateCandidate,
+    Hamlet,
+    Hardship,
+    School,
+    SchoolLevel,
+    Student,
+    StudentUpload,
+)
+from students.spreadsheets import (
+    CellError,
+    Column,
+    SpreadsheetError,
+    Table,
+    annotated_workbook,
+    clean_text,
+    fold,
+    parse_date,
+    parse_digits,
+    parse_phone,
+    parse_yes,
+    read_table,
+)
+
+STUDENT_COLUMNS = [
+    Column("stt", "STT", ("tt", "so tt", "so thu tu")),
+    Column("full_name", "Họ và tên", ("ho ten", "ho ten hoc sinh", "ho va ten hoc sinh", "ten hoc sinh"), True),
+    Column("birth_date", "Ngày sinh", ("ngay thang nam sinh", "ngay/thang/nam sinh", "sinh ngay"), True),
+    Column("gender", "Giới tính", ("gioi", "nam/nu")),
+    Column("personal_id", "Mã định danh", ("ma dinh danh ca nhan", "so dinh danh", "so dinh danh ca nhan", "ma ddcn")),
+    Column("pupil_id", "Mã học sinh", ("ma hs", "ma so hoc sinh", "ma dinh danh hoc sinh")),
+    Column("school", "Trường", ("truong hoc", "ten truong", "hoc truong"), True),
+    Column("class_name", "Lớp", ("lop hoc",), True),
+    Column("level", "Cấp học", ("cap",)),
+    Column("hamlet", "Thôn/Xóm", ("thon", "xom", "thon xom", "thon/xom/to dan pho", "to dan pho", "thon/to dan pho")),
+    Column("guardian_name", "Họ tên phụ huynh", ("ho va ten phu huynh", "phu huynh", "ten phu huynh", "cha me")),
+    Column(
+        "guardian_phone", "SĐT phụ huynh", ("so dien thoai phu huynh", "dien thoai phu huynh", "so dien thoai", "sdt")
+    ),
+    Column("lacks_device", "Thiếu thiết bị", ("khong co thiet bi", "chua co thiet bi", "can thiet bi"), True),
+    Column(
+        "lacks_internet",
+        "Thiếu Internet",
+        ("khong co internet", "chua co internet", "thieu mang", "can internet"),
+        True,
+    ),
+    Column("hardships", "Hoàn cảnh", ("hoan canh gia dinh", "dien", "doi tuong")),
+]
+HEADERS = {c.key: c.header for c in STUDENT_COLUMNS}
+
+GENDERS = {
+    "nam": Student.Gender.MALE,
+    "m": Student.Gender.MALE,
+    "nu": Student.Gender.FEMALE,
+    "f": Student.Gender.FEMALE,
+}
+LEVELS = {
+    "tieu hoc": SchoolLevel.PRIMARY,
+    "th": SchoolLevel.PRIMARY,
+    "primary": SchoolLevel.PRIMARY,
+    "trung hoc co so": SchoolLevel.LOWER_SECONDARY,
+    "thcs": SchoolLevel.LOWER_SECONDARY,
+    "lower_secondary": SchoolLevel.LOWER_SECONDARY,
+    "trung hoc pho thong": SchoolLevel.UPPER_SECONDARY,
+    "thpt": SchoolLevel.UPPER_SECONDARY,
+    "upper_secondary": SchoolLevel.UPPER_SECONDARY,
+}
+GRADES = {
+    SchoolLevel.PRIMARY: range(1, 6),
+    SchoolLevel.LOWER_SECONDARY: range(6, 10),
+    SchoolLevel.UPPER_SECONDARY: range(10, 13),
+}
+HARDSHIPS = {
+    "ho ngheo": Hardship.POOR,
+    "ngheo": Hardship.POOR,
+    "ho can ngheo": Hardship.NEAR_POOR,
+    "can ngheo": Hardship.NEAR_POOR,
+    "gia dinh nguoi co cong": Hardship.MERIT,
+    "nguoi co cong": Hardship.MERIT,
+    "con nguoi co cong": Hardship.MERIT,
+    "bao tro xa hoi": Hardship.SOCIAL_PROTECTION,
+    "bo/me mat do covid-19": Hardship.COVID_ORPHAN,
+    "bo/me mat do covid": Hardship.COVID_ORPHAN,
+    "bo me mat do covid-19": Hardship.COVID_ORPHAN,
+    "cha/me mat do covid-19": Hardship.COVID_ORPHAN,
+    "mo coi": Hardship.ORPHAN,
+    "khuyet tat": Hardship.DISABILITY,
+    "dan toc thieu so": Hardship.ETHNIC_MINORITY,
+    "kho khan khac": Hardship.OTHER,
+    "kho khan": Hardship.OTHER,
+}
+HARDSHIP_LABELS = "hộ nghèo; hộ cận nghèo; gia đình người có công; bảo trợ xã hội; bố/mẹ mất do COVID-19; mồ côi; khuyết tật; dân tộc thiểu số; khó khăn khác"  # noqa: E501
+# School-year 2021–2022: grade 1 pupils were born in 2015.
+SCHOOL_YEAR_START = 2021
+_NAME = re.compile(r"^[^\W\d_]+(?:[ '’\-.][^\W\d_]+)*\.?$")
+_GRADE = re.compile(r"^(\d{1,2})")
+_SCHOOL_PREFIXES = (
+    ("truong ", ""),
+    ("pt dtnt ", "pho thong dan toc noi tru "),
+    ("thpt ", "trung hoc pho thong "),
+    ("thcs ", "trung hoc co so "),
+    ("th&thcs ", "tieu hoc va trung hoc co so "),
+    ("th ", "tieu hoc "),
+)
+# Fields an upload may change on a pupil already listed by the same commune.
+UPDATABLE_FIELDS = (
+    "full_name",
+    "birth_date",
+    "gender",
+    "personal_id",
+    "pupil_id",
+    "school_id",
+    "class_name",
+    "level",
+    "hamlet_id",
+    "guardian_name",
+    "guardian_phone",
+    "lacks_device",
+    "lacks_internet",
+    "hardships",
+)
+
+
+def school_key(name: str) -> str:
+    """'Trường TH Hoà Bình', 'tiểu học Hòa Bình' → 'tieu hoc hoa binh'."""
+    key = fold(name)
+    changed = True
+    while changed:
+        changed = False
+        for prefix, replacement in _SCHOOL_PREFIXES:
+            if key.startswith(prefix):
+                key = replacement + key[len(prefix) :]
+                changed = replacement == ""
+                break
+    return key
+
+
+@dataclass
+class PupilRow:
+    """One valid row, ready to save."""
+
+    number: int
+    values: dict
+    hamlet_name: str = ""
+
+    @property
+    def natural_key(self) -> tuple[str, date, int]:
+        return (self.values["name_key"], self.values["birth_date"], self.values["school_id"])
+
+
+@dataclass
+class ReadResult:
+    table: Table | None
+    rows: list[PupilRow] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    file_error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.errors
+
+
+class SchoolDirectory:
+    """The district's schools by folded name and code, with a closest-name suggestion."""
+
+    def __init__(self, schools: Iterable[School]):
+        self.by_key: dict[str, School] = {}
+        for school in schools:
+            self.by_key.setdefault(school_key(school.name), school)
+            self.by_key.setdefault(fold(school.code), school)
+
+    def find(self, name: str) -> School | None:
+        return self.by_key.get(school_key(name))
+
+    def suggestion(self, name: str) -> str:
+        close = difflib.get_close_matches(school_key(name), self.by_key, n=1, cutoff=0.6)
+        return self.by_key[close[0]].name if close else ""
+
+
+class RowValidator:
+    """Turns one spreadsheet row into model values, collecting every error."""
+
+    def __init__(self, schools: SchoolDirectory):
+        self.schools = schools
+
+    def validate(self, number: int, raw: dict, errors: list[CellError]) -> PupilRow | None:
+        before = len(errors)
+
+        def error(key: str, message: str) -> None:
+            errors.append(CellError(number, key, message))
+
+        values: dict = {}
+        name = clean_text(raw.get("full_name"))
+        if not name:
+            error("full_name", _("The name is missing."))
+        elif len(name) > 100 or not _NAME.match(name):
+            error("full_name", _("A name has only letters and spaces (at most 100 characters)."))
+        values["full_name"] = name
+        values["name_key"] = fold(name)
+
+        birth_date = None
+        if raw.get("birth_date") is None:
+            error("birth_date", _("The birth date is missing."))
+        else:
+            try:
+                birth_date = parse_date(raw["birth_date"])
+            except ValueError as exc:
+                error("birth_date", str(exc))
+        values["birth_date"] = birth_date
+
+        gender = raw.get("gender")
+        values["gender"] = ""
+        if gender is not None:
+            values["gender"] = GENDERS.get(fold(gender), "")
+            if not values["gender"]:
+                error("gender", _("Write Nam or Nữ."))
+
+        values["personal_id"] = ""
+        if raw.get("personal_id") is not None:
+            try:
+                personal_id = parse_digits(raw["personal_id"], 12, restore_leading_zero=True)
+                if not personal_id.startswith("0"):
+                    raise ValueError(_("A personal ID starts with 0 (the province code)."))
+                values["personal_id"] = personal_id
+            except ValueError as exc:
+                error("personal_id", str(exc))
+        values["pupil_id"] = ""
+        if raw.get("pupil_id") is not None:
+            try:
+                values["pupil_id"] = parse_digits(raw["pupil_id"], 10)
+            except ValueError as exc:
+                error("pupil_id", str(exc))
+
+        school = None
+        school_name = clean_text(raw.get("school"))
+        if not school_name:
+            error("school", _("The school is missing."))
+        else:
+            school = self.schools.find(school_name)
+            if school is None:
+                hint = self.schools.suggestion(school_name)
+                error(
+                    "school",
+                    _("No school “%(name)s” in the district. Did you mean “%(hint)s”?")
+                    % {"name": school_name, "hint": hint}
+                    if hint
+                    else _("No school “%(name)s” in the district.") % {"name": school_name},
+                )
+        values["school_id"] = school.pk if school else None
+
+        class_name = clean_text(raw.get("class_name")).upper().replace(" ", "")
+        grade = None
+        if not class_name:
+            error("class_name", _("The class is missing."))
+        else:
+            match = _GRADE.match(class_name)
+            grade = int(match.group(1)) if match else None
+            if grade is None or not 1 <= grade <= 12 or len(class_name) > 10:
+                error("class_name", _("A class starts with its grade, 1 to 12 (for example 3A)."))
+                grade = None
+        values["class_name"] = class_name
+
+        level = None
+        if raw.get("level") is not None:
+            level = LEVELS.get(fold(raw["level"]))
+            if level is None:
+                error("level", _("Write Tiểu học, THCS or THPT."))
+        elif school is not None:
+            level = school.level
+        if level is None and grade is not None:
+            level = next(lv for lv, grades in GRADES.items() if grade in grades)
+        if level and grade and grade not in GRADES[level]:
+            error(
+                "class_name",
+                _("Grade %(grade)s is not in %(level)s.") % {"grade": grade, "level": SchoolLevel(level).label},
+            )
+        if level and school and school.level != level:
+            error(
+                "level",
+                _("%(school)s is a %(school_level)s school, not %(level)s.")
+                % {
+                    "school": school.name,
+                    "school_level": school.get_level_display(),
+                    "level": SchoolLevel(level).label,
+                },
+            )
+        values["level"] = level or ""
+
+        if birth_date and grade:
+            expected = SCHOOL_YEAR_START - 5 - grade
+            if not expected - 3 <= birth_date.year <= expected + 1:
+                error(
+                    "birth_date",
+                    _("Born in %(year)s is not plausible for grade %(grade)s (expected around %(expected)s).")
+                    % {"year": birth_date.year, "grade": grade, "expected": expected},
+                )
+        personal_id = values["personal_id"]
+        # Digit 4 is century and sex (2/3 for 2000–2099), digits 5–6 the birth year (FACTS.md).
+        if birth_date and personal_id and personal_id[3] in "23" and personal_id[4:6] != f"{birth_date.year % 100:02d}":
+            error("personal_id", _("The personal ID does not match the birth year."))
+
+        values["guardian_name"] = clean_text(raw.get("guardian_name"))
+        if values["guardian_name"] and (len(values["guardian_name"]) > 100 or not _NAME.match(values["guardian_name"])):
+            error("guardian_name", _("A name has only letters and spaces (at most 100 characters)."))
+        values["guardian_phone"] = ""
+        if raw.get("guardian_phone") is not None:
+            try:
+                values["guardian_phone"] = parse_phone(raw["guardian_phone"])
+            except ValueError as exc:
+                error("guardian_phone", str(exc))
+
+        for key in ("lacks_device", "lacks_internet"):
+            try:
+                values[key] = parse_yes(raw.get(key))
+            except ValueError as exc:
+                values[key] = False
+                error(key, str(exc))
+        if not (values["lacks_device"] or values["lacks_internet"]) and len(errors) == before:
+            error("lacks_device", _("Mark at least one need: no device or no Internet."))
+
+        hardships: list[str] = []
+        for part in re.split(r"[;,\n]+", clean_text(raw.get("hardships"))):
+            part = fold(part).strip(" .")
+            if not part:
+                continue
+            code = HARDSHIPS.get(part)
+            if code is None:
+                error(
+                    "hardships",
+                    _("“%(value)s” is not a known hardship; use: %(known)s.")
+                    % {"value": part, "known": HARDSHIP_LABELS},
+                )
+            elif code not in hardships:
+                hardships.append(code)
+        values["hardships"] = hardships
+
+        hamlet = clean_text(raw.get("hamlet"))
+        if len(hamlet) > 100:
+            error("hamlet", _("At most 100 characters."))
+        if len(errors) > before:
+            return None
+        return PupilRow(number, values, hamlet)
+
+
+def read_rows(
+    file,
+    filename: str,
+    schools: SchoolDirectory,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    progress_every: int = 5000,
+) -> ReadResult:
+    """Read and validate every row; nothing touches the pupils table."""
+    try:
+        table = read_table(file, filename, STUDENT_COLUMNS)
+    except SpreadsheetError as exc:
+        return ReadResult(None, file_error=str(exc))
+    result = ReadResult(table)
+    if not table.rows:
+        result.file_error = _("The list has a header but no pupils.")
+        return result
+    validator = RowValidator(schools)
+    seen: dict[tuple, int] = {}
+    total = len(table.rows)
+    for done, row in enumerate(table.rows, start=1):
+        pupil = validator.validate(row.number, row.values, result.errors)
+        if pupil is not None:
+            _check_repeated(pupil, seen, result.errors)
+            result.rows.append(pupil)
+        if progress and done % progress_every == 0:
+            progress(done, total)
+    if progress:
+        progress(total, total)
+    return result
+
+
+def _check_repeated(pupil: PupilRow, seen: dict[tuple, int], errors: list[CellError]) -> None:
+    """The same pupil twice in one file is an error on the later row."""
+    keys = [("name", pupil.natural_key)]
+    if pupil.values["personal_id"]:
+        keys.append(("personal_id", pupil.values["personal_id"]))
+    if pupil.values["pupil_id"]:
+        keys.append(("pupil_id", pupil.values["pupil_id"]))
+    for kind, key in keys:
+        first = seen.get((kind, key))
+        if first is not None:
+            column = {"name": "full_name"}.get(kind, kind)
+            errors.append(CellError(pupil.number, column, _("The same pupil as row %(row)s.") % {"row": first}))
+            return
+    for kind, key in keys:
+        seen[(kind, key)] = pupil.number
+
+
+# ---------------------------------------------------------------- saving
+
+
+@dataclass
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    held: int = 0
+    changes: list[dict] = field(default_factory=list)
+
+
+def _lock_district() -> None:
+    """Serialise saving across communes so de-duplication sees every committed list.
+
+    A pupil may be listed by the commune where they live and the one where they
+    study at the same moment; with the lock the second import sees the first
+    and holds its record as a possible duplicate. SQLite serialises writers itself.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [2021_0930])
+
+
+def _hamlets_for(commune: Commune, names: set[str]) -> dict[str, int]:
+    """Hamlet ids by folded name; unknown hamlets are created for this commune."""
+    existing = {fold(h.name): h.pk for h in Hamlet.objects.filter(commune=commune)}
+    missing = {}
+    for name in names:
+        if name and fold(name) not in existing and fold(name) not in missing:
+            missing[fold(name)] = Hamlet(commune=commune, name=name)
+    if missing:
+        bulk_create_with_history(list(missing.values()), Hamlet)
+        existing.update({fold(h.name): h.pk for h in Hamlet.objects.filter(commune=commune)})
+    return existing
+
+
+def supported_student_ids(ids: Iterable[int]) -> set[int]:
+    """Pupils who have a support. Allocation, above this app, adds the reverse relation `support`."""
+    if "support" not in {f.name for f in Student._meta.get_fields()}:
+        return set()
+    return set(Student.objects.filter(pk__in=list(ids), support__isnull=False).values_list("pk", flat=True))
+
+
+def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRow], *, user=None) -> SaveResult:
+    """Update the commune's pupils from `rows` and add the new ones. Caller holds a transaction."""
+    _lock_district()
+    result = SaveResult()
+    hamlets = _hamlets_for(commune, {row.hamlet_name for row in rows})
+    for row in rows:
+        row.values["hamlet_id"] = hamlets.get(fold(row.hamlet_name)) if row.hamlet_name else None
+
+    index = DistrictIndex.load(commune.pk, rows)
+    own_matches: list[tuple[PupilRow, int]] = []
+    new_rows: list[PupilRow] = []
+    for row in rows:
+        existing_id = index.own_record(row)
+        if existing_id is None:
+            new_rows.append(row)
+        else:
+            own_matches.append((row, existing_id))
+
+    _update_existing(own_matches, result)
+
+    to_create: list[Student] = []
+    pairs: list[tuple[int, int, str]] = []  # (existing_id, position in to_create, reason)
+    for row in new_rows:
+        match: Match | None = index.district_match(row)
+        status = Student.Status.LISTED
+        if match is not None:
+            status = Student.Status.HELD
+            pairs.append((match.student_id, len(to_create), match.reason))
+        student = Student(commune=commune, upload=upload, source_row=row.number, status=status, **row.values)
+        to_create.append(student)
+    created = bulk_create_with_history(to_create, Student, batch_size=2000, default_user=user)
+    DuplicateCandidate.objects.bulk_create(
+        [
+            DuplicateCandidate(existing_id=existing_id, candidate_id=created[position].pk, reason=reason)
+            for existing_id, position, reason in pairs
+        ],
+        batch_size=2000,
+    )
+    result.created = len(to_create)
+    result.held = len(pairs)
+    return result
+
+
+def _update_existing(matches: list[tuple[PupilRow, int]], result: SaveResult) -> None:
+    if not matches:
+        return
+    students = Student.objects.in_bulk([student_id for _row, student_id in matches])
+    locked = supported_student_ids(students)
+    changed: list[Student] = []
+    for row, student_id in matches:
+        student = students[student_id]
+        differences = [f for f in UPDATABLE_FIELDS if getattr(student, f) != row.values[f]]
+        if not differences:
+            result.unchanged += 1
+            continue
+        fields = [str(Student._meta.get_field(f.removesuffix("_id")).verbose_name) for f in differences]
+        if student.pk in locked:
+            result.unchanged += 1
+            result.changes.append(
+                {
+                    "row": row.number,
+                    "name": student.full_name,
+                    "fields": fields,
+                    "applied": False,
+                    "note": _("Already supported: not changed by an upload; ask the education office."),
+                }
+            )
+            continue
+        for f in differences:
+            setattr(student, f, row.values[f])
+        student.name_key = row.values["name_key"]
+        if student.status == Student.Status.VERIFIED:
+            student.status = Student.Status.LISTED  # changed data needs a new verification
+        changed.append(student)
+        result.changes.append({"row": row.number, "name": student.full_name, "fields": fields, "applied": True})
+    if changed:
+        bulk_update_with_history(changed, Student, [*UPDATABLE_FIELDS, "name_key", "status"], batch_size=2000)
+    result.updated = len(changed)
+
+
+# ---------------------------------------------------------------- entry points
+
+
+@dataclass
+class ImportOutcome:
+    read: ReadResult
+    saved: SaveResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.read.ok and self.saved is not None
+
+
+def import_file(
+    file,
+    filename: str,
+    commune: Commune,
+    *,
+    user=None,
+    upload: StudentUpload | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportOutcome:
+    schools = SchoolDirectory(School.objects.all())
+    read = read_rows(file, filename, schools, progress=progress)
+    outcome = ImportOutcome(read)
+    if not read.ok:
+        return outcome
+    try:
+        with transaction.atomic():
+            outcome.saved = save_rows(commune, upload, read.rows, user=user)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # Another change to the same pupil landed at this very moment; nothing was saved.
+        read.file_error = _(
+            "Another change to the same pupils was saved at the same moment; nothing was saved. Upload the file again."
+        )
+        outcome.saved = None
+    return outcome
+
+
+def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUpload:
+    """Import an uploaded list (run by the background worker); records the outcome on the upload."""
+    upload = StudentUpload.objects.select_related("commune").get(pk=upload_id)
+    StudentUpload.objects.filter(pk=upload.pk).update(status=StudentUpload.Status.PROCESSING)
+
+    def progress(done: int, total: int) -> None:
+        StudentUpload.objects.filter(pk=upload.pk).update(rows_done=done, rows_total=total)
+
+    with upload.original_file.open("rb") as file:
+        outcome = import_file(
+            file, upload.original_name, upload.commune, user=upload.uploaded_by, upload=upload, progress=progress
+        )
+    read = outcome.read
+    upload.refresh_from_db()
+    upload.rows_total = len(read.table.rows) if read.table else 0
+    upload.rows_done = upload.rows_total
+    upload.finished_at = timezone.now()
+    upload.errors = [e.as_dict(STUDENT_COLUMNS) for e in read.errors]
+    upload.error_count = len(read.errors)
+    upload.message = read.file_error
+    if outcome.ok:
+        saved = outcome.saved
+        upload.status = StudentUpload.Status.IMPORTED
+        upload.created_count, upload.updated_count = saved.created, saved.updated
+        upload.unchanged_count, upload.held_count = saved.unchanged, saved.held
+        upload.changes = saved.changes
+    else:
+        upload.status = StudentUpload.Status.UNREADABLE if read.table is None else StudentUpload.Status.INVALID
+    upload.save()
+    return upload
+
+
+def annotated_file(upload: StudentUpload) -> bytes:
+    """The uploader's own rows back as .xlsx, wrong cells red with a comment each."""
+    with upload.original_file.open("rb") as file:
+        table = read_table(file, upload.original_name, STUDENT_COLUMNS)
+    headers = {c.header: c.key for c in STUDENT_COLUMNS}
+    errors = [CellError(e["row"], headers.get(e["column"], ""), e["message"]) for e in upload.errors]
+    return annotated_workbook(table, STUDENT_COLUMNS, errors)
+
+
+# ---------------------------------------------------------------- schools
+
+SCHOOL_COLUMNS = [
+    Column("code", "Mã trường", ("ma", "ma so truong"), True),
+    Column("name", "Tên trường", ("truong", "ten"), True),
+    Column("level", "Cấp học", ("cap",), True),
+    Column("commune", "Xã/Thị trấn", ("xa", "xa/thi tran", "dia ban", "thi tran"), True),
+]
+
+
+@dataclass
+class SchoolImport:
+    errors: list[CellError] = field(default_factory=list)
+    file_error: str = ""
+    created: int = 0
+    updated: int = 0
+
+
+def import_school_file(file, filename: str) -> SchoolImport:
+    """The district's school list, idempotent by school code; all or nothing."""
+    result = SchoolImport()
+    try:
+        table = read_table(file, filename, SCHOOL_COLUMNS)
+    except SpreadsheetError as exc:
+        result.file_error = str(exc)
+        return result
+    communes = {}
+    for commune in Commune.objects.all():
+        communes[commune.code] = communes[fold(commune.name)] = commune
+        communes[fold(str(commune))] = commune
+    rows, seen = [], {}
+    for row in table.rows:
+        values = row.values
+        code = clean_text(values.get("code")).upper()
+        name = clean_text(values.get("name"))
+        level = LEVELS.get(fold(values.get("level")))
+        commune = communes.get(fold(values.get("commune")))
+        checks = [
+            ("code", bool(code) and len(code) <= 20, _("The school code is missing or longer than 20 characters.")),
+            ("name", bool(name) and len(name) <= 200, _("The school name is missing or longer than 200 characters.")),
+            ("level", level is not None, _("Write Tiểu học, THCS or THPT.")),
+            (
+                "commune",
+                commune is not None,
+                _("No commune “%(name)s” in Vĩnh Tường.") % {"name": clean_text(values.get("commune"))},
+            ),
+        ]
+        result.errors += [CellError(row.number, key, message) for key, ok, message in checks if not ok]
+        if code in seen:
+            result.errors.append(
+                CellError(row.number, "code", _("The same school as row %(row)s.") % {"row": seen[code]})
+            )
+        seen[code] = row.number
+        rows.append((code, name, level, commune))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        existing = School.objects.in_bulk([r[0] for r in rows], field_name="code")
+        for code, name, level, commune in rows:
+            school = existing.get(code) or School(code=code)
+            if school.pk and (school.name, school.level, school.commune_id) == (name, level, commune.pk):
+                continue
+            school.name, school.level, school.commune = name, level, commune
+            result.updated += bool(school.pk)
+            result.created += not school.pk
+            school.save()
+    return result

@@ -1,0 +1,142 @@
+"""Finding a pupil already listed: in the same commune (a re-upload) or elsewhere (a possible duplicate).
+
+One pass over the district's records keeps only those sharing a blocking key
+with the new rows (an ID, or birth date plus given name, or birth date plus
+family and middle names), so the cost grows with the district, never with
+pairs of pupils. Typos are caught by an edit distance within a block.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from rapidfuzz.distance import Levenshtein
+
+from students.models import DuplicateCandidate, Student
+
+# Records a re-upload may update: every one of the commune's own except confirmed duplicates.
+_OWN_STATUSES = (Student.Status.LISTED, Student.Status.VERIFIED, Student.Status.HELD, Student.Status.REJECTED)
+_ACTIVE = set(Student.ACTIVE_STATUSES)
+_IN_NEED = set(Student.IN_NEED_STATUSES)
+Reason = DuplicateCandidate.Reason
+
+
+class NewRow(Protocol):
+    values: dict
+
+
+@dataclass(frozen=True)
+class Match:
+    student_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Record:
+    pk: int
+    commune_id: int
+    name_key: str
+    birth_date: date
+    school_id: int
+    personal_id: str
+    pupil_id: str
+    status: str
+
+
+def split_name(name_key: str) -> tuple[str, str]:
+    """('nguyen van', 'an') — family and middle names, and the given name."""
+    family, _, given = name_key.rpartition(" ")
+    return family, given
+
+
+def _different_people(a: dict | _Record, b: _Record) -> bool:
+    """Two different IDs of the same kind prove two different pupils."""
+    get = a.get if isinstance(a, dict) else a.__getattribute__
+    return any(get(f) and getattr(b, f) and get(f) != getattr(b, f) for f in ("personal_id", "pupil_id"))
+
+
+class DistrictIndex:
+    def __init__(self, commune_id: int):
+        self.commune_id = commune_id
+        self.own_by_personal_id: dict[str, int] = {}
+        self.own_by_pupil_id: dict[str, int] = {}
+        self.own_by_natural_key: dict[tuple, int] = {}
+        self.active_by_personal_id: dict[str, int] = {}
+        self.active_by_pupil_id: dict[str, int] = {}
+        self.by_name_birth: dict[tuple[str, date], list[_Record]] = defaultdict(list)
+        self.by_given: dict[tuple[date, str], list[_Record]] = defaultdict(list)
+        self.by_family: dict[tuple[date, str], list[_Record]] = defaultdict(list)
+
+    @classmethod
+    def load(cls, commune_id: int, rows: list[NewRow]) -> DistrictIndex:
+        index = cls(commune_id)
+        personal_ids = {r.values["personal_id"] for r in rows} - {""}
+        pupil_ids = {r.values["pupil_id"] for r in rows} - {""}
+        blocks_given, blocks_family = set(), set()
+        for r in rows:
+            family, given = split_name(r.values["name_key"])
+            blocks_given.add((r.values["birth_date"], given))
+            blocks_family.add((r.values["birth_date"], family))
+        fields = ("pk", "commune_id", "name_key", "birth_date", "school_id", "personal_id", "pupil_id", "status")
+        records = Student.objects.exclude(status=Student.Status.DUPLICATE).values_list(*fields)
+        for values in records.iterator(chunk_size=20_000):
+            record = _Record(*values)
+            family, given = split_name(record.name_key)
+            in_blocks = (record.birth_date, given) in blocks_given or (record.birth_date, family) in blocks_family
+            if not (in_blocks or record.personal_id in personal_ids or record.pupil_id in pupil_ids):
+                continue
+            index._add(record, family, given)
+        return index
+
+    def _add(self, record: _Record, family: str, given: str) -> None:
+        if record.commune_id == self.commune_id and record.status in _OWN_STATUSES:
+            if record.personal_id:
+                self.own_by_personal_id.setdefault(record.personal_id, record.pk)
+            if record.pupil_id:
+                self.own_by_pupil_id.setdefault(record.pupil_id, record.pk)
+            self.own_by_natural_key.setdefault((record.name_key, record.birth_date, record.school_id), record.pk)
+        if record.status in _ACTIVE:
+            if record.personal_id:
+                self.active_by_personal_id[record.personal_id] = record.pk
+            if record.pupil_id:
+                self.active_by_pupil_id[record.pupil_id] = record.pk
+        if record.status in _IN_NEED:
+            self.by_name_birth[(record.name_key, record.birth_date)].append(record)
+            self.by_given[(record.birth_date, given)].append(record)
+            self.by_family[(record.birth_date, family)].append(record)
+
+    def own_record(self, row: NewRow) -> int | None:
+        """The commune's earlier record of this pupil: by ID, else by name + birth date + school."""
+        v = row.values
+        found = None
+        if v["personal_id"]:
+            found = self.own_by_personal_id.get(v["personal_id"])
+        if found is None and v["pupil_id"]:
+            found = self.own_by_pupil_id.get(v["pupil_id"])
+        if found is None:
+            found = self.own_by_natural_key.get((v["name_key"], v["birth_date"], v["school_id"]))
+        return found
+
+    def district_match(self, row: NewRow) -> Match | None:
+        """An earlier record anywhere that may be this pupil; the new record is then held."""
+        v = row.values
+        if v["personal_id"] and v["personal_id"] in self.active_by_personal_id:
+            return Match(self.active_by_personal_id[v["personal_id"]], Reason.PERSONAL_ID)
+        if v["pupil_id"] and v["pupil_id"] in self.active_by_pupil_id:
+            return Match(self.active_by_pupil_id[v["pupil_id"]], Reason.PUPIL_ID)
+        for record in self.by_name_birth.get((v["name_key"], v["birth_date"]), ()):
+            if not _different_people(v, record):
+                return Match(record.pk, Reason.NAME_BIRTH_DATE)
+        family, given = split_name(v["name_key"])
+        for record in self.by_given.get((v["birth_date"], given), ()):
+            other_family, _ = split_name(record.name_key)
+            if Levenshtein.distance(family, other_family, score_cutoff=2) <= 2 and not _different_people(v, record):
+                return Match(record.pk, Reason.SIMILAR_NAME)
+        for record in self.by_family.get((v["birth_date"], family), ()):
+            _, other_given = split_name(record.name_key)
+            if Levenshtein.distance(given, other_given, score_cutoff=1) <= 1 and not _different_people(v, record):
+                return Match(record.pk, Reason.SIMILAR_NAME)
+        return None
