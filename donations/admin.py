@@ -17,7 +17,7 @@ from donations.models import (
     ProgrammeAccount,
     Spending,
 )
-from donations.resources import CashReceiptResource, DeviceResource, PledgeLineResource, SpendingResource
+from donations.resources import DeviceResource, PledgeLineResource
 from donations.text import fold
 
 

@@ -24,7 +24,7 @@ from donations.models import (
     Spending,
 )
 from donations.pledges import DonorData, LineData
-from donations.text import PHONE_RE, normalise_phone, parse_amount
+from donations.text import parse_amount, parse_contact_phone
 from students.models import Commune, School
 
 _BLANK = [("", "---------")]
@@ -70,10 +70,10 @@ def clean_phone(value: str, required: bool = True) -> str:
     value = (value or "").strip()
     if not value and not required:
         return ""
-    phone = normalise_phone(value)
-    if not PHONE_RE.match(phone) or len(value) > 20:
-        raise ValidationError(_("Type a Vietnamese phone number of 10 digits starting with 0."), code="phone")
-    return phone
+    try:
+        return parse_contact_phone(value)
+    except ValueError:
+        raise ValidationError(_("Type a Vietnamese phone number of 10 digits starting with 0."), code="phone") from None
 
 
 class PledgeForm(forms.Form):

@@ -223,7 +223,7 @@ def find_for_lookup(code: str, phone: str) -> Pledge | None:
 
     code = (code or "").strip().upper()
     phone = normalise_phone(phone)
-    if not code or len(phone) != 10:
+    if not code or len(phone) < 10:
         return None
     pledge = Pledge.objects.select_related("donor").filter(reference_code=code).first()
     if pledge is None or normalise_phone(pledge.donor.phone) != phone:

@@ -1,51 +1,41 @@
-"""Folding of names for accent-insensitive search ("Nguyễn Văn Đức" → "nguyen van duc")."""
+"""Text helpers of donations: folding for search, phone numbers, amounts (shared parsers live in students)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-_SPACES = re.compile(r"\s+")
+from students.spreadsheets import fold, parse_int, parse_phone
 
+__all__ = ["LANDLINE_RE", "fold", "normalise_phone", "parse_amount", "parse_contact_phone"]
 
-def fold(value: object) -> str:
-    text = unicodedata.normalize("NFD", str(value or "")).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", text).strip().lower()
+# Landlines: 02 + area code + number, 11 digits (Vĩnh Phúc is 0211).
+LANDLINE_RE = re.compile(r"^02\d{9}$")
 
 
 def normalise_phone(value: object) -> str:
-    """Digits of a Vietnamese phone number with the leading 0 (+84 and a dropped 0 restored)."""
+    """Digits of a phone number with the leading 0 (+84 and a dropped 0 restored), for comparing."""
     digits = re.sub(r"\D", "", str(value or ""))
-    if digits.startswith("84") and len(digits) == 11:
+    if digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
-    elif len(digits) == 9:
+    elif len(digits) in (9, 10) and not digits.startswith("0"):
         digits = "0" + digits
     return digits
 
 
-PHONE_RE = re.compile(r"^0\d{9}$")
-
-
-_AMOUNT_SUFFIX = re.compile(r"\s*(₫|đ|đồng|vnd|vnđ|d)\.?\s*$", re.IGNORECASE)
-_GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+def parse_contact_phone(value: object) -> str:
+    """A Vietnamese mobile (10 digits) or landline (11 digits, 02…); ValueError with a Vietnamese message."""
+    try:
+        return parse_phone(value)
+    except ValueError:
+        digits = normalise_phone(value)
+        if LANDLINE_RE.match(digits):
+            return digits
+        raise
 
 
 def parse_amount(value: object) -> int:
-    """5000000, "5.000.000", "5,000,000", "5 000 000 đ" → 5000000; ValueError otherwise."""
-    if isinstance(value, bool):
+    """5000000, "5.000.000", "5.000.000 đ" → 5000000; negative amounts are refused."""
+    amount = parse_int(value)
+    if amount < 0:
         raise ValueError(value)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(value)
-        return int(value)
-    text = _AMOUNT_SUFFIX.sub("", str(value or "").strip()).strip()
-    if text.startswith("-"):
-        raise ValueError(value)
-    if text.isdigit():
-        return int(text)
-    if _GROUPED.match(text):
-        return int(re.sub(r"[.,\s]", "", text))
-    raise ValueError(value)
+    return amount

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from donations import inventory, ledger, letters, pledges, selectors
+from donations import importing, inventory, ledger, letters, pledges, selectors
 from donations.forms import (
     CancelLineForm,
     DeviceEditForm,
     DeviceFilterForm,
     DeviceStatusForm,
+    ImportForm,
     LineForm,
     PledgeFilterForm,
     ReceiptForm,
@@ -371,8 +372,20 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @_perm("add_pledge")
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Bulk intake of a donation list; lands with `students.spreadsheets` (see donations/importing.py)."""
-    from donations.forms import ImportForm
-
+    """Bulk intake of a donation list, all or nothing; the errors are listed row by row."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    return render(request, "donations/staff/import.html", {"form": form})
+    context: dict = {"form": form}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = importing.import_file(upload, upload.name, user=request.user)
+        if result.ok:
+            messages.success(
+                request,
+                _("%(pledges)s pledges imported; %(devices)s devices and %(receipts)s receipts recorded.")
+                % {"pledges": result.pledges, "devices": result.devices, "receipts": result.receipts},
+            )
+            return redirect("donations:pledge-list")
+        context.update(file_error=result.file_error, errors=result.error_dicts())
+        status = 400
+    return render(request, "donations/staff/import.html", context, status=status)
