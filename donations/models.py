@@ -261,15 +261,17 @@ class PledgeLine(models.Model):
         verbose_name_plural = _("pledge lines")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind__in=["cash", "budget"]) | Q(amount_vnd__gt=0),
+                condition=~Q(kind__in=["cash", "budget"]) | Q(amount_vnd__isnull=False, amount_vnd__gt=0),
                 name="pledge_line_money_has_amount",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="device") | (Q(quantity__gt=0) & ~Q(device_type="") & ~Q(condition="")),
+                condition=~Q(kind="device")
+                | (Q(quantity__isnull=False, quantity__gt=0) & ~Q(device_type="") & ~Q(condition="")),
                 name="pledge_line_devices_have_type_quantity_condition",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="telecom") | (Q(quantity__gt=0) & Q(months__gt=0) & ~Q(offer="")),
+                condition=~Q(kind="telecom")
+                | (Q(quantity__isnull=False, quantity__gt=0, months__isnull=False, months__gt=0) & ~Q(offer="")),
                 name="pledge_line_telecom_has_offer_pupils_months",
             ),
         ]
@@ -387,7 +389,7 @@ class Spending(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount_vnd__gt=0), name="spending_positive"),
             models.CheckConstraint(
-                condition=~Q(category="devices") | (Q(quantity__gt=0) & ~Q(device_type="")),
+                condition=~Q(category="devices") | (Q(quantity__isnull=False, quantity__gt=0) & ~Q(device_type="")),
                 name="spending_devices_have_type_and_quantity",
             ),
         ]

@@ -390,15 +390,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='pledgeline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['cash', 'budget']), _negated=True), ('amount_vnd__gt', 0), _connector='OR'), name='pledge_line_money_has_amount'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['cash', 'budget']), _negated=True), models.Q(('amount_vnd__gt', 0), ('amount_vnd__isnull', False)), _connector='OR'), name='pledge_line_money_has_amount'),
         ),
         migrations.AddConstraint(
             model_name='pledgeline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'device'), _negated=True), models.Q(('quantity__gt', 0), models.Q(('device_type', ''), _negated=True), models.Q(('condition', ''), _negated=True)), _connector='OR'), name='pledge_line_devices_have_type_quantity_condition'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'device'), _negated=True), models.Q(('quantity__gt', 0), ('quantity__isnull', False), models.Q(('device_type', ''), _negated=True), models.Q(('condition', ''), _negated=True)), _connector='OR'), name='pledge_line_devices_have_type_quantity_condition'),
         ),
         migrations.AddConstraint(
             model_name='pledgeline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'telecom'), _negated=True), models.Q(('quantity__gt', 0), ('months__gt', 0), models.Q(('offer', ''), _negated=True)), _connector='OR'), name='pledge_line_telecom_has_offer_pupils_months'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'telecom'), _negated=True), models.Q(('months__gt', 0), ('months__isnull', False), ('quantity__gt', 0), ('quantity__isnull', False), models.Q(('offer', ''), _negated=True)), _connector='OR'), name='pledge_line_telecom_has_offer_pupils_months'),
         ),
         migrations.AddConstraint(
             model_name='cashreceipt',
@@ -414,7 +414,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='spending',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'devices'), _negated=True), models.Q(('quantity__gt', 0), models.Q(('device_type', ''), _negated=True)), _connector='OR'), name='spending_devices_have_type_and_quantity'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('category', 'devices'), _negated=True), models.Q(('quantity__gt', 0), ('quantity__isnull', False), models.Q(('device_type', ''), _negated=True)), _connector='OR'), name='spending_devices_have_type_and_quantity'),
         ),
         migrations.RunPython(split_pledges_into_lines, migrations.RunPython.noop),
         migrations.RemoveConstraint(
