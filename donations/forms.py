@@ -38,8 +38,8 @@ class AmountField(forms.CharField):
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("inputmode", "numeric")
 
-    def to_python(self, value):
-        value = super().to_python(value)
+    def clean(self, value):
+        value = super().clean(value)  # text checks (required, length) first, then the amount
         if value in self.empty_values:
             return None
         try:

@@ -126,8 +126,13 @@ def test_devices_bought_point_to_the_purchase_and_are_ready():
 
     ledger.receipt_record(received_on=DAY, amount_vnd=10_000_000, payer="A")
     spending = ledger.spending_record(
-        spent_on=DAY, category="devices", description="2 laptop", supplier="B", amount_vnd=9_000_000,
-        device_type="laptop", quantity=2,
+        spent_on=DAY,
+        category="devices",
+        description="2 laptop",
+        supplier="B",
+        amount_vnd=9_000_000,
+        device_type="laptop",
+        quantity=2,
     )
     assert list(spending.devices.values_list("status", "condition")) == [("ready", "new")] * 2
     assert Device.objects.filter(pledge_line__isnull=False).count() == 0
