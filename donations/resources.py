@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
@@ -79,6 +81,15 @@ class SpendingResource(resources.ModelResource):
         fields = ("id", "spent_on", "category", "description", "supplier", "invoice_number", "amount_vnd")
 
 
+def _cell(value):
+    """Numbers and dates stay typed; everything else (lazy translations included) becomes clean text."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or isinstance(value, int | float | date):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
+
+
 def xlsx_bytes(resource: resources.ModelResource, queryset, title: str = "Sheet1") -> bytes:
     """The export as .xlsx with numbers kept as numbers and every text cell stored as text.
 
@@ -88,7 +99,6 @@ def xlsx_bytes(resource: resources.ModelResource, queryset, title: str = "Sheet1
     import io
 
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     dataset = resource.export(queryset=queryset)
     workbook = Workbook(write_only=False)
@@ -96,7 +106,7 @@ def xlsx_bytes(resource: resources.ModelResource, queryset, title: str = "Sheet1
     sheet.title = title[:31]
     sheet.append([str(h) for h in dataset.headers])
     for row in dataset:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
+        sheet.append([_cell(value) for value in row])
     for row in sheet.iter_rows(min_row=1):
         for cell in row:
             if isinstance(cell.value, str):
