@@ -24,8 +24,9 @@ from donations.models import (
     Spending,
 )
 from donations.pledges import DonorData, LineData
-from donations.text import parse_amount, parse_contact_phone
+from donations.text import parse_contact_phone
 from students.models import Commune, School
+from students.spreadsheets import parse_int
 
 _BLANK = [("", "---------")]
 
@@ -43,7 +44,7 @@ class AmountField(forms.CharField):
         if value in self.empty_values:
             return None
         try:
-            amount = parse_amount(value)
+            amount = parse_int(value)
         except ValueError:
             raise ValidationError(_("Type the amount in đồng, e.g. 5000000 or 5.000.000."), code="amount") from None
         if amount <= 0:

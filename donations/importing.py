@@ -40,6 +40,7 @@ from students.spreadsheets import (
     Table,
     clean_text,
     parse_date,
+    parse_int,
     parse_yes,
     read_table,
 )
@@ -151,7 +152,7 @@ def _donor_kind(value) -> str:
     )
 
 
-def _lookup(table: dict, value, message: str) -> str:
+def _lookup(value, table: dict, message: str) -> str:
     found = table.get(fold(value))
     if found is None:
         raise ValueError(message % {"value": clean_text(value)})
@@ -159,7 +160,7 @@ def _lookup(table: dict, value, message: str) -> str:
 
 
 def _count(value, maximum: int) -> int:
-    number = parse_amount(value)
+    number = parse_int(value)
     if number < 1:
         raise ValueError(_("The number must be at least 1."))
     if number > maximum:
@@ -210,9 +211,7 @@ def _check_row(row, today: date) -> tuple[DonationRow | None, list[CellError]]:
             fail("amount", _("Write the amount in đồng, e.g. 5.000.000."))
         else:
             amount = parse("amount", parse_amount)
-            if amount is not None and amount <= 0:
-                fail("amount", _("The amount must be more than 0 ₫."))
-            elif amount is not None and amount > MAX_AMOUNT_VND:
+            if amount is not None and amount > MAX_AMOUNT_VND:
                 fail("amount", _("This amount is too large; please check it."))
             line["amount_vnd"] = amount
         if kind == PledgeLine.Kind.BUDGET:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from students.spreadsheets import fold, parse_int, parse_phone
 
 __all__ = ["LANDLINE_RE", "fold", "normalise_phone", "parse_amount", "parse_contact_phone"]
@@ -34,8 +36,8 @@ def parse_contact_phone(value: object) -> str:
 
 
 def parse_amount(value: object) -> int:
-    """5000000, "5.000.000", "5.000.000 đ" → 5000000; negative amounts are refused."""
+    """5000000, "5.000.000", "5.000.000 đ" → 5000000; zero and negative amounts are refused."""
     amount = parse_int(value)
-    if amount < 0:
-        raise ValueError(value)
+    if amount <= 0:
+        raise ValueError(_("The amount must be more than 0 ₫."))
     return amount
