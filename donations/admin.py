@@ -187,6 +187,9 @@ class ProgrammeAccountAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return not ProgrammeAccount.objects.exists() and super().has_add_permission(request)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # its row is the ledger's lock
+
 
 @admin.register(CommitteeMember)
 class CommitteeMemberAdmin(SimpleHistoryAdmin):

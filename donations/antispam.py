@@ -38,7 +38,15 @@ def min_fill_seconds() -> float:
 
 
 def client_ip(request) -> str:
-    """REMOTE_ADDR; behind a proxy, the proxy must set it (X-Forwarded-For is forgeable)."""
+    """The client's address: REMOTE_ADDR, or behind our proxy the last X-Forwarded-For entry.
+
+    Only the last entry is the proxy's own observation; earlier ones are whatever the client sent.
+    """
+    if getattr(settings, "DONATIONS_CLIENT_IP_FROM_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:64]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -19,8 +19,8 @@ from donations.models import CashReceipt, Device, PledgeLine, ProgrammeAccount, 
 
 
 def _lock_account() -> ProgrammeAccount:
-    ProgrammeAccount.get()  # exists before anyone waits on it
-    return ProgrammeAccount.objects.select_for_update().get(pk=1)
+    account = ProgrammeAccount.get()  # exists before anyone waits on it
+    return ProgrammeAccount.objects.select_for_update().get(pk=account.pk)
 
 
 def total_received() -> int:

@@ -105,7 +105,10 @@ class ProgrammeAccount(models.Model):
 
     @classmethod
     def get(cls) -> ProgrammeAccount:
-        account, _created = cls.objects.get_or_create(pk=1)
+        """The one account (created empty on first use; staff fill it in the admin)."""
+        account = cls.objects.order_by("pk").first()
+        if account is None:
+            account, _created = cls.objects.get_or_create(pk=1)
         return account
 
 

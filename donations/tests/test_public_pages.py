@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 URL = "/ung-ho/"
 
 
-def _post(client, **changes):
+def _post(client, meta=None, **changes):
     data = {
         "donor_kind": "individual",
         "name": "Nguyễn Văn An",
@@ -21,7 +21,7 @@ def _post(client, **changes):
         "website": "",
     }
     data.update(changes)
-    return client.post(URL, {k: v for k, v in data.items() if v is not None})
+    return client.post(URL, {k: v for k, v in data.items() if v is not None}, **(meta or {}))
 
 
 def test_a_donor_pledges_and_gets_the_code_bank_account_and_committee(client):
@@ -171,3 +171,12 @@ def test_lookup_is_rate_limited(client, settings):
 def test_the_public_pages_refuse_a_post_without_csrf(csrf_client):
     assert csrf_client.post(URL, {}).status_code == 403
     assert csrf_client.post(reverse("donations-public:lookup"), {}).status_code == 403
+
+
+def test_behind_the_proxy_the_client_is_the_last_forwarded_address_not_a_forged_first_one(client, settings):
+    settings.DONATIONS_PLEDGE_RATE_LIMIT = (1, 3600)
+    settings.DONATIONS_CLIENT_IP_FROM_PROXY = True
+    assert _post(client, {"HTTP_X_FORWARDED_FOR": "1.1.1.1, 203.0.113.5"}).status_code == 302
+    # Forging a different first entry does not reset the count of 203.0.113.5.
+    assert _post(client, {"HTTP_X_FORWARDED_FOR": "9.9.9.9, 203.0.113.5"}).status_code == 429
+    assert _post(client, {"HTTP_X_FORWARDED_FOR": "203.0.113.6"}).status_code == 302
