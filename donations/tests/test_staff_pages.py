@@ -245,3 +245,49 @@ def test_the_thank_you_letter_is_a_vietnamese_administrative_docx_with_what_was_
     assert "Vĩnh Tường, ngày" in text and "THƯ CẢM ƠN" in text
     assert "Kính gửi: Công ty Minh Phát" in text
     assert "7.500.000 đồng" in text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "cash", "amount_vnd": "-100"},
+        {"kind": "cash", "amount_vnd": "99999999999999999"},
+        {"kind": "device", "device_type": "tablet", "condition": "new", "quantity": "0"},
+        {"kind": "device", "device_type": "tablet", "condition": "new", "quantity": "100000"},
+        {"kind": "device", "device_type": "tablet", "quantity": "2"},
+        {"kind": "telecom", "offer": "SIM", "quantity": "10"},
+        {"kind": "budget", "amount_vnd": "1000", "fund_source": "x" * 10_000},
+    ],
+)
+def test_adding_a_bad_line_is_refused(client, education_office_user, data):
+    pledge = PledgeLineFactory().pledge
+    client.force_login(education_office_user)
+    response = client.post(reverse("donations:line-add", args=[pledge.reference_code]), data)
+    assert response.status_code == 400
+    assert pledge.lines.count() == 1
+
+
+@pytest.mark.parametrize("amount", ["-1", "0", "99999999999999999", "abc"])
+def test_spending_with_a_bad_amount_is_refused(client, accountant_user, amount):
+    ledger.receipt_record(received_on=DAY, amount_vnd=10_000_000, payer="A")
+    client.force_login(accountant_user)
+    data = {
+        "entry": "spending",
+        "s-spent_on": "24/09/2021",
+        "s-category": "data",
+        "s-description": "Gói cước",
+        "s-supplier": "VNPT",
+        "s-amount_vnd": amount,
+    }
+    assert client.post(reverse("donations:ledger"), data).status_code == 400
+    assert not Spending.objects.exists()
+
+
+def test_html_typed_by_staff_is_escaped_on_the_ledger_and_inventory(client, accountant_user, education_office_user):
+    ledger.receipt_record(received_on=DAY, amount_vnd=10, payer="<script>alert(2)</script>")
+    line = DeviceLineFactory()
+    devices_receive(line=line, count=1, received_on=DAY, brand_model="<img src=x onerror=alert(3)>")
+    client.force_login(education_office_user)
+    for url in (reverse("donations:ledger"), reverse("donations:device-list")):
+        body = client.get(url).content.decode()
+        assert "<script>alert(2)" not in body and "<img src=x" not in body
