@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -220,6 +220,24 @@ class PledgeLineQuerySet(models.QuerySet):
         return self.annotate(
             received_vnd=Coalesce(Subquery(receipts, output_field=models.BigIntegerField()), 0),
             received_devices=Coalesce(Subquery(devices, output_field=models.IntegerField()), 0),
+        )
+
+    def with_status(self) -> PledgeLineQuerySet:
+        """Annotate `line_status`, the same rule as `PledgeLine.status`, in SQL (for filtering)."""
+        money = Q(kind__in=["cash", "budget"])
+        received = (
+            (money & Q(received_vnd__gte=F("amount_vnd")))
+            | Q(kind="device", received_devices__gte=F("quantity"))
+            | Q(kind="telecom", confirmed_on__isnull=False)
+        )
+        return self.with_received().annotate(
+            line_status=Case(
+                When(cancelled=True, then=Value(LineStatus.CANCELLED)),
+                When(received, then=Value(LineStatus.RECEIVED)),
+                When(Q(received_vnd__gt=0) | Q(received_devices__gt=0), then=Value(LineStatus.PARTLY_RECEIVED)),
+                default=Value(LineStatus.PLEDGED),
+                output_field=models.CharField(),
+            )
         )
 
 

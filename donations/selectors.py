@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from donations.models import CashReceipt, Device, DeviceType, Donor, Pledge, PledgeLine, Spending
+from donations.models import CashReceipt, Device, DeviceType, Donor, LineStatus, Pledge, PledgeLine, Spending
 
 
 def _count_by_type(devices) -> dict[str, int]:
@@ -43,23 +43,35 @@ def report_figures() -> dict:
     }
 
 
-def pledges_for_list(*, search: str = "", kind: str = "", status: str = "", donor_kind: str = "") -> list[Pledge]:
-    """Pledges with donor and lines (with what was received) in three queries, filtered."""
-    from django.db.models import Prefetch
+def _with_status(pledges: QuerySet[Pledge], status: str) -> QuerySet[Pledge]:
+    """Pledges whose derived status (`derive_status` over their lines) is `status`, decided in SQL."""
+    lines = PledgeLine.objects.with_status().filter(pledge=OuterRef("pk"))
+    active = lines.exclude(line_status=LineStatus.CANCELLED)
+    some_received = active.filter(line_status__in=[LineStatus.RECEIVED, LineStatus.PARTLY_RECEIVED])
+    not_received = active.exclude(line_status=LineStatus.RECEIVED)
+    if status == LineStatus.CANCELLED:
+        return pledges.filter(Exists(lines), ~Exists(active))
+    if status == LineStatus.RECEIVED:
+        return pledges.filter(Exists(active), ~Exists(not_received))
+    if status == LineStatus.PARTLY_RECEIVED:
+        return pledges.filter(Exists(some_received), Exists(not_received))
+    return pledges.filter(Exists(active), ~Exists(some_received))
 
+
+def pledges_for_list(*, search: str = "", kind: str = "", status: str = "", donor_kind: str = "") -> QuerySet[Pledge]:
+    """Pledges with donor and lines (with what was received), filtered in SQL; paginate before reading."""
     pledges = (
         Pledge.objects.search(search)
         .select_related("donor", "earmark_commune")
         .prefetch_related(Prefetch("lines", queryset=PledgeLine.objects.with_received()))
     )
     if kind:
-        pledges = pledges.filter(lines__kind=kind).distinct()
+        pledges = pledges.filter(Exists(PledgeLine.objects.filter(pledge=OuterRef("pk"), kind=kind)))
     if donor_kind:
         pledges = pledges.filter(donor__kind=donor_kind)
-    rows = list(pledges)
     if status:
-        rows = [p for p in rows if p.status == status]
-    return rows
+        pledges = _with_status(pledges, status)
+    return pledges
 
 
 def lines_with_received(pledge: Pledge) -> list[PledgeLine]:

@@ -136,3 +136,32 @@ def test_devices_bought_point_to_the_purchase_and_are_ready():
     )
     assert list(spending.devices.values_list("status", "condition")) == [("ready", "new")] * 2
     assert Device.objects.filter(pledge_line__isnull=False).count() == 0
+
+
+def test_the_status_filter_in_sql_agrees_with_the_status_derived_in_python():
+    from donations import ledger
+    from donations.models import Pledge
+    from donations.selectors import pledges_for_list
+
+    pledged = PledgeLineFactory(amount_vnd=1_000).pledge
+    partly_money = PledgeLineFactory(amount_vnd=1_000)
+    ledger.receipt_record(received_on=DAY, amount_vnd=400, payer="A", pledge_line=partly_money)
+    full_money = PledgeLineFactory(amount_vnd=1_000)
+    ledger.receipt_record(received_on=DAY, amount_vnd=1_000, payer="A", pledge_line=full_money)
+    mixed = DeviceLineFactory(quantity=2)
+    devices_receive(line=mixed, count=2, received_on=DAY)
+    TelecomLineFactory(pledge=mixed.pledge)  # not confirmed: the pledge is only partly received
+    confirmed = TelecomLineFactory(confirmed_on=DAY)
+    cancelled = PledgeLineFactory(cancelled=True).pledge
+    received_but_one_cancelled = DeviceLineFactory(quantity=1)
+    devices_receive(line=received_but_one_cancelled, count=1, received_on=DAY)
+    PledgeLineFactory(pledge=received_but_one_cancelled.pledge, cancelled=True)
+    expected = {
+        "pledged": {pledged},
+        "partly_received": {partly_money.pledge, mixed.pledge},
+        "received": {full_money.pledge, confirmed.pledge, received_but_one_cancelled.pledge},
+        "cancelled": {cancelled},
+    }
+    for status, pledges in expected.items():
+        assert set(pledges_for_list(status=status)) == pledges, status
+        assert {p for p in Pledge.objects.all() if p.status == status} == pledges, status
