@@ -445,6 +445,9 @@ class ImportForm(_HelperMixin, forms.Form):
     submit_label = _("Import")
 
     file = forms.FileField(label=_("Donation list (.xlsx, .xls, .ods or .csv)"))
+    annotated = forms.BooleanField(
+        label=_("If a row is wrong, give me the list back with the wrong cells marked in red"), required=False
+    )
 
 
 class DeviceFilterForm(forms.Form):

@@ -115,3 +115,30 @@ def test_the_staff_import_page_lists_errors_then_imports(client, education_offic
     good.name = "ds.xlsx"
     assert client.post(url, {"file": good}).status_code == 302
     assert Pledge.objects.count() == 12
+
+
+def test_the_import_page_can_give_the_list_back_with_wrong_cells_marked(client, education_office_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(education_office_user)
+    bad = xlsx_file([donation_row(), donation_row(**{"Số tiền": "-1"})])
+    bad.name = "ds.xlsx"
+    response = client.post(reverse("donations:import"), {"file": bad, "annotated": "on"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    commented = [cell for row in sheet.iter_rows() for cell in row if cell.comment]
+    assert [cell.row for cell in commented] == [5]
+    assert not Pledge.objects.exists()
+
+
+def test_the_admin_search_ignores_accents(client, education_office_user):
+    from donations.tests.factories import DonorFactory
+
+    DonorFactory(name="Công ty Đức Phát")
+    DonorFactory(name="Hội Chữ thập đỏ")
+    client.force_login(education_office_user)
+    body = client.get(reverse("admin:donations_donor_changelist"), {"q": "duc phat"}).content.decode()
+    assert "Đức Phát" in body and "Chữ thập" not in body

@@ -28,6 +28,7 @@ from donations.forms import (
 )
 from donations.models import Device, Pledge, PledgeLine
 from donations.resources import DeviceResource, PledgeLineResource, xlsx_bytes
+from students.spreadsheets import annotated_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -386,6 +387,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 % {"pledges": result.pledges, "devices": result.devices, "receipts": result.receipts},
             )
             return redirect("donations:pledge-list")
+        if result.errors and form.cleaned_data["annotated"]:
+            content = annotated_workbook(result.table, importing.DONATION_COLUMNS, result.errors)
+            response = _xlsx(content, "danh-sach-ung-ho-loi.xlsx")
+            response.status_code = 400
+            return response
         context.update(file_error=result.file_error, errors=result.error_dicts())
         status = 400
     return render(request, "donations/staff/import.html", context, status=status)
