@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -302,11 +303,16 @@ class PledgeLine(models.Model):
 
     def describe(self) -> str:
         if self.kind in self.MONEY_KINDS:
-            label = f"{self.get_kind_display()} {self.amount_vnd or 0:,} ₫".replace(",", ".")
+            amount = f"{self.amount_vnd or 0:,}".replace(",", ".")
+            label = f"{self.get_kind_display()} {amount} ₫"
             return f"{label} ({self.fund_source})" if self.fund_source else label
         if self.kind == self.Kind.DEVICE:
             return f"{self.quantity} {self.get_device_type_display()} ({self.get_condition_display()})"
-        return f"{self.offer} — {self.quantity} × {self.months}"
+        return gettext("%(offer)s — for %(pupils)s pupils, %(months)s months") % {
+            "offer": self.offer,
+            "pupils": self.quantity,
+            "months": self.months,
+        }
 
     @property
     def pledged_units(self) -> int:

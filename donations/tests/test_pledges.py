@@ -165,3 +165,11 @@ def test_the_status_filter_in_sql_agrees_with_the_status_derived_in_python():
     for status, pledges in expected.items():
         assert set(pledges_for_list(status=status)) == pledges, status
         assert {p for p in Pledge.objects.all() if p.status == status} == pledges, status
+
+
+def test_lines_describe_themselves_in_vietnamese_without_mangling_the_kind():
+    budget = PledgeLineFactory(kind=PledgeLine.Kind.BUDGET, amount_vnd=100_000_000, fund_source="Quỹ KH")
+    telecom = TelecomLineFactory(quantity=300, months=3)
+    assert budget.describe() == f"{budget.get_kind_display()} 100.000.000 ₫ (Quỹ KH)"
+    assert "," in budget.get_kind_display()  # "ngân sách, quỹ": the thousands dots touch only the amount
+    assert telecom.describe() == "SIM 4G miễn phí 4 GB/ngày — cho 300 học sinh, 3 tháng"
