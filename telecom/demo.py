@@ -8,7 +8,7 @@ from datetime import date
 from simple_history.utils import bulk_create_with_history
 
 from donations.inventory import initial_status
-from donations.models import Device, DeviceCondition, DeviceType, Pledge
+from donations.models import Device, DeviceCondition, DeviceType, PledgeLine
 from students.models import Hamlet, Student
 from telecom.models import ConnectivityOffer, HamletCoverage, LearningPlatform, Provider, Technology, ZeroRating
 from telecom.offers import assign
@@ -57,7 +57,7 @@ def _coverage(rng: random.Random) -> None:
 def _offers() -> None:
     viettel = Provider.objects.filter(code="viettel").first()
     vnpt = Provider.objects.filter(code="vnpt").first()
-    pledge = Pledge.objects.filter(kind=Pledge.Kind.TELECOM).first()
+    pledge_line = PledgeLine.objects.filter(kind=PledgeLine.Kind.TELECOM).first()
     if viettel:
         sim = ConnectivityOffer.objects.create(
             provider=viettel,
@@ -67,7 +67,7 @@ def _offers() -> None:
             months=3,
             monthly_price_vnd=0,
             capacity=300,
-            pledge=pledge,
+            pledge_line=pledge_line,
         )
         for student in Student.objects.filter(lacks_internet=True, status="verified").order_by("pk")[:5]:
             assign(sim.pk, student.pk)

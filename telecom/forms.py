@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import Pledge
+from donations.models import PledgeLine
 from students.models import Hamlet
 from telecom.models import ConnectivityOffer, DeviceInspection, HamletCoverage, Provider, Technology
 
@@ -55,14 +55,26 @@ class CoverageForm(forms.Form):
 class OfferForm(forms.ModelForm):
     class Meta:
         model = ConnectivityOffer
-        fields = ["provider", "name", "kind", "allowance", "months", "monthly_price_vnd", "capacity", "pledge", "notes"]
+        fields = [
+            "provider",
+            "name",
+            "kind",
+            "allowance",
+            "months",
+            "monthly_price_vnd",
+            "capacity",
+            "pledge_line",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = Provider.objects.editable_by(user)
-        self.fields["pledge"].queryset = Pledge.objects.filter(kind=Pledge.Kind.TELECOM).select_related("donor")
-        self.fields["pledge"].required = False
+        self.fields["pledge_line"].queryset = PledgeLine.objects.filter(
+            kind=PledgeLine.Kind.TELECOM, cancelled=False
+        ).select_related("pledge")
+        self.fields["pledge_line"].required = False
         if self.fields["provider"].queryset.count() == 1:
             self.fields["provider"].initial = self.fields["provider"].queryset.first()
 

@@ -143,11 +143,12 @@ class ConnectivityOffer(models.Model):
         _("monthly price to the family (VND)"), default=0, help_text=_("0 means free of charge.")
     )
     capacity = models.PositiveIntegerField(_("capacity (pupils)"))
-    pledge = models.ForeignKey(
-        "donations.Pledge",
+    pledge_line = models.ForeignKey(
+        "donations.PledgeLine",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        limit_choices_to={"kind": "telecom"},
         related_name="connectivity_offers",
         verbose_name=_("from pledge"),
     )

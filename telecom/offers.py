@@ -6,11 +6,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from donations.models import Pledge
+from donations.models import PledgeLine
 from students.models import Student
 from telecom.models import ConnectivityOffer, Provider, SimAssignment
 
-OFFER_FIELDS = ("provider", "name", "kind", "allowance", "months", "monthly_price_vnd", "capacity", "pledge", "notes")
+OFFER_FIELDS = (
+    "provider",
+    "name",
+    "kind",
+    "allowance",
+    "months",
+    "monthly_price_vnd",
+    "capacity",
+    "pledge_line",
+    "notes",
+)
 
 
 def _check_provider(user, provider: Provider) -> None:
@@ -18,8 +28,8 @@ def _check_provider(user, provider: Provider) -> None:
         raise PermissionDenied(_("You may change only your own provider's offers."))
 
 
-def _check_pledge(pledge: Pledge | None) -> None:
-    if pledge is not None and pledge.kind != Pledge.Kind.TELECOM:
+def _check_pledge(line: PledgeLine | None) -> None:
+    if line is not None and line.kind != PledgeLine.Kind.TELECOM:
         raise ValidationError(_("Only a telecom-policy pledge can be the source of an offer."), code="pledge_kind")
 
 
@@ -37,7 +47,7 @@ def offer_save(*, user, offer: ConnectivityOffer | None = None, **fields) -> Con
         for name, value in fields.items():
             setattr(offer, name, value)
         _check_provider(user, offer.provider)
-        _check_pledge(offer.pledge)
+        _check_pledge(offer.pledge_line)
         if offer.pk:
             used = offer.assignments.filter(status__in=SimAssignment.ACTIVE_STATUSES).count()
             if offer.capacity < used:
@@ -51,12 +61,12 @@ def offer_save(*, user, offer: ConnectivityOffer | None = None, **fields) -> Con
     return offer
 
 
-def offer_from_pledge(*, user, pledge: Pledge, provider: Provider, **fields) -> ConnectivityOffer:
-    """The office turns a telecom-policy pledge into an offer pupils can be given places on."""
-    _check_pledge(pledge)
+def offer_from_pledge(*, user, pledge_line: PledgeLine, provider: Provider, **fields) -> ConnectivityOffer:
+    """The office turns a telecom-policy pledge line into an offer pupils can be given places on."""
+    _check_pledge(pledge_line)
     if not fields.get("notes"):
-        fields["notes"] = pledge.description
-    return offer_save(user=user, provider=provider, pledge=pledge, **fields)
+        fields["notes"] = pledge_line.offer
+    return offer_save(user=user, provider=provider, pledge_line=pledge_line, **fields)
 
 
 def assign(offer_id: int, student_id: int) -> SimAssignment:

@@ -152,4 +152,4 @@ def pupils_without_hamlet_lacking_internet() -> int:
 
 def offers_with_usage(offers: QuerySet[ConnectivityOffer] | None = None) -> QuerySet[ConnectivityOffer]:
     offers = ConnectivityOffer.objects.all() if offers is None else offers
-    return offers.with_usage().select_related("provider", "pledge", "pledge__donor")
+    return offers.with_usage().select_related("provider", "pledge_line__pledge__donor")

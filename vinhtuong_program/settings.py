@@ -132,6 +132,23 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 # that keep business rules, so corrections are made as new changes instead.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# The public forms' rate limits count attempts per client in the cache. The default
+# is per process; with several server processes point this at a shared cache
+# (e.g. DJANGO_CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("DJANGO_CACHE_LOCATION", "vinhtuong"),
+    }
+}
+# Public pledge form: seconds a person needs at least to fill it; attempts per client per window.
+DONATIONS_MIN_FILL_SECONDS = env_int("DONATIONS_MIN_FILL_SECONDS", 3)
+DONATIONS_PLEDGE_RATE_LIMIT = (env_int("DONATIONS_PLEDGE_RATE_LIMIT", 10), 60 * 60)
+DONATIONS_LOOKUP_RATE_LIMIT = (env_int("DONATIONS_LOOKUP_RATE_LIMIT", 30), 10 * 60)
+# Behind the proxy every request comes from the proxy's address; the client is the
+# address the proxy appended last to X-Forwarded-For.
+DONATIONS_CLIENT_IP_FROM_PROXY = env_bool("DJANGO_BEHIND_PROXY", default=False)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

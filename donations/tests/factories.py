@@ -2,7 +2,7 @@ from datetime import date
 
 import factory
 
-from donations.models import Device, DeviceCondition, DeviceType, Donor, Pledge
+from donations.models import Device, DeviceCondition, DeviceType, Donor, Pledge, PledgeLine
 
 
 class DonorFactory(factory.django.DjangoModelFactory):
@@ -19,8 +19,33 @@ class PledgeFactory(factory.django.DjangoModelFactory):
         model = Pledge
 
     donor = factory.SubFactory(DonorFactory)
-    kind = Pledge.Kind.CASH
+
+
+class PledgeLineFactory(factory.django.DjangoModelFactory):
+    """A cash line by default; `DeviceLineFactory` and `TelecomLineFactory` for the others."""
+
+    class Meta:
+        model = PledgeLine
+
+    pledge = factory.SubFactory(PledgeFactory)
+    kind = PledgeLine.Kind.CASH
     amount_vnd = 1_500_000
+
+
+class DeviceLineFactory(PledgeLineFactory):
+    kind = PledgeLine.Kind.DEVICE
+    amount_vnd = None
+    device_type = DeviceType.LAPTOP
+    condition = DeviceCondition.USED
+    quantity = 3
+
+
+class TelecomLineFactory(PledgeLineFactory):
+    kind = PledgeLine.Kind.TELECOM
+    amount_vnd = None
+    offer = "SIM 4G miễn phí 4 GB/ngày"
+    quantity = 100
+    months = 3
 
 
 class DeviceFactory(factory.django.DjangoModelFactory):
@@ -32,3 +57,18 @@ class DeviceFactory(factory.django.DjangoModelFactory):
     condition = DeviceCondition.USED
     received_on = date(2021, 9, 20)
     status = Device.Status.AWAITING_INSPECTION
+
+
+def seed_every_donations_model() -> None:
+    """One row of every donations model, for tests that walk the admin."""
+    from donations import ledger
+    from donations.models import ProgrammeAccount
+
+    line = PledgeLineFactory(amount_vnd=5_000_000)
+    devices = DeviceLineFactory()
+    DeviceFactory(pledge_line=devices, pledge=devices.pledge)
+    ProgrammeAccount.get()
+    ledger.receipt_record(received_on=date(2021, 9, 23), amount_vnd=5_000_000, payer="Thử", pledge_line=line)
+    ledger.spending_record(
+        spent_on=date(2021, 9, 24), category="data", description="Gói cước", supplier="VNPT", amount_vnd=1_000_000
+    )

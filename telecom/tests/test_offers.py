@@ -5,8 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
 
-from donations.models import Pledge
-from donations.tests.factories import PledgeFactory
+from donations.tests.factories import PledgeLineFactory, TelecomLineFactory
 from students.models import Student
 from students.tests.factories import StudentFactory
 from telecom.models import ConnectivityOffer, SimAssignment
@@ -118,7 +117,7 @@ def test_bad_offer_input_is_refused_without_saving(client, viettel, viettel_user
 
 
 def test_the_office_turns_a_telecom_pledge_into_an_offer(client, viettel, education_office_user, viettel_user):
-    pledge = PledgeFactory(kind=Pledge.Kind.TELECOM, amount_vnd=None, description="300 SIM 4G miễn phí 3 tháng")
+    pledge = TelecomLineFactory(offer="300 SIM 4G miễn phí 3 tháng", quantity=300)
     client.force_login(education_office_user)
     listing = client.get(reverse("telecom:offers")).content.decode()
     assert reverse("telecom:offer-from-pledge", args=[pledge.pk]) in listing
@@ -136,16 +135,22 @@ def test_the_office_turns_a_telecom_pledge_into_an_offer(client, viettel, educat
     )
     assert response.status_code == 302
     offer = ConnectivityOffer.objects.get()
-    assert offer.pledge == pledge and offer.notes == pledge.description
+    assert offer.pledge_line == pledge and offer.notes == pledge.offer
     client.force_login(viettel_user)
     assert client.get(reverse("telecom:offer-from-pledge", args=[pledge.pk])).status_code == 403
 
 
 def test_only_a_telecom_policy_pledge_makes_an_offer(viettel, education_office_user):
-    cash = PledgeFactory(kind=Pledge.Kind.CASH)
+    cash = PledgeLineFactory()
     with pytest.raises(ValidationError, match="chính sách viễn thông"):
         offer_from_pledge(
-            user=education_office_user, pledge=cash, provider=viettel, name="x", kind="mobile_sim", months=1, capacity=1
+            user=education_office_user,
+            pledge_line=cash,
+            provider=viettel,
+            name="x",
+            kind="mobile_sim",
+            months=1,
+            capacity=1,
         )
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from donations.models import Pledge
+from donations.models import PledgeLine
 from telecom import selectors
 from telecom.exports import workbook_bytes
 from telecom.forms import OfferForm, SpreadsheetUploadForm
@@ -26,9 +26,9 @@ def offer_list(request):
     pledges = None
     if request.user.has_perm(CHANGE_ANY_PROVIDER) and request.user.has_perm("telecom.add_connectivityoffer"):
         pledges = (
-            Pledge.objects.filter(kind=Pledge.Kind.TELECOM, connectivity_offers__isnull=True)
-            .select_related("donor")
-            .order_by("pledged_at")
+            PledgeLine.objects.filter(kind=PledgeLine.Kind.TELECOM, cancelled=False, connectivity_offers__isnull=True)
+            .select_related("pledge__donor")
+            .order_by("pledge__pledged_at", "pk")
         )
     return render(
         request,
@@ -46,8 +46,8 @@ def _save_offer(request, form, offer=None, *, pledge=None):
     fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
     try:
         if pledge is not None:
-            fields.pop("pledge")
-            return offer_from_pledge(user=request.user, pledge=pledge, **fields)
+            fields.pop("pledge_line")
+            return offer_from_pledge(user=request.user, pledge_line=pledge, **fields)
         return offer_save(user=request.user, offer=offer, **fields)
     except ValidationError as error:
         for message in error.messages:
@@ -57,14 +57,25 @@ def _save_offer(request, form, offer=None, *, pledge=None):
 
 @requires(VIEW_OFFERS, "telecom.add_connectivityoffer")
 @require_http_methods(["GET", "HEAD", "POST"])
-def offer_create(request, pledge_id: int | None = None):
+def offer_create(request, line_id: int | None = None):
     pledge = None
     initial = {}
-    if pledge_id is not None:
+    if line_id is not None:
         if not request.user.has_perm(CHANGE_ANY_PROVIDER):
             raise PermissionDenied
-        pledge = get_object_or_404(Pledge.objects.select_related("donor"), pk=pledge_id, kind=Pledge.Kind.TELECOM)
-        initial = {"pledge": pledge, "name": pledge.description[:200], "notes": pledge.description}
+        pledge = get_object_or_404(
+            PledgeLine.objects.select_related("pledge__donor"),
+            pk=line_id,
+            kind=PledgeLine.Kind.TELECOM,
+            cancelled=False,
+        )
+        initial = {
+            "pledge_line": pledge,
+            "name": pledge.offer[:200],
+            "notes": pledge.offer,
+            "capacity": pledge.quantity,
+            "months": pledge.months,
+        }
     form = OfferForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         offer = _save_offer(request, form, pledge=pledge)

@@ -16,7 +16,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from donations.models import DeviceType, Donor, Pledge
+from donations import ledger
+from donations.models import DeviceCondition, DeviceType, Donor, Pledge, PledgeLine, ProgrammeAccount
+from donations.pledges import LineData, devices_receive, pledge_create
 from students.models import (
     Commune,
     DuplicateCandidate,
@@ -258,34 +260,78 @@ def _create_donations() -> int:
         "viettel": Donor.objects.create(kind=Donor.Kind.TELECOM, name="[DEMO] Viettel Vĩnh Phúc", publish_consent=True),
         "budget": Donor.objects.create(kind=Donor.Kind.FUND, name="[DEMO] Quỹ Khuyến học huyện", publish_consent=True),
     }
-    pledges = [
-        Pledge(donor=donors["front"], kind=Pledge.Kind.CASH, amount_vnd=150_000_000),
-        Pledge(donor=donors["business"], kind=Pledge.Kind.CASH, amount_vnd=50_000_000),
-        Pledge(
-            donor=donors["business"],
-            kind=Pledge.Kind.DEVICE,
-            device_type=DeviceType.LAPTOP,
-            device_quantity=20,
-            device_condition=Pledge.Condition.NEW,
-            description="Máy tính xách tay, Core i3, RAM 8 GB",
-        ),
-        Pledge(
-            donor=donors["citizen"],
-            kind=Pledge.Kind.DEVICE,
-            device_type=DeviceType.SMARTPHONE,
-            device_quantity=3,
-            device_condition=Pledge.Condition.USED,
-        ),
-        Pledge(
-            donor=donors["viettel"],
-            kind=Pledge.Kind.TELECOM,
-            description="300 SIM 4G miễn phí 4 GB/ngày trong 3 tháng",
-        ),
-        Pledge(donor=donors["budget"], kind=Pledge.Kind.BUDGET, amount_vnd=100_000_000, description="Quỹ Khuyến học"),
-    ]
-    for pledge in pledges:
-        pledge.save()
-    return len(pledges)
+    cash, budget = PledgeLine.Kind.CASH, PledgeLine.Kind.BUDGET
+    front = pledge_create(donor=donors["front"], lines=[LineData(kind=cash, amount_vnd=150_000_000)])
+    business = pledge_create(
+        donor=donors["business"],
+        lines=[
+            LineData(kind=cash, amount_vnd=50_000_000),
+            LineData(
+                kind=PledgeLine.Kind.DEVICE,
+                device_type=DeviceType.LAPTOP,
+                quantity=20,
+                condition=DeviceCondition.NEW,
+                specification="Máy tính xách tay, Core i3, RAM 8 GB",
+            ),
+        ],
+        earmark_commune=Commune.objects.filter(code="09079").first(),
+    )
+    citizen = pledge_create(
+        donor=donors["citizen"],
+        lines=[LineData(kind=PledgeLine.Kind.DEVICE, device_type=DeviceType.SMARTPHONE, quantity=3, condition="used")],
+        channel=Pledge.Channel.PUBLIC_FORM,
+    )
+    pledge_create(
+        donor=donors["viettel"],
+        lines=[LineData(kind=PledgeLine.Kind.TELECOM, offer="SIM 4G miễn phí 4 GB/ngày", quantity=300, months=3)],
+    )
+    fund = pledge_create(
+        donor=donors["budget"],
+        lines=[LineData(kind=budget, amount_vnd=100_000_000, fund_source="[DEMO] Quỹ Khuyến học huyện")],
+    )
+    ProgrammeAccount.objects.update_or_create(
+        pk=1,
+        defaults={
+            "bank_name": "[DEMO] Ngân hàng thử nghiệm — chi nhánh Vĩnh Tường",
+            "account_number": "0000 0000 2021",
+            "account_holder": "[DEMO] Phòng GD&ĐT huyện Vĩnh Tường",
+            "transfer_note": "Ung ho Song va may tinh cho em",
+        },
+    )
+    day = date(2021, 9, 23)
+    ledger.receipt_record(
+        received_on=day, amount_vnd=150_000_000, payer=donors["front"].name, pledge_line=front.lines.get()
+    )
+    ledger.receipt_record(
+        received_on=day,
+        amount_vnd=20_000_000,
+        payer=donors["business"].name,
+        pledge_line=business.lines.get(kind=cash),
+    )
+    ledger.receipt_record(
+        received_on=day, amount_vnd=100_000_000, payer="[DEMO] Quỹ Khuyến học huyện", pledge_line=fund.lines.get()
+    )
+    ledger.spending_record(
+        spent_on=date(2021, 9, 24),
+        category="devices",
+        description="[DEMO] 10 máy tính bảng",
+        supplier="[DEMO] Cửa hàng Tin học Vĩnh Tường",
+        invoice_number="0001234",
+        amount_vnd=35_000_000,
+        device_type=DeviceType.TABLET,
+        quantity=10,
+        storage_place="Kho Phòng GD&ĐT",
+    )
+    devices_receive(
+        line=business.lines.get(kind=PledgeLine.Kind.DEVICE),
+        count=12,
+        received_on=day,
+        serials=[f"DEMO-LT-{n:03d}" for n in range(1, 13)],
+        brand_model="Dell Vostro 3400",
+        storage_place="Kho Phòng GD&ĐT",
+    )
+    devices_receive(line=citizen.lines.get(), count=2, received_on=day, storage_place="Kho Phòng GD&ĐT")
+    return Pledge.objects.filter(donor__in=donors.values()).count()
 
 
 @transaction.atomic

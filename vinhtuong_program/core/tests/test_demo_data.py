@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from donations.models import Pledge
+from donations.models import Device, Pledge, PledgeLine
 from students.models import DuplicateCandidate, Student
 from vinhtuong_program.core.demo import DEMO_USERS
 
@@ -32,7 +32,11 @@ def test_demo_data_loads_once_and_says_it_is_demo(settings, capsys):
     call_command("load_demo_data")
     second = capsys.readouterr().out
     assert "DỮ LIỆU MẪU" in first
-    assert pupils > 28 and pledges == 6
+    assert pupils > 28 and pledges == 5
+    # Six lines of the four kinds; laptops and phones received, tablets bought with programme cash.
+    assert PledgeLine.objects.count() == 6
+    assert Device.objects.filter(purchase__isnull=False).count() == 10
+    assert Device.objects.filter(pledge_line__isnull=False).count() == 14
     assert (Student.objects.count(), Pledge.objects.count()) == (pupils, pledges)
     assert "phonggd" in second
     assert all(pledge.donor.name.startswith("[DEMO]") for pledge in Pledge.objects.select_related("donor"))

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
-from donations.tests.factories import PledgeFactory
+from donations.tests.factories import seed_every_donations_model
 from students.models import Commune, DuplicateCandidate, Student, StudentUpload
 from students.tests.factories import DuplicateCandidateFactory, HamletFactory, SchoolFactory, StudentFactory
 from telecom.tests.factories import LearningPlatformFactory
@@ -54,8 +54,8 @@ def test_leadership_cannot_add_change_or_delete_anything(client, leadership_user
     HamletFactory(commune=commune_a)
     DuplicateCandidateFactory(existing__commune=commune_a, candidate__commune=commune_a)
     StudentUpload.objects.create(commune=commune_a, original_name="ds.xlsx")
-    PledgeFactory()
     LearningPlatformFactory()
+    seed_every_donations_model()
     client.force_login(leadership_user)
     for model in _admin_models():
         opts = model._meta

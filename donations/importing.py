@@ -1,0 +1,385 @@
+"""Donation lists handed over by the Fatherland Front, associations and communes.
+
+One row = one donor's pledge of one kind. Read and check every row first; save
+all rows or none (as for pupil lists). "Đã nhận" marks what was already handed
+over: the money becomes a receipt in the ledger, the devices inventory rows,
+the telecom policy a confirmed one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from donations.inventory import initial_status
+from donations.ledger import _lock_account
+from donations.models import (
+    MAX_AMOUNT_VND,
+    MAX_DEVICES_PER_LINE,
+    MAX_MONTHS,
+    MAX_PUPILS_PER_OFFER,
+    CashReceipt,
+    Device,
+    DeviceType,
+    Donor,
+    Pledge,
+    PledgeLine,
+    new_reference_code,
+)
+from donations.text import fold, parse_amount, parse_contact_phone
+from students.spreadsheets import (
+    CellError,
+    Column,
+    SpreadsheetError,
+    Table,
+    clean_text,
+    parse_date,
+    parse_int,
+    parse_yes,
+    read_table,
+)
+
+DONATION_COLUMNS = [
+    Column(
+        "name",
+        "Đơn vị/Cá nhân ủng hộ",
+        ("don vi ung ho", "ca nhan ung ho", "ten don vi", "ho ten", "nha hao tam"),
+        True,
+    ),
+    Column("donor_kind", "Loại đơn vị", ("loai", "doi tuong")),
+    Column("phone", "Điện thoại", ("so dien thoai", "sdt", "dt")),
+    Column("kind", "Hình thức", ("hinh thuc ung ho",), True),
+    Column("amount", "Số tiền", ("so tien ung ho", "tien", "thanh tien")),
+    Column("device_type", "Loại thiết bị", ("thiet bi",)),
+    Column("quantity", "Số lượng", ("sl",)),
+    Column("condition", "Tình trạng", ("tinh trang thiet bi",)),
+    Column("received", "Đã nhận", ("da tiep nhan",)),
+    Column("received_on", "Ngày nhận", ("ngay tiep nhan",)),
+    Column("note", "Ghi chú", ("ghi chu",)),
+]
+
+KINDS = {
+    "tien": PledgeLine.Kind.CASH,
+    "tien mat": PledgeLine.Kind.CASH,
+    "chuyen khoan": PledgeLine.Kind.CASH,
+    "thiet bi": PledgeLine.Kind.DEVICE,
+    "hien vat": PledgeLine.Kind.DEVICE,
+    "vien thong": PledgeLine.Kind.TELECOM,
+    "chinh sach vien thong": PledgeLine.Kind.TELECOM,
+    "ngan sach": PledgeLine.Kind.BUDGET,
+    "quy": PledgeLine.Kind.BUDGET,
+    "ngan sach/quy": PledgeLine.Kind.BUDGET,
+}
+DEVICE_TYPES = {
+    "may tinh de ban": DeviceType.DESKTOP,
+    "may de ban": DeviceType.DESKTOP,
+    "may tinh ban": DeviceType.DESKTOP,
+    "desktop": DeviceType.DESKTOP,
+    "may tinh xach tay": DeviceType.LAPTOP,
+    "laptop": DeviceType.LAPTOP,
+    "may xach tay": DeviceType.LAPTOP,
+    "may tinh bang": DeviceType.TABLET,
+    "tablet": DeviceType.TABLET,
+    "ipad": DeviceType.TABLET,
+    "dien thoai thong minh": DeviceType.SMARTPHONE,
+    "dien thoai": DeviceType.SMARTPHONE,
+    "smartphone": DeviceType.SMARTPHONE,
+}
+CONDITIONS = {"moi": "new", "new": "new", "cu": "used", "da qua su dung": "used", "used": "used"}
+DONOR_KINDS = [
+    # First matching word wins; checked in this order.
+    ("vien thong", Donor.Kind.TELECOM),
+    ("nha mang", Donor.Kind.TELECOM),
+    ("quy", Donor.Kind.FUND),
+    ("doanh nghiep", Donor.Kind.BUSINESS),
+    ("cong ty", Donor.Kind.BUSINESS),
+    ("hoi", Donor.Kind.ASSOCIATION),
+    ("doan the", Donor.Kind.ASSOCIATION),
+    ("to chuc", Donor.Kind.ASSOCIATION),
+    ("mat tran", Donor.Kind.ASSOCIATION),
+    ("co quan", Donor.Kind.STATE_AGENCY),
+    ("nha nuoc", Donor.Kind.STATE_AGENCY),
+    ("ca nhan", Donor.Kind.INDIVIDUAL),
+    ("ho gia dinh", Donor.Kind.INDIVIDUAL),
+]
+_MONTHS = re.compile(r"(\d{1,2})\s*thang")
+
+
+@dataclass
+class DonationRow:
+    number: int
+    donor: dict
+    line: dict
+    note: str
+    received: bool
+    received_on: date | None
+
+
+@dataclass
+class ImportResult:
+    table: Table | None = None
+    rows: list[DonationRow] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    file_error: str = ""
+    pledges: int = 0
+    devices: int = 0
+    receipts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error and not self.errors
+
+    def error_dicts(self) -> list[dict]:
+        return [error.as_dict(DONATION_COLUMNS) for error in self.errors]
+
+
+def _donor_kind(value) -> str:
+    folded = fold(value)
+    if not folded:
+        return Donor.Kind.INDIVIDUAL
+    for word, kind in DONOR_KINDS:
+        if word in folded:
+            return kind
+    raise ValueError(
+        _("“%(value)s” is not a kind of donor; write e.g. cá nhân, doanh nghiệp, hội, cơ quan, quỹ, viễn thông.")
+        % {"value": clean_text(value)}
+    )
+
+
+def _lookup(value, table: dict, message: str) -> str:
+    found = table.get(fold(value))
+    if found is None:
+        raise ValueError(message % {"value": clean_text(value)})
+    return found
+
+
+def _count(value, maximum: int) -> int:
+    number = parse_int(value)
+    if number < 1:
+        raise ValueError(_("The number must be at least 1."))
+    if number > maximum:
+        raise ValueError(_("The number may be at most %(limit_value)s; please check it.") % {"limit_value": maximum})
+    return number
+
+
+def _check_row(row, today: date) -> tuple[DonationRow | None, list[CellError]]:
+    values = row.values
+    errors: list[CellError] = []
+
+    def fail(column: str, message: str) -> None:
+        errors.append(CellError(row.number, column, message))
+
+    def parse(column: str, parser, *args):
+        try:
+            return parser(values.get(column), *args)
+        except ValueError as error:
+            message = str(error.args[0]) if error.args and isinstance(error.args[0], str) else ""
+            fail(column, message or _("“%(value)s” is not valid here.") % {"value": clean_text(values.get(column))})
+            return None
+
+    name = clean_text(values.get("name"))
+    if not name:
+        fail("name", _("Type the name."))
+    elif len(name) > 200:
+        fail("name", _("At most %(n)s characters.") % {"n": 200})
+    donor_kind = parse("donor_kind", _donor_kind)
+    phone = ""
+    if values.get("phone") is not None:
+        phone = parse("phone", parse_contact_phone) or ""
+    kind = None
+    if values.get("kind") is None:
+        fail("kind", _("Write the kind: tiền, thiết bị, viễn thông or ngân sách."))
+    else:
+        kind = parse(
+            "kind",
+            _lookup,
+            KINDS,
+            _("“%(value)s” is not a kind of support; write tiền, thiết bị, viễn thông or ngân sách."),
+        )
+    note = clean_text(values.get("note"))
+    if len(note) > 1000:
+        fail("note", _("At most %(n)s characters.") % {"n": 1000})
+    line: dict = {"kind": kind}
+    if kind in PledgeLine.MONEY_KINDS:
+        if values.get("amount") is None:
+            fail("amount", _("Write the amount in đồng, e.g. 5.000.000."))
+        else:
+            amount = parse("amount", parse_amount)
+            if amount is not None and amount > MAX_AMOUNT_VND:
+                fail("amount", _("This amount is too large; please check it."))
+            line["amount_vnd"] = amount
+        if kind == PledgeLine.Kind.BUDGET:
+            line["fund_source"] = (note or name)[:200]
+    elif kind == PledgeLine.Kind.DEVICE:
+        if values.get("device_type") is None:
+            fail("device_type", _("Write the device type, e.g. máy tính xách tay."))
+        else:
+            line["device_type"] = parse(
+                "device_type",
+                _lookup,
+                DEVICE_TYPES,
+                _(
+                    "“%(value)s” is not a device type; write máy tính để bàn, máy tính xách tay, "
+                    "máy tính bảng or điện thoại thông minh."
+                ),
+            )
+        if values.get("quantity") is None:
+            fail("quantity", _("Write how many devices."))
+        else:
+            line["quantity"] = parse("quantity", _count, MAX_DEVICES_PER_LINE)
+        if values.get("condition") is None:
+            fail("condition", _("Write the condition: mới or cũ."))
+        else:
+            line["condition"] = parse(
+                "condition", _lookup, CONDITIONS, _("“%(value)s” is not a condition; write mới or cũ.")
+            )
+        line["specification"] = note[:300]
+    elif kind == PledgeLine.Kind.TELECOM:
+        if values.get("quantity") is None:
+            fail("quantity", _("Write for how many pupils."))
+        else:
+            line["quantity"] = parse("quantity", _count, MAX_PUPILS_PER_OFFER)
+        months = _MONTHS.search(fold(note))
+        if not note or not months:
+            fail("note", _("Describe the offer with its length, e.g. “SIM 4 GB/ngày miễn phí 3 tháng”."))
+        elif not 1 <= int(months.group(1)) <= MAX_MONTHS:
+            fail("note", _("The offer lasts at most %(n)s months.") % {"n": MAX_MONTHS})
+        else:
+            line["offer"] = note[:300]
+            line["months"] = int(months.group(1))
+    received = bool(parse("received", parse_yes)) if values.get("received") is not None else False
+    received_on = None
+    if values.get("received_on") is not None:
+        received_on = parse("received_on", parse_date)
+        if received_on and received_on > today:
+            fail("received_on", _("The date is in the future."))
+        elif received_on and received_on.year < 2021:
+            fail("received_on", _("The date is before the programme began."))
+    if received and values.get("received_on") is None:
+        fail("received_on", _("Write the date it was received."))
+    if errors:
+        return None, errors
+    donor = {"kind": donor_kind, "name": name, "phone": phone}
+    return DonationRow(row.number, donor, line, note, received, received_on), []
+
+
+def read_rows(file, filename: str) -> ImportResult:
+    result = ImportResult()
+    try:
+        result.table = read_table(file, filename, DONATION_COLUMNS)
+    except SpreadsheetError as error:
+        result.file_error = str(error)
+        return result
+    if not result.table.rows:
+        result.file_error = _("The list has no rows.")
+        return result
+    today = timezone.localdate()
+    for row in result.table.rows:
+        checked, errors = _check_row(row, today)
+        if checked:
+            result.rows.append(checked)
+        result.errors += errors
+    return result
+
+
+def _unique_codes(count: int) -> list[str]:
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = {new_reference_code() for _ in range(count - len(codes))} - codes
+        taken = set(Pledge.objects.filter(reference_code__in=fresh).values_list("reference_code", flat=True))
+        codes |= fresh - taken
+    return list(codes)
+
+
+def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
+    """Donors (reused by name and phone), pledges, lines, receipts and devices; (pledges, devices, receipts)."""
+    tz = timezone.get_current_timezone()
+    known = {(d.name_key, d.phone): d for d in Donor.objects.only("pk", "name_key", "phone")}
+    new_donors: dict[tuple[str, str], Donor] = {}
+    donor_of_row: list[Donor] = []
+    for row in rows:
+        key = (fold(row.donor["name"])[:200], row.donor["phone"])
+        donor = known.get(key) or new_donors.get(key)
+        if donor is None:
+            donor = Donor(**row.donor, name_key=key[0])
+            new_donors[key] = donor
+        donor_of_row.append(donor)
+    bulk_create_with_history(list(new_donors.values()), Donor, batch_size=2000)
+    now = timezone.now()
+    pledges = [
+        Pledge(
+            reference_code=code,
+            donor=donor,
+            channel=Pledge.Channel.IMPORT,
+            note=row.note,
+            created_by=user,
+            pledged_at=datetime.combine(row.received_on, time(8), tz) if row.received_on else now,
+        )
+        for row, donor, code in zip(rows, donor_of_row, _unique_codes(len(rows)), strict=True)
+    ]
+    bulk_create_with_history(pledges, Pledge, batch_size=2000)
+    lines = [PledgeLine(pledge=pledge, **row.line) for row, pledge in zip(rows, pledges, strict=True)]
+    bulk_create_with_history(lines, PledgeLine, batch_size=2000)
+    receipts, devices = [], []
+    for row, line, donor in zip(rows, lines, donor_of_row, strict=True):
+        if not row.received:
+            continue
+        if line.kind in PledgeLine.MONEY_KINDS:
+            receipts.append(
+                CashReceipt(
+                    received_on=row.received_on,
+                    amount_vnd=line.amount_vnd,
+                    payer=donor.name,
+                    pledge_line=line,
+                    note=_("Imported list"),
+                    recorded_by=user,
+                )
+            )
+        elif line.kind == PledgeLine.Kind.DEVICE:
+            status = initial_status(line.condition)
+            devices += [
+                Device(
+                    device_type=line.device_type,
+                    condition=line.condition,
+                    pledge_line=line,
+                    pledge=line.pledge,
+                    received_on=row.received_on,
+                    status=status,
+                )
+                for _n in range(line.quantity)
+            ]
+        else:
+            line.confirmed_on = row.received_on
+    confirmed = [line for line in lines if line.confirmed_on]
+    if confirmed:
+        PledgeLine.objects.bulk_update(confirmed, ["confirmed_on"], batch_size=2000)
+    if receipts:
+        _lock_account()
+        bulk_create_with_history(receipts, CashReceipt, batch_size=2000)
+    bulk_create_with_history(devices, Device, batch_size=2000)
+    return len(pledges), len(devices), len(receipts)
+
+
+def import_file(file, filename: str, *, user=None, dry_run: bool = False) -> ImportResult:
+    """Check every row, then save all of them in one transaction, or nothing."""
+    result = read_rows(file, filename)
+    if not result.ok:
+        return result
+    try:
+        with transaction.atomic():
+            result.pledges, result.devices, result.receipts = save_rows(result.rows, user=user)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        result.file_error = _(
+            "The list could not be saved because of a conflict with data saved at the same moment; "
+            "nothing was saved. Import it again."
+        )
+        result.pledges = result.devices = result.receipts = 0
+    return result

@@ -1,0 +1,24 @@
+"""Staff pages, mounted at /can-bo/ung-ho/ (namespace "donations")."""
+
+from django.urls import path
+
+from donations.views import staff
+
+app_name = "donations"
+
+urlpatterns = [
+    path("", staff.pledge_list, name="pledge-list"),
+    path("moi/", staff.pledge_new, name="pledge-new"),
+    path("nhap/", staff.import_page, name="import"),
+    path("so-quy/", staff.ledger_page, name="ledger"),
+    path("doi-soat/", staff.reconciliation, name="reconciliation"),
+    path("thiet-bi/", staff.device_list, name="device-list"),
+    path("thiet-bi/<int:pk>/", staff.device_detail, name="device-detail"),
+    path("<str:code>/", staff.pledge_detail, name="pledge-detail"),
+    path("<str:code>/thu-cam-on.docx", staff.thank_you_letter, name="thank-you-letter"),
+    path("<str:code>/dong/", staff.line_add, name="line-add"),
+    path("<str:code>/dong/<int:line_id>/huy/", staff.line_cancel, name="line-cancel"),
+    path("<str:code>/dong/<int:line_id>/xac-nhan/", staff.line_confirm, name="line-confirm"),
+    path("<str:code>/dong/<int:line_id>/nhan-thiet-bi/", staff.devices_receive, name="devices-receive"),
+    path("<str:code>/dong/<int:line_id>/nhan-tien/", staff.receipt_add, name="receipt-add"),
+]
