@@ -9,7 +9,7 @@ from students.models import profile_commune_id
 
 
 def navigation(request) -> dict:
-    """Menu entries for the signed-in user's role; nothing but 'home' for the public."""
+    """Menu entries for the signed-in user's role; the public pages for everyone else."""
     user = getattr(request, "user", None)
     items = [(_("Home"), reverse("home"))]
     if user is not None and user.is_authenticated:
@@ -21,6 +21,16 @@ def navigation(request) -> dict:
             items.append((_("Pupils"), reverse("students:student-list")))
         if review.can_review(user):
             items.append((_("Possible duplicates"), reverse("students:duplicate-review")))
+        if user.has_perm("donations.view_pledge"):
+            items.append((_("Donations"), reverse("donations:pledge-list")))
+        elif user.has_perm("donations.view_device"):
+            items.append((_("Device inventory"), reverse("donations:device-list")))
+        if user.has_perm("telecom.view_hamletcoverage"):
+            items.append((_("Telecom"), reverse("telecom:index")))
         if user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
+    else:
+        items.append((_("Pledge support"), reverse("donations-public:pledge-form")))
+        items.append((_("Look up a pledge"), reverse("donations-public:lookup")))
+    items.append((_("Free learning platforms"), reverse("learning-platforms")))
     return {"nav_items": items, "demo_mode": settings.DEBUG}
