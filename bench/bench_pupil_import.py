@@ -78,9 +78,10 @@ def _pupils(count: int, schools: list[School], seed: int, id_offset: int):
         seen.add((name, birth, school.pk))
         n += 1
         number = id_offset + n
-        personal_id = (
-            f"026{'2' if rng.random() < 0.5 else '3'}{birth.year % 100:02d}{number:06d}" if rng.random() < 0.7 else ""
-        )
+        # The upload's IDs follow the real pattern; existing pupils (id_offset) get another province's.
+        sex = "2" if rng.random() < 0.5 else "3"
+        real = f"026{sex}{birth.year % 100:02d}{number:06d}" if not id_offset else f"027{number:09d}"
+        personal_id = real if rng.random() < 0.7 else ""
         pupil_id = f"26{number:08d}" if rng.random() < 0.5 else ""
         lacks_device = rng.random() < 0.7
         yield {

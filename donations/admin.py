@@ -17,7 +17,7 @@ from donations.models import (
     ProgrammeAccount,
     Spending,
 )
-from donations.resources import DeviceResource, PledgeLineResource
+from donations.resources import CashReceiptResource, DeviceResource, PledgeLineResource, SpendingResource
 from donations.text import fold
 
 
@@ -164,8 +164,32 @@ class LedgerEntryAdmin(ExportMixin, SimpleHistoryAdmin):
         recorded = form.recorded
         recorded.recorded_by = request.user
         recorded.save(update_fields=["recorded_by"])
-        obj.pk = recorded.pk
+        # The admin goes on with `obj` (its message, its log entry): make it the recorded row.
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(recorded, field.attname))
         obj._state.adding = False
+
+
+@admin.register(CashReceipt)
+class CashReceiptAdmin(LedgerEntryAdmin):
+    form = CashReceiptAdminForm
+    resource_classes = [CashReceiptResource]
+    list_display = ["received_on", "amount_vnd", "payer", "bank_reference", "pledge_line", "recorded_by"]
+    list_filter = ["received_on"]
+    list_select_related = ["pledge_line__pledge", "recorded_by"]
+    search_fields = ["payer", "bank_reference", "pledge_line__pledge__reference_code"]
+    date_hierarchy = "received_on"
+
+
+@admin.register(Spending)
+class SpendingAdmin(LedgerEntryAdmin):
+    form = SpendingAdminForm
+    resource_classes = [SpendingResource]
+    list_display = ["spent_on", "category", "description", "supplier", "invoice_number", "amount_vnd", "recorded_by"]
+    list_filter = ["category", "spent_on"]
+    list_select_related = ["recorded_by"]
+    search_fields = ["description", "supplier", "invoice_number"]
+    date_hierarchy = "spent_on"
 
 
 @admin.register(Device)

@@ -24,6 +24,21 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Statuses that only a service may set: inspection results (telecom units, who also check the
+# previous owner's data was wiped) and the allocation lifecycle (the allocation app).
+_SERVICE_ONLY = {
+    S.AWAITING_INSPECTION: frozenset({S.READY, S.NEEDS_REPAIR, S.UNUSABLE}),
+    S.NEEDS_REPAIR: frozenset({S.REPAIRED, S.UNUSABLE}),
+}
+_ALLOCATION_STATUSES = frozenset({S.ALLOCATED, S.HANDED_OVER, S.RETURNED})
+
+
+def manual_transitions(status: str) -> list[str]:
+    """What staff may set by hand on the inventory page from `status`."""
+    allowed = ALLOWED_TRANSITIONS[status] - _SERVICE_ONLY.get(status, frozenset()) - _ALLOCATION_STATUSES
+    return sorted(allowed)
+
+
 def initial_status(condition: str) -> str:
     """New devices are ready on receipt; used ones wait for the telecom units' inspection."""
     return S.READY if condition == "new" else S.AWAITING_INSPECTION

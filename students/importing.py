@@ -120,6 +120,7 @@ HARDSHIP_LABELS = "hộ nghèo; hộ cận nghèo; gia đình người có công
 SCHOOL_YEAR_START = 2021
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '’\-.][^\W\d_]+)*\.?$")
 _GRADE = re.compile(r"^(\d{1,2})")
+_CLASS = re.compile(r"^\d{1,2}[A-Z0-9/.\-]{0,8}$")
 _SCHOOL_PREFIXES = (
     ("truong ", ""),
     ("pt dtnt ", "pho thong dan toc noi tru "),
@@ -282,7 +283,7 @@ class RowValidator:
         else:
             match = _GRADE.match(class_name)
             grade = int(match.group(1)) if match else None
-            if grade is None or not 1 <= grade <= 12 or len(class_name) > 10:
+            if grade is None or not 1 <= grade <= 12 or not _CLASS.match(class_name):
                 error("class_name", _("A class starts with its grade, 1 to 12 (for example 3A)."))
                 grade = None
         values["class_name"] = class_name
@@ -480,7 +481,7 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
         else:
             own_matches.append((row, existing_id))
 
-    _update_existing(own_matches, result)
+    _update_existing(own_matches, index, result)
 
     now = timezone.now()
     to_create: list[dict] = []
@@ -514,23 +515,26 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
         batch_size=2000,
     )
     result.created = len(to_create)
-    result.held = len(pairs)
+    result.held += len(pairs)
     return result
 
 
-def _update_existing(matches: list[tuple[PupilRow, int]], result: SaveResult) -> None:
+def _update_existing(matches: list[tuple[PupilRow, int]], index: DistrictIndex, result: SaveResult) -> None:
     if not matches:
         return
-    students = Student.objects.in_bulk([student_id for _row, student_id in matches])
+    # Locked, so a verification or duplicate decision made meanwhile is not overwritten.
+    students = Student.objects.select_for_update().in_bulk([student_id for _row, student_id in matches])
     locked = supported_student_ids(students)
     changed: list[Student] = []
+    pairs: list[DuplicateCandidate] = []
     for row, student_id in matches:
         student = students[student_id]
         differences = [f for f in UPDATABLE_FIELDS if getattr(student, f) != row.values[f]]
-        if not differences:
+        if not differences or student.status == Student.Status.DUPLICATE:
+            # A confirmed duplicate stays as the office decided; the pupil lives on in the other record.
             result.unchanged += 1
             continue
-        fields = [str(Student._meta.get_field(f.removesuffix("_id")).verbose_name) for f in differences]
+        fields = [str(Student._meta.get_field(f).verbose_name) for f in differences]
         if student.pk in locked:
             result.unchanged += 1
             result.changes.append(
@@ -548,11 +552,18 @@ def _update_existing(matches: list[tuple[PupilRow, int]], result: SaveResult) ->
         student.name_key = row.values["name_key"]
         if student.status == Student.Status.VERIFIED:
             student.status = Student.Status.LISTED  # changed data needs a new verification
+        clash = index.id_holder(row, exclude=student.pk)
+        if clash is not None and student.status in Student.ACTIVE_STATUSES:
+            # The new ID is another active record's: hold this one for a person to decide.
+            student.status = Student.Status.HELD
+            pairs.append(DuplicateCandidate(existing_id=clash.student_id, candidate_id=student.pk, reason=clash.reason))
         changed.append(student)
         result.changes.append({"row": row.number, "name": student.full_name, "fields": fields, "applied": True})
     if changed:
         bulk_update_with_history(changed, Student, [*UPDATABLE_FIELDS, "name_key", "status"], batch_size=2000)
+    DuplicateCandidate.objects.bulk_create(pairs, ignore_conflicts=True)
     result.updated = len(changed)
+    result.held += len(pairs)
 
 
 # ---------------------------------------------------------------- entry points

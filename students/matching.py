@@ -17,8 +17,9 @@ from rapidfuzz.distance import Levenshtein
 
 from students.models import DuplicateCandidate, Student
 
-# Records a re-upload may update: every one of the commune's own except confirmed duplicates.
-_OWN_STATUSES = (Student.Status.LISTED, Student.Status.VERIFIED, Student.Status.HELD, Student.Status.REJECTED)
+# A re-upload matches every one of the commune's own records; confirmed duplicates are matched
+# so that they are left alone rather than listed again.
+_OWN_STATUSES = frozenset(Student.Status.values)
 _ACTIVE = set(Student.ACTIVE_STATUSES)
 _IN_NEED = set(Student.IN_NEED_STATUSES)
 Reason = DuplicateCandidate.Reason
@@ -64,6 +65,7 @@ class DistrictIndex:
         self.own_by_personal_id: dict[str, int] = {}
         self.own_by_pupil_id: dict[str, int] = {}
         self.own_by_natural_key: dict[tuple, int] = {}
+        self._own_status: dict[int, str] = {}
         self.active_by_personal_id: dict[str, int] = {}
         self.active_by_pupil_id: dict[str, int] = {}
         self.by_name_birth: dict[tuple[str, date], list[_Record]] = defaultdict(list)
@@ -81,7 +83,7 @@ class DistrictIndex:
             blocks_given.add((r.values["birth_date"], given))
             blocks_family.add((r.values["birth_date"], family))
         fields = ("pk", "commune_id", "name_key", "birth_date", "school_id", "personal_id", "pupil_id", "status")
-        records = Student.objects.exclude(status=Student.Status.DUPLICATE).values_list(*fields)
+        records = Student.objects.values_list(*fields)
         for values in records.iterator(chunk_size=20_000):
             record = _Record(*values)
             family, given = split_name(record.name_key)
@@ -93,11 +95,12 @@ class DistrictIndex:
 
     def _add(self, record: _Record, family: str, given: str) -> None:
         if record.commune_id == self.commune_id and record.status in _OWN_STATUSES:
+            self._own_status[record.pk] = record.status
             if record.personal_id:
-                self.own_by_personal_id.setdefault(record.personal_id, record.pk)
+                self._keep_own(self.own_by_personal_id, record.personal_id, record)
             if record.pupil_id:
-                self.own_by_pupil_id.setdefault(record.pupil_id, record.pk)
-            self.own_by_natural_key.setdefault((record.name_key, record.birth_date, record.school_id), record.pk)
+                self._keep_own(self.own_by_pupil_id, record.pupil_id, record)
+            self._keep_own(self.own_by_natural_key, (record.name_key, record.birth_date, record.school_id), record)
         if record.status in _ACTIVE:
             if record.personal_id:
                 self.active_by_personal_id[record.personal_id] = record.pk
@@ -107,6 +110,14 @@ class DistrictIndex:
             self.by_name_birth[(record.name_key, record.birth_date)].append(record)
             self.by_given[(record.birth_date, given)].append(record)
             self.by_family[(record.birth_date, family)].append(record)
+
+    def _keep_own(self, mapping: dict, key, record: _Record) -> None:
+        """One own record per key; a live record wins over a confirmed duplicate of it."""
+        current = mapping.get(key)
+        if current is None or (
+            self._own_status[current] == Student.Status.DUPLICATE and record.status != Student.Status.DUPLICATE
+        ):
+            mapping[key] = record.pk
 
     def own_record(self, row: NewRow) -> int | None:
         """The commune's earlier record of this pupil: by ID, else by name + birth date + school."""
@@ -119,6 +130,18 @@ class DistrictIndex:
         if found is None:
             found = self.own_by_natural_key.get((v["name_key"], v["birth_date"], v["school_id"]))
         return found
+
+    def id_holder(self, row: NewRow, *, exclude: int) -> Match | None:
+        """Another active record that already holds this row's personal or pupil ID."""
+        v = row.values
+        for value, holders, reason in (
+            (v["personal_id"], self.active_by_personal_id, Reason.PERSONAL_ID),
+            (v["pupil_id"], self.active_by_pupil_id, Reason.PUPIL_ID),
+        ):
+            holder = holders.get(value) if value else None
+            if holder is not None and holder != exclude:
+                return Match(holder, reason)
+        return None
 
     def district_match(self, row: NewRow) -> Match | None:
         """An earlier record anywhere that may be this pupil; the new record is then held."""

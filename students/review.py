@@ -87,10 +87,15 @@ def decide_pair(pair_id: int, decision: str, user, note: str = "") -> DuplicateC
 
     if decision == DuplicateCandidate.Decision.SAME:
         # The record listed first stays; the later one is kept, marked as its duplicate.
-        kept, dropped = (existing, candidate) if existing.status != Student.Status.DUPLICATE else (candidate, existing)
+        # ...unless it was rejected or merged away meanwhile: then the live record stays.
+        gone = (Student.Status.DUPLICATE, Student.Status.REJECTED)
+        kept, dropped = (candidate, existing) if existing.status in gone else (existing, candidate)
         dropped.status = Student.Status.DUPLICATE
         dropped.save(update_fields=["status", "updated_at"])
         _merge_into(kept, dropped)
+        still_pending = DuplicateCandidate.objects.filter(candidate=kept, decision=DuplicateCandidate.Decision.PENDING)
+        if kept.status == Student.Status.HELD and not still_pending.exclude(pk=pair.pk).exists():
+            kept.status = Student.Status.LISTED
         try:
             with transaction.atomic():
                 kept.save()

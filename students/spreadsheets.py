@@ -31,8 +31,9 @@ from python_calamine import CalamineWorkbook
 EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# A zip that inflates beyond this many times its size is a bomb, not a pupil list.
+# A zip that inflates beyond this many times its size, or beyond this size, is a bomb, not a list.
 _MAX_COMPRESSION_RATIO = 200
+_MAX_INFLATED_BYTES = 400 * 1024 * 1024
 _HEADER_SEARCH_ROWS = 30
 # A row starting with one of these ends the table: totals and signature blocks.
 _FOOTER_STARTS = (
@@ -50,6 +51,7 @@ _FOOTER_STARTS = (
 )
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class SpreadsheetError(Exception):
@@ -122,6 +124,9 @@ def _clean_str(text: str) -> str:
     # The hot path of every import: C-level string methods only.
     if not text.isascii():
         text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    if not text.isprintable():
+        # Control characters would break every .xlsx and .docx written later.
+        text = _CONTROL.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -307,7 +312,7 @@ def _check_zip(data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise SpreadsheetError(_("The file is damaged or is not a spreadsheet.")) from None
     inflated = sum(member.file_size for member in members)
-    if len(members) > 10_000 or inflated > max(len(data), 1) * _MAX_COMPRESSION_RATIO:
+    if len(members) > 10_000 or inflated > min(max(len(data), 1) * _MAX_COMPRESSION_RATIO, _MAX_INFLATED_BYTES):
         raise SpreadsheetError(_("The file expands to far more than a spreadsheet holds; it was refused."))
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
@@ -343,8 +348,16 @@ def _read_xlsx_keeping_formulas(data: bytes, columns: Sequence[Column]) -> tuple
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
+        max_cells = settings.SPREADSHEET_MAX_CELLS
         for sheet in workbook.worksheets:
-            grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+            grid, cells = [], 0
+            for row in sheet.iter_rows(values_only=True):
+                cells += len(row)
+                if cells > max_cells:
+                    raise SpreadsheetError(
+                        _("A sheet of the file has far more cells than a list can have; it was refused.")
+                    )
+                grid.append(list(row))
             if _find_header(grid, columns) is not None:
                 return sheet.title, grid
         return (workbook.sheetnames[0] if workbook.sheetnames else ""), []
@@ -364,7 +377,12 @@ def _read_csv(data: bytes) -> list[list[Any]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error:
+        raise SpreadsheetError(
+            _("The CSV file is damaged (a quote is not closed or a cell is far too long).")
+        ) from None
 
 
 def _read_workbook(data: bytes, columns: Sequence[Column]) -> tuple[str, list[list[Any]]]:
@@ -503,9 +521,9 @@ def annotated_workbook(table: Table, columns: Sequence[Column], errors: Sequence
         for col, value in enumerate(cells, start=1):
             if value in (None, ""):
                 continue
-            if isinstance(value, str) and value.startswith(("=", "+", "@")):
-                value = "'" + value  # never hand Excel a formula back
             cell = sheet.cell(row=index, column=col, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # the user's text, never a formula Excel would run
             if isinstance(value, date):
                 cell.number_format = "dd/mm/yyyy"
         if index == table.header_row:

@@ -94,7 +94,8 @@ def _write_list(sheet, column: int, title: str, values: list[str]) -> str:
     """Write a drop-down's values in a column of the list sheet; return the range formula."""
     sheet.cell(row=1, column=column, value=title).font = Font(bold=True)
     for offset, value in enumerate(values, start=2):
-        sheet.cell(row=offset, column=column, value=value)
+        # Names are text: a hamlet typed as "=…" must not become a live formula.
+        sheet.cell(row=offset, column=column, value=value).data_type = "s"
     letter = get_column_letter(column)
     last = max(len(values) + 1, 2)
     return f"{quote_sheetname(LIST_SHEET)}!${letter}$2:${letter}${last}"

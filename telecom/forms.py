@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import PledgeLine
@@ -71,9 +72,15 @@ class OfferForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = Provider.objects.editable_by(user)
-        self.fields["pledge_line"].queryset = PledgeLine.objects.filter(
-            kind=PledgeLine.Kind.TELECOM, cancelled=False
-        ).select_related("pledge")
+        # A pledge line becomes one offer: only lines not yet used (or this offer's own) are offered.
+        unused = Q(connectivity_offers__isnull=True)
+        if self.instance.pk:
+            unused |= Q(connectivity_offers=self.instance)
+        self.fields["pledge_line"].queryset = (
+            PledgeLine.objects.filter(unused, kind=PledgeLine.Kind.TELECOM, cancelled=False)
+            .select_related("pledge")
+            .distinct()
+        )
         self.fields["pledge_line"].required = False
         if self.fields["provider"].queryset.count() == 1:
             self.fields["provider"].initial = self.fields["provider"].queryset.first()

@@ -175,15 +175,23 @@ def test_ledger_forms_refuse_negative_and_huge_amounts(client, accountant_user):
 def test_device_serial_typed_later_and_status_moves_through_the_lifecycle(client, education_office_user):
     line = DeviceLineFactory(quantity=1, condition="used")
     device = devices_receive(line=line, count=1, received_on=DAY)[0]
-    other = devices_receive(line=DeviceLineFactory(quantity=1), count=1, received_on=DAY, serials=["TAKEN"])[0]
+    other = devices_receive(
+        line=DeviceLineFactory(quantity=1, condition="new"), count=1, received_on=DAY, serials=["TAKEN"]
+    )[0]
     client.force_login(education_office_user)
     url = reverse("donations:device-detail", args=[device.pk])
     assert client.post(url, {"action": "edit", "serial": "TAKEN"}).status_code == 400
     assert client.post(url, {"action": "edit", "serial": "IMEI-1", "storage_place": "Kho"}).status_code == 302
     assert client.post(url, {"action": "status", "status": "handed_over"}).status_code == 400
-    assert client.post(url, {"action": "status", "status": "ready", "reason": "kiểm tra tốt"}).status_code == 302
+    # A used device is declared ready only by the telecom units' inspection (data wiped), never by hand.
+    assert client.post(url, {"action": "status", "status": "ready", "reason": "kiểm tra tốt"}).status_code == 400
+    other_url = reverse("donations:device-detail", args=[other.pk])
+    assert client.post(other_url, {"action": "status", "status": "allocated"}).status_code == 400
+    assert client.post(other_url, {"action": "status", "status": "needs_repair", "reason": "rơi vỡ"}).status_code == 302
     device.refresh_from_db()
-    assert (device.serial, device.status, other.serial) == ("IMEI-1", "ready", "TAKEN")
+    other.refresh_from_db()
+    assert (device.serial, device.status, other.serial) == ("IMEI-1", "awaiting_inspection", "TAKEN")
+    assert other.status == "needs_repair"
 
 
 def test_pages_refuse_posts_without_csrf(csrf_client, education_office_user):

@@ -326,13 +326,16 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
     edit_form = DeviceEditForm(
         initial={"serial": device.serial, "brand_model": device.brand_model, "storage_place": device.storage_place}
     )
+    manual = [(s, Device.Status(s).label) for s in inventory.manual_transitions(device.status)]
     status_form = DeviceStatusForm(initial={"status": device.status})
+    status_form.fields["status"].choices = manual
     status = 200
     if request.method == "POST":
         if not request.user.has_perm("donations.change_device"):
             return HttpResponse(status=403)
         if request.POST.get("action") == "status":
             status_form = DeviceStatusForm(request.POST)
+            status_form.fields["status"].choices = manual
             if status_form.is_valid():
                 try:
                     inventory.change_status(
@@ -354,8 +357,6 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Device saved."))
                     return redirect("donations:device-detail", pk=pk)
         status = 400
-    allowed = sorted(inventory.ALLOWED_TRANSITIONS[device.status])
-    status_form.fields["status"].choices = [(s, Device.Status(s).label) for s in allowed]
     return render(
         request,
         "donations/staff/device_detail.html",
@@ -363,7 +364,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "device": device,
             "edit_form": edit_form,
             "status_form": status_form,
-            "can_move": bool(allowed),
+            "can_move": bool(manual),
             "history": device.history.order_by("-history_date")[:20],
         },
         status=status,

@@ -320,3 +320,61 @@ def test_process_upload_imports_a_good_file(commune_a, school, commune_a_officia
     assert (upload.created_count, upload.rows_done, upload.error_count) == (2, 2, 0)
     assert set(upload.students.values_list("source_row", flat=True)) == {2, 3}
     assert Student.history.filter(history_user=commune_a_official).count() == 2
+
+
+def test_a_reupload_that_adds_an_id_updates_the_pupil(commune_a, school):
+    assert run(commune_a, xlsx(grid([pupil_row(1)]))).ok
+    outcome = run(commune_a, xlsx(grid([pupil_row(1, **{"Mã định danh": "026212345678", "Mã học sinh": 2600000001})])))
+    assert outcome.ok and outcome.saved.updated == 1
+    assert set(outcome.saved.changes[0]["fields"]) == {"mã định danh cá nhân", "mã học sinh"}
+    assert Student.objects.get().personal_id == "026212345678"
+
+
+def test_a_reupload_after_a_same_pupil_decision_lists_nobody_again(commune_a, commune_b, school):
+    from students import review
+
+    data = xlsx(grid([pupil_row(1)]))
+    assert run(commune_b, data).ok
+    assert run(commune_a, data).saved.held == 1
+    pair = DuplicateCandidate.objects.get()
+    review.decide_pair(pair.pk, DuplicateCandidate.Decision.SAME, None)
+
+    again = run(commune_a, data)
+    assert again.ok and (again.saved.created, again.saved.held, again.saved.unchanged) == (0, 0, 1)
+    assert Student.objects.count() == 2 and DuplicateCandidate.objects.count() == 1
+
+
+def test_a_reupload_giving_a_pupil_another_records_id_holds_it_as_a_pair(commune_a, commune_b, school):
+    other = StudentFactory(commune=commune_b, full_name="Lê Thị Khác", personal_id="026212345678")
+    assert run(commune_a, xlsx(grid([pupil_row(1)]))).ok
+    outcome = run(commune_a, xlsx(grid([pupil_row(1, **{"Mã định danh": "026212345678"})])))
+    assert outcome.ok and outcome.saved.held == 1
+    mine = Student.objects.get(commune=commune_a)
+    assert (mine.status, mine.personal_id) == ("held", "026212345678")
+    assert DuplicateCandidate.objects.get().existing == other
+
+
+def test_the_annotated_copy_keeps_text_exactly_as_typed(commune_a, school, commune_a_official):
+    from django.core.files.base import ContentFile
+
+    rows = [pupil_row(1, **{"SĐT phụ huynh": "+84912345678", "Họ và tên": "=1+1"})]
+    upload = StudentUpload.objects.create(commune=commune_a, uploaded_by=commune_a_official, original_name="d.csv")
+    upload.original_file.save("d.csv", ContentFile(csv_bytes(grid(rows))))
+    upload = process_upload(upload.pk)
+    sheet = load_workbook(io.BytesIO(annotated_file(upload))).active
+    assert sheet.cell(row=2, column=HEADERS.index("SĐT phụ huynh") + 1).value == "+84912345678"
+    name = sheet.cell(row=2, column=HEADERS.index("Họ và tên") + 1)
+    assert (name.value, name.data_type) == ("=1+1", "s")
+
+
+def test_control_characters_never_reach_the_database(commune_a, school):
+    rows = [pupil_row(1, **{"Thôn/Xóm": "Thôn\x01Đông", "Lớp": "3A\x02"})]
+    outcome = run(commune_a, csv_bytes(grid(rows)), "d.csv")
+    assert outcome.ok, errors_of(outcome)
+    assert Hamlet.objects.get().name == "Thôn Đông"
+
+
+def test_a_broken_csv_is_a_message_not_a_crash(commune_a, school):
+    data = csv_bytes(grid([pupil_row(1)])) + b'"' + b"x" * 200_000
+    outcome = run(commune_a, data, "d.csv")
+    assert "CSV" in outcome.read.file_error and not Student.objects.exists()

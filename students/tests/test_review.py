@@ -212,3 +212,20 @@ def test_verification_query_count_is_fixed(client, commune_a, education_office_u
     with django_assert_max_num_queries(12):
         response = client.get(reverse("students:verification"))
     assert response.context["page_obj"].paginator.count == 30
+
+
+def test_same_pupil_keeps_the_live_record_when_the_first_was_rejected(pair, education_office_user):
+    review.reject([pair.existing_id], education_office_user, "không thuộc diện")
+    review.decide_pair(pair.pk, DuplicateCandidate.Decision.SAME, education_office_user)
+    pair.existing.refresh_from_db()
+    pair.candidate.refresh_from_db()
+    assert (pair.existing.status, pair.candidate.status) == ("duplicate", "listed")
+
+
+def test_a_commune_official_sees_only_that_a_pair_exists_not_the_other_communes_pupil(client, pair, commune_b_official):
+    Student.objects.filter(pk=pair.existing_id).update(full_name="Trần Văn Riêng")
+    pair.existing.refresh_from_db()
+    client.force_login(commune_b_official)
+    page = client.get(reverse("students:student-detail", args=[pair.candidate_id])).content.decode()
+    assert pair.existing.full_name not in page
+    assert "xã khác" in page

@@ -99,11 +99,21 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
         if action == "reject" and reject_form.is_valid():
             _report(request, review.reject([student.pk], request.user, reject_form.cleaned_data["reason"]))
             return redirect("students:student-detail", student.pk)
-    pairs = (
+    pairs = list(
         DuplicateCandidate.objects.filter(Q(existing=student) | Q(candidate=student))
         .select_related("existing__commune", "candidate__commune", "decided_by")
         .order_by("-created_at")
     )
+    # The other record of a pair may be another commune's pupil: named only to those who may see it.
+    others = {pair.pk: pair.candidate if pair.existing_id == student.pk else pair.existing for pair in pairs}
+    visible = set(
+        Student.objects.visible_to(request.user)
+        .filter(pk__in=[o.pk for o in others.values()])
+        .values_list("pk", flat=True)
+    )
+    for pair in pairs:
+        pair.other = others[pair.pk]
+        pair.other_visible = pair.other.pk in visible
     return render(
         request,
         "students/student_detail.html",
@@ -146,7 +156,7 @@ def verification(request: HttpRequest) -> HttpResponse:
     reject_form = RejectForm(request.POST if request.POST.get("action") == "reject" else None)
     if request.method == "POST":
         action = request.POST.get("action")
-        selected = [int(pk) for pk in request.POST.getlist("student") if pk.isdigit()]
+        selected = [int(pk) for pk in request.POST.getlist("student") if pk.isascii() and pk.isdigit()]
         # Only pupils this page could show may be changed, whatever the form says.
         chosen = students.filter(pk__in=selected).values_list("pk", flat=True)
         if action == "verify_selected":
