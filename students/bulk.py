@@ -105,13 +105,17 @@ def _insert_with_history_copy(model, rows: list[dict[str, Any]], user_id: int | 
     position = {f.attname: i for i, f in enumerate(fields)}
     order = [position[f.attname] for f in tracked]
     tail = "\t".join([timezone.now().isoformat(), _copy_text_or_null(reason), "+", _copy_text_or_null(user_id)])
-    main_lines, history_lines = [], []
-    for row in rows:
-        texts = [fmt(row[attname]) for attname, fmt in formatters]
-        main_lines.append("\t".join(texts))
-        history_lines.append("\t".join([texts[i] for i in order]) + "\t" + tail)
-    _copy(model._meta.db_table, [f.column for f in fields], main_lines)
-    _copy(history._meta.db_table, [f.column for f in tracked] + list(_HISTORY_FIELDS[1:]), history_lines)
+    main_columns = [f.column for f in fields]
+    history_columns = [f.column for f in tracked] + list(_HISTORY_FIELDS[1:])
+    # Formatted and sent a page at a time, so the text of 100,000 rows never sits in memory at once.
+    for start in range(0, len(rows), _COPY_PAGE):
+        main_lines, history_lines = [], []
+        for row in rows[start : start + _COPY_PAGE]:
+            texts = [fmt(row[attname]) for attname, fmt in formatters]
+            main_lines.append("\t".join(texts))
+            history_lines.append("\t".join([texts[i] for i in order]) + "\t" + tail)
+        _copy(model._meta.db_table, main_columns, main_lines)
+        _copy(history._meta.db_table, history_columns, history_lines)
 
 
 def _copy_text_or_null(value: Any) -> str:

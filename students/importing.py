@@ -180,6 +180,7 @@ class PupilRow:
 class ReadResult:
     table: Table | None
     rows: list[PupilRow] = field(default_factory=list)
+    row_count: int = 0
     errors: list[CellError] = field(default_factory=list)
     file_error: str = ""
 
@@ -389,7 +390,7 @@ def read_rows(
         return result
     validator = RowValidator(schools)
     seen: dict[tuple, int] = {}
-    total = len(table.rows)
+    total = result.row_count = len(table.rows)
     for done, row in enumerate(table.rows, start=1):
         pupil = validator.validate(row.number, row.values, result.errors)
         if pupil is not None:
@@ -492,9 +493,9 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
         if match is not None:
             status = Student.Status.HELD
             pairs.append((match.student_id, len(to_create), match.reason))
-        to_create.append(
+        # The row's own dict becomes the insert (no copy: 100,000 rows).
+        row.values.update(
             {
-                **row.values,
                 "commune_id": commune.pk,
                 "upload_id": upload.pk if upload else None,
                 "source_row": row.number,
@@ -506,6 +507,7 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
                 "updated_at": now,
             }
         )
+        to_create.append(row.values)
     ids = insert_with_history(Student, to_create, user_id=user.pk if user else None)
     DuplicateCandidate.objects.bulk_create(
         [
@@ -594,6 +596,8 @@ def import_file(
     outcome = ImportOutcome(read)
     if not read.ok:
         return outcome
+    # A valid file needs no annotated copy: free the sheet before saving.
+    read.table.grid, read.table.rows = [], []
     try:
         with transaction.atomic():
             outcome.saved = save_rows(commune, upload, read.rows, user=user)
@@ -622,7 +626,7 @@ def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUplo
         )
     read = outcome.read
     upload.refresh_from_db()
-    upload.rows_total = len(read.table.rows) if read.table else 0
+    upload.rows_total = read.row_count
     upload.rows_done = upload.rows_total
     upload.finished_at = timezone.now()
     upload.errors = [e.as_dict(STUDENT_COLUMNS) for e in read.errors]

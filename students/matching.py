@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from rapidfuzz.distance import Levenshtein
 
@@ -35,8 +35,7 @@ class Match:
     reason: str
 
 
-@dataclass(frozen=True)
-class _Record:
+class _Record(NamedTuple):
     pk: int
     commune_id: int
     name_key: str
@@ -51,6 +50,12 @@ def split_name(name_key: str) -> tuple[str, str]:
     """('nguyen van', 'an') — family and middle names, and the given name."""
     family, _, given = name_key.rpartition(" ")
     return family, given
+
+
+def _given_block(birth_date: date, family: str, given: str) -> tuple:
+    # The family name's initial keeps the block small ("Nguyễn" is four pupils in ten);
+    # a typo in that initial is still caught by the family block when the given name matches.
+    return (birth_date, given, family[:1])
 
 
 def _different_people(a: dict | _Record, b: _Record) -> bool:
@@ -80,17 +85,21 @@ class DistrictIndex:
         blocks_given, blocks_family = set(), set()
         for r in rows:
             family, given = split_name(r.values["name_key"])
-            blocks_given.add((r.values["birth_date"], given))
+            blocks_given.add(_given_block(r.values["birth_date"], family, given))
             blocks_family.add((r.values["birth_date"], family))
         fields = ("pk", "commune_id", "name_key", "birth_date", "school_id", "personal_id", "pupil_id", "status")
         records = Student.objects.values_list(*fields)
+        # One pass over the district; most rows are dropped after a few set lookups on the raw tuple.
         for values in records.iterator(chunk_size=20_000):
-            record = _Record(*values)
-            family, given = split_name(record.name_key)
-            in_blocks = (record.birth_date, given) in blocks_given or (record.birth_date, family) in blocks_family
-            if not (in_blocks or record.personal_id in personal_ids or record.pupil_id in pupil_ids):
+            family, _, given = values[2].rpartition(" ")
+            if not (
+                _given_block(values[3], family, given) in blocks_given
+                or (values[3], family) in blocks_family
+                or values[5] in personal_ids
+                or values[6] in pupil_ids
+            ):
                 continue
-            index._add(record, family, given)
+            index._add(_Record._make(values), family, given)
         return index
 
     def _add(self, record: _Record, family: str, given: str) -> None:
@@ -108,7 +117,7 @@ class DistrictIndex:
                 self.active_by_pupil_id[record.pupil_id] = record.pk
         if record.status in _IN_NEED:
             self.by_name_birth[(record.name_key, record.birth_date)].append(record)
-            self.by_given[(record.birth_date, given)].append(record)
+            self.by_given[_given_block(record.birth_date, family, given)].append(record)
             self.by_family[(record.birth_date, family)].append(record)
 
     def _keep_own(self, mapping: dict, key, record: _Record) -> None:
@@ -154,7 +163,7 @@ class DistrictIndex:
             if not _different_people(v, record):
                 return Match(record.pk, Reason.NAME_BIRTH_DATE)
         family, given = split_name(v["name_key"])
-        for record in self.by_given.get((v["birth_date"], given), ()):
+        for record in self.by_given.get(_given_block(v["birth_date"], family, given), ()):
             other_family, _ = split_name(record.name_key)
             if Levenshtein.distance(family, other_family, score_cutoff=2) <= 2 and not _different_people(v, record):
                 return Match(record.pk, Reason.SIMILAR_NAME)
