@@ -1,9 +1,11 @@
 """Finding a pupil already listed: in the same commune (a re-upload) or elsewhere (a possible duplicate).
 
 One pass over the district's records keeps only those sharing a blocking key
-with the new rows (an ID, or birth date plus given name, or birth date plus
-family and middle names), so the cost grows with the district, never with
-pairs of pupils. Typos are caught by an edit distance within a block.
+with the new rows (an ID; or birth date, given name and the family name's
+initial; or birth date, family and middle names and the given name's initial),
+so the cost grows with the district, never with pairs of pupils. Typos are
+caught by an edit distance within a block; a pupil whose two initials were
+both mistyped is not.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ def _given_block(birth_date: date, family: str, given: str) -> tuple:
     return (birth_date, given, family[:1])
 
 
+def _family_block(birth_date: date, family: str, given: str) -> tuple:
+    # Likewise the given name's initial: "Nguyễn Văn" alone would put half the district in a block.
+    return (birth_date, family, given[:1])
+
+
 def _different_people(a: dict | _Record, b: _Record) -> bool:
     """Two different IDs of the same kind prove two different pupils."""
     get = a.get if isinstance(a, dict) else a.__getattribute__
@@ -75,7 +82,7 @@ class DistrictIndex:
         self.active_by_pupil_id: dict[str, int] = {}
         self.by_name_birth: dict[tuple[str, date], list[_Record]] = defaultdict(list)
         self.by_given: dict[tuple[date, str], list[_Record]] = defaultdict(list)
-        self.by_family: dict[tuple[date, str], list[_Record]] = defaultdict(list)
+        self.by_family: dict[tuple, list[_Record]] = defaultdict(list)
 
     @classmethod
     def load(cls, commune_id: int, rows: list[NewRow]) -> DistrictIndex:
@@ -86,7 +93,7 @@ class DistrictIndex:
         for r in rows:
             family, given = split_name(r.values["name_key"])
             blocks_given.add(_given_block(r.values["birth_date"], family, given))
-            blocks_family.add((r.values["birth_date"], family))
+            blocks_family.add(_family_block(r.values["birth_date"], family, given))
         fields = ("pk", "commune_id", "name_key", "birth_date", "school_id", "personal_id", "pupil_id", "status")
         records = Student.objects.values_list(*fields)
         # One pass over the district; most rows are dropped after a few set lookups on the raw tuple.
@@ -94,7 +101,7 @@ class DistrictIndex:
             family, _, given = values[2].rpartition(" ")
             if not (
                 _given_block(values[3], family, given) in blocks_given
-                or (values[3], family) in blocks_family
+                or _family_block(values[3], family, given) in blocks_family
                 or values[5] in personal_ids
                 or values[6] in pupil_ids
             ):
@@ -118,7 +125,7 @@ class DistrictIndex:
         if record.status in _IN_NEED:
             self.by_name_birth[(record.name_key, record.birth_date)].append(record)
             self.by_given[_given_block(record.birth_date, family, given)].append(record)
-            self.by_family[(record.birth_date, family)].append(record)
+            self.by_family[_family_block(record.birth_date, family, given)].append(record)
 
     def _keep_own(self, mapping: dict, key, record: _Record) -> None:
         """One own record per key; a live record wins over a confirmed duplicate of it."""
@@ -167,7 +174,7 @@ class DistrictIndex:
             other_family, _ = split_name(record.name_key)
             if Levenshtein.distance(family, other_family, score_cutoff=2) <= 2 and not _different_people(v, record):
                 return Match(record.pk, Reason.SIMILAR_NAME)
-        for record in self.by_family.get((v["birth_date"], family), ()):
+        for record in self.by_family.get(_family_block(v["birth_date"], family, given), ()):
             _, other_given = split_name(record.name_key)
             if Levenshtein.distance(given, other_given, score_cutoff=1) <= 1 and not _different_people(v, record):
                 return Match(record.pk, Reason.SIMILAR_NAME)
