@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -130,30 +129,23 @@ def insert_with_history(
         return []
     ids = _allocate_ids(model, len(rows))
     pk = model._meta.pk.attname
+    for pk_value, row in zip(ids, rows, strict=True):
+        row[pk] = pk_value
     if connection.vendor == "postgresql":
-        for pk_value, row in zip(ids, rows, strict=True):
-            row[pk] = pk_value
         _insert_with_history_copy(model, rows, user_id, reason)
         return ids
     columns = _columns(model)
-    values = []
-    for pk_value, row in zip(ids, rows, strict=True):
-        row[pk] = pk_value
-        values.append(tuple(convert(row[attname]) if convert else row[attname] for attname, _c, convert in columns))
-    _insert(model, [column for _a, column, _c in columns], values)
-
+    _insert(
+        model,
+        [column for _a, column, _c in columns],
+        [tuple(convert(row[a]) if convert else row[a] for a, _c, convert in columns) for row in rows],
+    )
     history = model.history.model
-    tracked = _columns(history, skip=("history_id", "history_date", "history_change_reason", "history_type",
-                                      "history_user_id"))  # fmt: skip
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
-    uses_uuid = history._meta.get_field("history_id").get_internal_type() == "UUIDField"
-    if uses_uuid:  # pragma: no cover - this project uses integer history ids
-        extra.insert(0, "history_id")
-    history_rows = []
-    for row in rows:
-        base = tuple(convert(row[attname]) if convert else row[attname] for attname, _c, convert in tracked)
-        tail = (now, reason or None, "+", user_id)
-        history_rows.append(((uuid.uuid4().hex,) if uses_uuid else ()) + base + tail)
-    _insert(history, [column for _a, column, _c in tracked] + extra, history_rows)
+    tracked = _columns(history, skip=_HISTORY_FIELDS)
+    tail = (connection.ops.adapt_datetimefield_value(timezone.now()), reason or None, "+", user_id)
+    _insert(
+        history,
+        [column for _a, column, _c in tracked] + list(_HISTORY_FIELDS[1:]),
+        [tuple(convert(row[a]) if convert else row[a] for a, _c, convert in tracked) + tail for row in rows],
+    )
     return ids

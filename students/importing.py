@@ -72,7 +72,6 @@ STUDENT_COLUMNS = [
     ),
     Column("hardships", "Hoàn cảnh", ("hoan canh gia dinh", "dien", "doi tuong")),
 ]
-HEADERS = {c.key: c.header for c in STUDENT_COLUMNS}
 
 GENDERS = {
     "nam": Student.Gender.MALE,
