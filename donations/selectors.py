@@ -22,7 +22,8 @@ def _active_lines() -> QuerySet[PledgeLine]:
 
 
 def report_figures() -> dict:
-    """The `donations` part of the progress report, except connectivity (telecom's).
+    """The `donations` part of the progress report, except connectivity (telecom's) and
+    devices allocated (allocation's: a device counts once its support is approved).
 
     Money counts cash donations and budget or fund allocations alike (DESIGN.md).
     Devices received are every inventory row, donated or bought, whatever became of it.
@@ -37,9 +38,6 @@ def report_figures() -> dict:
         "cash_spent_vnd": Spending.objects.aggregate(t=Sum("amount_vnd"))["t"] or 0,
         "devices_pledged": pledged,
         "devices_received": _count_by_type(Device.objects.all()),
-        "devices_allocated": _count_by_type(
-            Device.objects.filter(status__in=[Device.Status.ALLOCATED, Device.Status.HANDED_OVER])
-        ),
     }
 
 

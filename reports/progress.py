@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from allocation.selectors import report_figures as support_figures
 from donations.selectors import report_figures as donation_figures
 from reports.models import Milestone
 from students.selectors import report_figures as student_figures
 from telecom.selectors import connectivity_figures, infrastructure_figures
-
-# Supports are counted by allocation (issue 6); until it exists nobody is supported.
-_NO_SUPPORT = {"supported": 0, "supported_device": 0, "supported_connectivity": 0}
 
 
 def _with_support(figures: dict, support: dict) -> dict:
@@ -39,12 +37,19 @@ def milestone_figures() -> list[dict]:
 
 def build_progress_report() -> dict:
     pupils = student_figures()
+    supports = support_figures()
     return {
         "as_of": timezone.localdate().isoformat(),
-        "students": _with_support(pupils["students"], _NO_SUPPORT),
-        "by_commune": [{**row, "supported": 0} for row in pupils["by_commune"]],
-        "by_level": {level: _with_support(f, _NO_SUPPORT) for level, f in pupils["by_level"].items()},
-        "donations": {**donation_figures(), **connectivity_figures()},
+        "students": _with_support(pupils["students"], supports["students"]),
+        "by_commune": [
+            {**row, "supported": supports["by_commune"].get(row["code"], 0)} for row in pupils["by_commune"]
+        ],
+        "by_level": {level: _with_support(f, supports["by_level"][level]) for level, f in pupils["by_level"].items()},
+        "donations": {
+            **donation_figures(),
+            "devices_allocated": supports["devices_allocated"],
+            **connectivity_figures(),
+        },
         "infrastructure": infrastructure_figures(),
         "milestones": milestone_figures(),
     }

@@ -149,3 +149,57 @@ def insert_with_history(
         [tuple(convert(row[a]) if convert else row[a] for a, _c, convert in tracked) + tail for row in rows],
     )
     return ids
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert `rows` (attname → value, every concrete field but the pk) without history; returns the ids."""
+    if not rows:
+        return []
+    ids = _allocate_ids(model, len(rows))
+    pk = model._meta.pk.attname
+    for pk_value, row in zip(ids, rows, strict=True):
+        row[pk] = pk_value
+    fields = list(model._meta.concrete_fields)
+    if connection.vendor == "postgresql":
+        formatters = [(f.attname, _copy_formatter(f)) for f in fields]
+        for start in range(0, len(rows), _COPY_PAGE):
+            lines = ["\t".join(fmt(row[a]) for a, fmt in formatters) for row in rows[start : start + _COPY_PAGE]]
+            _copy(model._meta.db_table, [f.column for f in fields], lines)
+        return ids
+    columns = _columns(model)
+    _insert(
+        model,
+        [column for _a, column, _c in columns],
+        [tuple(convert(row[a]) if convert else row[a] for a, _c, convert in columns) for row in rows],
+    )
+    return ids
+
+
+def record_history(
+    model: type[models.Model], ids: Sequence[int], *, user_id: int | None = None, reason: str = "", kind: str = "~"
+) -> None:
+    """Write a "~" history row for each of `ids` as the rows stand now, after a bulk UPDATE.
+
+    `QuerySet.update()` bypasses simple-history; this copies the current rows
+    into the history table in one INSERT … SELECT, with who, when and why.
+    """
+    if not ids:
+        return
+    history = model.history.model
+    tracked = [f.column for f in history._meta.concrete_fields if f.attname not in _HISTORY_FIELDS]
+    table, pk = model._meta.db_table, model._meta.pk.column
+    target = ", ".join(f'"{c}"' for c in tracked + list(_HISTORY_FIELDS[1:]))
+    source = ", ".join(f'"{c}"' for c in tracked)
+    tail = [connection.ops.adapt_datetimefield_value(timezone.now()), reason or None, kind, user_id]
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 10_000):
+            chunk = list(ids[start : start + 10_000])
+            if connection.vendor == "postgresql":
+                where, params = f'"{pk}" = ANY(%s)', [chunk]
+            else:
+                where, params = f'"{pk}" IN ({", ".join(["%s"] * len(chunk))})', chunk
+            cursor.execute(
+                f'INSERT INTO "{history._meta.db_table}" ({target}) '  # noqa: S608 - names from the models
+                f'SELECT {source}, %s, %s, %s, %s FROM "{table}" WHERE {where}',
+                tail + params,
+            )

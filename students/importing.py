@@ -457,10 +457,10 @@ def _hamlets_for(commune: Commune, names: set[str]) -> dict[str, int]:
 
 
 def supported_student_ids(ids: Iterable[int]) -> set[int]:
-    """Pupils who have a support. Allocation, above this app, adds the reverse relation `support`."""
-    if "support" not in {f.name for f in Student._meta.get_fields()}:
-        return set()
-    return set(Student.objects.filter(pk__in=list(ids), support__isnull=False).values_list("pk", flat=True))
+    """Pupils whose one support place is taken (allocation, above this app, adds `supports`)."""
+    return set(
+        Student.objects.filter(pk__in=list(ids), supports__released=False).values_list("pk", flat=True).distinct()
+    )
 
 
 def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRow], *, user=None) -> SaveResult:

@@ -9,9 +9,8 @@ from simple_history.utils import bulk_create_with_history
 
 from donations.inventory import initial_status
 from donations.models import Device, DeviceCondition, DeviceType, PledgeLine
-from students.models import Hamlet, Student
+from students.models import Hamlet
 from telecom.models import ConnectivityOffer, HamletCoverage, LearningPlatform, Provider, Technology, ZeroRating
-from telecom.offers import assign
 
 PLATFORMS = [
     ("[DEMO] Viettel Study", "https://viettelstudy.vn/", "viettel"),
@@ -59,7 +58,8 @@ def _offers() -> None:
     vnpt = Provider.objects.filter(code="vnpt").first()
     pledge_line = PledgeLine.objects.filter(kind=PledgeLine.Kind.TELECOM).first()
     if viettel:
-        sim = ConnectivityOffer.objects.create(
+        # Places on it are given by the allocation demo.
+        ConnectivityOffer.objects.create(
             provider=viettel,
             name="[DEMO] SIM 4G học tập",
             kind=ConnectivityOffer.Kind.MOBILE_SIM,
@@ -69,8 +69,6 @@ def _offers() -> None:
             capacity=300,
             pledge_line=pledge_line,
         )
-        for student in Student.objects.filter(lacks_internet=True, status="verified").order_by("pk")[:5]:
-            assign(sim.pk, student.pk)
     if vnpt:
         ConnectivityOffer.objects.create(
             provider=vnpt,

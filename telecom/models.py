@@ -209,6 +209,8 @@ class SimAssignment(models.Model):
         "students.Student", on_delete=models.PROTECT, related_name="sim_assignments", verbose_name=_("pupil")
     )
     sim_number = models.CharField(_("SIM number"), max_length=10, blank=True)
+    # Fibre places have a subscription (contract) number instead of a SIM.
+    subscription_number = models.CharField(_("fibre subscription number"), max_length=30, blank=True)
     status = models.CharField(_("activation status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     activated_on = models.DateField(_("activated on"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from allocation.demo import allocation_demo_load
 from donations import ledger
 from donations.models import DeviceCondition, DeviceType, Donor, Pledge, PledgeLine, ProgrammeAccount
 from donations.pledges import LineData, devices_receive, pledge_create
@@ -341,4 +342,5 @@ def demo_data_load(seed: int = 2021) -> dict[str, int]:
     _create_users()
     counts = {"pupils": _create_pupils(rng), "pledges": _create_donations(), "users": len(DEMO_USERS)}
     telecom_demo_load(rng)
+    counts["supports"] = allocation_demo_load()
     return counts

@@ -1,0 +1,395 @@
+"""From the database to the engine and back: load what the engine needs, summarise, save.
+
+`compute()` reads everything in a handful of queries and runs the engine; it
+saves nothing (the dry run). `save()` writes a proposal in one transaction
+under the allocation lock, after checking that nothing it relies on changed
+since it was computed; supports, places and their history go through COPY
+(`students.bulk`), because the ORM's per-row path was the cost of the save
+(bench/bench_allocation.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from allocation import engine
+from allocation.locks import lock_allocation
+from allocation.models import AllocationRun, AllocationSettings, LeftOut, Support
+from donations.models import Device
+from students.bulk import insert_rows, insert_with_history, record_history
+from students.models import Commune, DuplicateCandidate, SchoolLevel, Student
+from telecom.models import ConnectivityOffer, HamletCoverage, SimAssignment, Technology
+
+_CHUNK = 10_000
+
+
+def rules_from(settings: AllocationSettings) -> engine.Rules:
+    return engine.Rules(
+        need_weights=dict(settings.need_weights),
+        hardship_weights=dict(settings.hardship_weights),
+        extra_hardship_weight=settings.extra_hardship_weight,
+        device_preferences={level: tuple(types) for level, types in settings.device_preferences.items()},
+    )
+
+
+def settings_snapshot(settings: AllocationSettings) -> dict:
+    return {
+        "need_weights": settings.need_weights,
+        "hardship_weights": settings.hardship_weights,
+        "extra_hardship_weight": settings.extra_hardship_weight,
+        "device_preferences": settings.device_preferences,
+    }
+
+
+def load_pupils(student_ids=None) -> list[engine.Pupil]:
+    """Every pupil in need (listed, verified or held), as the engine sees them."""
+    students = Student.objects.filter(status__in=Student.IN_NEED_STATUSES)
+    pairs = DuplicateCandidate.objects.filter(decision=DuplicateCandidate.Decision.PENDING)
+    holding = Support.objects.holding()
+    if student_ids is not None:
+        students = students.filter(pk__in=student_ids)
+        pairs = pairs.filter(Q(existing__in=student_ids) | Q(candidate__in=student_ids))
+        holding = holding.filter(student__in=student_ids)
+    pending = set()
+    for existing_id, candidate_id in pairs.values_list("existing_id", "candidate_id"):
+        pending.add(existing_id)
+        pending.add(candidate_id)
+    supported = set(holding.values_list("student_id", flat=True))
+    # A place given outside a support (by hand in the admin) already connects the pupil.
+    places = SimAssignment.objects.active().filter(support__isnull=True)
+    if student_ids is not None:
+        places = places.filter(student__in=student_ids)
+    connected = set(places.values_list("student_id", flat=True))
+    verified = Student.Status.VERIFIED
+    return [
+        engine.Pupil(
+            id=pk,
+            commune_id=commune_id,
+            school_id=school_id,
+            hamlet_id=hamlet_id,
+            level=level,
+            lacks_device=lacks_device,
+            lacks_internet=lacks_internet and pk not in connected,
+            hardships=tuple(hardships or ()),
+            verified=status == verified,
+            duplicate_pending=pk in pending,
+            supported=pk in supported,
+        )
+        for pk, commune_id, school_id, hamlet_id, level, lacks_device, lacks_internet, hardships, status in (
+            students.values_list(
+                "pk",
+                "commune_id",
+                "school_id",
+                "hamlet_id",
+                "level",
+                "lacks_device",
+                "lacks_internet",
+                "hardships",
+                "status",
+            ).iterator(chunk_size=_CHUNK)
+        )
+    ]
+
+
+def load_devices() -> list[engine.Device]:
+    """Devices ready to give (new, or used and inspected ready) that no support holds."""
+    devices = Device.objects.filter(status__in=Device.ALLOCATABLE_STATUSES).exclude(
+        supports__status__in=Support.ACTIVE_STATUSES
+    )
+    return [
+        engine.Device(id=pk, type=kind, earmark_commune_id=commune_id, earmark_school_id=school_id)
+        for pk, kind, commune_id, school_id in devices.values_list(
+            "pk", "device_type", "pledge_line__pledge__earmark_commune_id", "pledge_line__pledge__earmark_school_id"
+        ).iterator(chunk_size=_CHUNK)
+    ]
+
+
+def offer_technology(kind: str) -> str:
+    return Technology.MOBILE_4G if kind == ConnectivityOffer.Kind.MOBILE_SIM else Technology.FIBRE
+
+
+def load_offers() -> list[engine.Offer]:
+    offers = ConnectivityOffer.objects.with_usage().values_list(
+        "pk",
+        "provider_id",
+        "kind",
+        "capacity",
+        "used",
+        "monthly_price_vnd",
+        "pledge_line__pledge__earmark_commune_id",
+        "pledge_line__pledge__earmark_school_id",
+    )
+    return [
+        engine.Offer(
+            id=pk,
+            provider_id=provider_id,
+            technology=offer_technology(kind),
+            remaining=max(capacity - used, 0),
+            free=price == 0,
+            earmark_commune_id=commune_id,
+            earmark_school_id=school_id,
+        )
+        for pk, provider_id, kind, capacity, used, price, commune_id, school_id in offers
+    ]
+
+
+def load_coverage() -> set[tuple[int, int, str]]:
+    rows = HamletCoverage.objects.filter(
+        status=HamletCoverage.Status.AVAILABLE, technology__in=[Technology.MOBILE_4G, Technology.FIBRE]
+    ).values_list("hamlet_id", "provider_id", "technology")
+    return set(rows)
+
+
+@dataclass
+class Computed:
+    """A proposal with what it was computed from, so it can be summarised and saved."""
+
+    proposal: engine.Proposal
+    pupils: dict[int, engine.Pupil]
+    devices: dict[int, engine.Device]
+    offers: dict[int, engine.Offer]
+    settings: dict
+
+    def summary(self) -> dict:
+        return summarise(self)
+
+
+def compute() -> Computed:
+    """The dry run: what the engine would propose now. Saves nothing."""
+    current = AllocationSettings.current()
+    pupils = load_pupils()
+    devices = load_devices()
+    offers = load_offers()
+    proposal = engine.propose(pupils, devices, offers, load_coverage(), rules_from(current))
+    return Computed(
+        proposal=proposal,
+        pupils={p.id: p for p in pupils},
+        devices={d.id: d for d in devices},
+        offers={o.id: o for o in offers},
+        settings=settings_snapshot(current),
+    )
+
+
+def summarise(computed: Computed) -> dict:
+    """Totals by commune, level and device type; who is left out and why. No personal data."""
+    pupils, proposal = computed.pupils, computed.proposal
+    communes = {c.pk: c for c in Commune.objects.only("pk", "code", "name")}
+    by_commune: dict[int, Counter] = defaultdict(Counter)
+    by_level: dict[str, Counter] = {level: Counter() for level in SchoolLevel.values}
+    by_type: Counter = Counter()
+    for pupil in pupils.values():
+        if not pupil.supported:
+            by_commune[pupil.commune_id]["in_need"] += 1
+    for pupil_id, reason in proposal.ineligible.items():
+        pupil = pupils[pupil_id]
+        by_commune[pupil.commune_id][f"ineligible_{reason}"] += 1
+    for decision in proposal.decisions:
+        pupil = pupils[decision.pupil_id]
+        row, level = by_commune[pupil.commune_id], by_level[pupil.level]
+        row["proposed"] += 1
+        level["proposed"] += 1
+        if decision.device_id:
+            row["devices"] += 1
+            level["devices"] += 1
+            by_type[decision.device_type] += 1
+        if decision.offer_id:
+            row["places"] += 1
+            level["places"] += 1
+    left_out: Counter = Counter()
+    for miss in proposal.missed:
+        pupil = pupils[miss.pupil_id]
+        by_commune[pupil.commune_id][f"missed_{miss.need}"] += 1
+        by_level[pupil.level][f"missed_{miss.need}"] += 1
+        left_out[(miss.need, miss.reason)] += 1
+    rows = []
+    for commune_id, counts in sorted(by_commune.items(), key=lambda item: communes[item[0]].code):
+        commune = communes[commune_id]
+        rows.append(
+            {
+                "code": commune.code,
+                "name": commune.name,
+                "in_need": counts["in_need"],
+                "eligible": counts["in_need"] - sum(v for k, v in counts.items() if k.startswith("ineligible_")),
+                "proposed": counts["proposed"],
+                "devices": counts["devices"],
+                "places": counts["places"],
+                "device_share": proposal.shares[engine.DEVICE].get(commune_id, 0),
+                "place_share": proposal.shares[engine.CONNECTIVITY].get(commune_id, 0),
+                "missed_device": counts["missed_device"],
+                "missed_connectivity": counts["missed_connectivity"],
+                "not_verified": counts[f"ineligible_{engine.NOT_VERIFIED}"],
+                "duplicate_pending": counts[f"ineligible_{engine.DUPLICATE_PENDING}"],
+            }
+        )
+    return {
+        "proposed": len(proposal.decisions),
+        "devices": sum(by_type.values()),
+        "places": sum(1 for d in proposal.decisions if d.offer_id),
+        "by_commune": rows,
+        "by_level": {level: dict(counts) for level, counts in by_level.items()},
+        "by_type": dict(by_type),
+        "left_out": [{"need": need, "reason": reason, "count": n} for (need, reason), n in sorted(left_out.items())],
+        "ineligible": dict(Counter(proposal.ineligible.values())),
+        "unused_devices": proposal.unused_devices,
+        "unused_places": proposal.unused_places,
+    }
+
+
+def _stale() -> ValidationError:
+    return ValidationError(
+        _("Pupils, devices or offers changed since this proposal was computed. Run the allocation again."),
+        code="stale_proposal",
+    )
+
+
+def _chunks(values: list, size: int = _CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _check_pupils(pupil_ids: list[int]) -> None:
+    """Every pupil is still eligible: verified, in no undecided pair, holding no support."""
+    for chunk in _chunks(pupil_ids):
+        verified = Student.objects.filter(pk__in=chunk, status=Student.Status.VERIFIED).count()
+        if verified != len(chunk):
+            raise _stale()
+        pending = DuplicateCandidate.objects.filter(
+            Q(existing__in=chunk) | Q(candidate__in=chunk), decision=DuplicateCandidate.Decision.PENDING
+        )
+        if pending.exists() or Support.objects.holding().filter(student__in=chunk).exists():
+            raise _stale()
+
+
+def _check_connected(pupil_ids: list[int]) -> None:
+    for chunk in _chunks(pupil_ids):
+        if SimAssignment.objects.active().filter(student__in=chunk).exists():
+            raise _stale()
+
+
+def _take_devices(device_ids: list[int], user_id: int | None, reason: str) -> None:
+    """Reserve the devices; each must still be ready to give, or nothing is saved."""
+    for chunk in _chunks(device_ids):
+        taken = Device.objects.filter(pk__in=chunk, status__in=Device.ALLOCATABLE_STATUSES).update(
+            status=Device.Status.ALLOCATED
+        )
+        if taken != len(chunk):
+            raise _stale()
+        record_history(Device, chunk, user_id=user_id, reason=reason)
+
+
+def _check_places(needed: Counter) -> None:
+    """Lock the offers (in id order, as `telecom.offers.assign` does) and check the places are free."""
+    if not needed:
+        return
+    offers = list(ConnectivityOffer.objects.select_for_update().filter(pk__in=needed).order_by("pk"))
+    used = dict(
+        SimAssignment.objects.filter(offer__in=needed, status__in=SimAssignment.ACTIVE_STATUSES)
+        .values("offer")
+        .annotate(n=Count("pk"))
+        .values_list("offer", "n")
+    )
+    for offer in offers:
+        if used.get(offer.pk, 0) + needed[offer.pk] > offer.capacity:
+            raise _stale()
+    if len(offers) != len(needed):
+        raise _stale()
+
+
+def save(computed: Computed, *, user=None) -> AllocationRun:
+    """Save the proposal as "proposed" supports, all or nothing; raises ValidationError if it is stale."""
+    proposal = computed.proposal
+    user_id = getattr(user, "pk", None)
+    reason = _("Proposed by the allocation run")
+    decisions = proposal.decisions
+    with transaction.atomic():
+        lock_allocation(exclusive=True)
+        _check_places(Counter(d.offer_id for d in decisions if d.offer_id))
+        _check_pupils([d.pupil_id for d in decisions])
+        _check_connected([d.pupil_id for d in decisions if d.offer_id])
+        run = AllocationRun.objects.create(
+            run_by=user,
+            settings_used=computed.settings,
+            totals=summarise(computed),
+            proposed_count=len(decisions),
+            left_out_count=len({m.pupil_id for m in proposal.missed}),
+        )
+        _take_devices([d.device_id for d in decisions if d.device_id], user_id, reason)
+        now = timezone.now()
+        with_place = [d for d in decisions if d.offer_id]
+        place_ids = insert_with_history(
+            SimAssignment,
+            [
+                {
+                    "offer_id": d.offer_id,
+                    "student_id": d.pupil_id,
+                    "sim_number": "",
+                    "subscription_number": "",
+                    "status": SimAssignment.Status.PENDING,
+                    "activated_on": None,
+                    "cancel_reason": "",
+                    "created_at": now,
+                }
+                for d in with_place
+            ],
+            user_id=user_id,
+            reason=reason,
+        )
+        place_of = {d.pupil_id: place_id for d, place_id in zip(with_place, place_ids, strict=True)}
+        try:
+            insert_with_history(
+                Support,
+                [_support_row(d, run.pk, place_of.get(d.pupil_id), now) for d in decisions],
+                user_id=user_id,
+                reason=reason,
+            )
+        except IntegrityError as error:  # a support written by hand between the checks and now
+            raise _stale() from error
+        insert_rows(
+            LeftOut,
+            [
+                {
+                    "run_id": run.pk,
+                    "student_id": m.pupil_id,
+                    "need": m.need,
+                    "score": m.score,
+                    "rank_in_commune": m.rank,
+                    "reason": m.reason,
+                    "detail": m.detail,
+                }
+                for m in proposal.missed
+            ],
+        )
+    return run
+
+
+def _support_row(decision: engine.Decision, run_id: int, place_id: int | None, now) -> dict:
+    return {
+        "student_id": decision.pupil_id,
+        "device_id": decision.device_id,
+        "offer_id": decision.offer_id,
+        "sim_assignment_id": place_id,
+        "status": Support.Status.PROPOSED,
+        "run_id": run_id,
+        "score": decision.score,
+        "rank_in_commune": decision.rank,
+        "device_rule": decision.device_rule,
+        "connectivity_rule": decision.connectivity_rule,
+        "explanation": {},
+        "manual_reason": "",
+        "created_at": now,
+        "approved_at": None,
+        "approved_by_id": None,
+        "batch_id": None,
+        "handed_over_on": None,
+        "received_by": "",
+        "end_reason": "",
+        "ended_on": None,
+        "released": False,
+    }
