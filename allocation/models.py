@@ -310,6 +310,7 @@ class LeftOut(models.Model):
     reason = models.CharField(_("reason"), max_length=30)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
 
+    history = HistoricalRecords()
     objects = StudentScopedQuerySet.as_manager()
 
     class Meta:

@@ -23,7 +23,7 @@ from allocation import engine
 from allocation.locks import lock_allocation
 from allocation.models import AllocationRun, AllocationSettings, LeftOut, Support
 from donations.models import Device
-from students.bulk import insert_rows, insert_with_history, record_history
+from students.bulk import insert_with_history, record_history
 from students.models import Commune, DuplicateCandidate, SchoolLevel, Student
 from telecom.models import ConnectivityOffer, HamletCoverage, SimAssignment, Technology
 
@@ -351,7 +351,7 @@ def save(computed: Computed, *, user=None) -> AllocationRun:
             )
         except IntegrityError as error:  # a support written by hand between the checks and now
             raise _stale() from error
-        insert_rows(
+        insert_with_history(
             LeftOut,
             [
                 {
@@ -365,6 +365,8 @@ def save(computed: Computed, *, user=None) -> AllocationRun:
                 }
                 for m in proposal.missed
             ],
+            user_id=user_id,
+            reason=reason,
         )
     return run
 
