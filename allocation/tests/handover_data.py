@@ -49,14 +49,19 @@ def approved_support(
     return support
 
 
-def school_with_record(user, commune, *, handed_over: bool = False):
-    """A school with two approved supports on one handover record: a laptop, and a tablet with a SIM."""
+def school_with_record(user, commune, *, handed_over: bool = False, tag: str = ""):
+    """A school with two approved supports on one handover record: a laptop, and a tablet with a SIM.
+
+    `tag` keeps serials and SIM numbers unique when a test makes several records.
+    """
     school = SchoolFactory(commune=commune, name="Trường Tiểu học Vĩnh Tường")
     offer = ConnectivityOfferFactory(name="SIM 4G học tập", capacity=5)
     first = approved_support(
         user,
         school,
-        device=ready_device(device_type=DeviceType.LAPTOP, brand_model="Dell Latitude 5400", serial="DL5400-0001"),
+        device=ready_device(
+            device_type=DeviceType.LAPTOP, brand_model="Dell Latitude 5400", serial=f"DL5400-0001{tag}"
+        ),
         full_name="Nguyễn Thị Hương",
         class_name="4A",
         guardian_name="Nguyễn Văn Đức",
@@ -64,9 +69,11 @@ def school_with_record(user, commune, *, handed_over: bool = False):
     second = approved_support(
         user,
         school,
-        device=ready_device(device_type=DeviceType.TABLET, brand_model="Samsung Galaxy Tab A7", serial="IMEI3569"),
+        device=ready_device(
+            device_type=DeviceType.TABLET, brand_model="Samsung Galaxy Tab A7", serial=f"IMEI3569{tag}"
+        ),
         offer=offer,
-        sim_number="0987654321",
+        sim_number=f"09876543{ord(tag[0]) % 100:02d}" if tag else "0987654321",
         full_name="Trần Quốc Bảo",
         class_name="5B",
         guardian_name="Trần Thị Lan",
