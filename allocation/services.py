@@ -236,7 +236,8 @@ def create_batch(school: School, *, user) -> HandoverBatch:
                 code="nothing_to_hand_over",
             )
         # Numbered from the row's id, so two records prepared at once never share a number.
-        batch = HandoverBatch(number=f"tmp-{uuid.uuid4().hex}", school=school, commune_id=school.commune_id)
+        # A unique placeholder that fits the 30-character column (a full uuid hex does not, on PostgreSQL).
+        batch = HandoverBatch(number=f"tmp-{uuid.uuid4().hex[:24]}", school=school, commune_id=school.commune_id)
         batch.created_by = user
         batch.save_without_historical_record()
         batch.number = f"BB-{timezone.localdate():%Y}-{batch.pk:04d}"
