@@ -211,7 +211,10 @@ def release(support_id: int, *, reason: str, user) -> Support:
     """Staff decide a pupil whose support ended may be supported again."""
     reason = _required_reason(reason)
     with transaction.atomic():
+        lock_allocation(exclusive=False)
         support = _locked_support(support_id, allowed=Support.ENDED_STATUSES)
+        if support.released:
+            raise ValidationError(_("Staff already let this pupil be supported again."), code="already_released")
         support.released = True
         support.end_reason = f"{support.end_reason}\n{reason}".strip()
         support._history_user = user
@@ -233,7 +236,8 @@ def create_batch(school: School, *, user) -> HandoverBatch:
                 code="nothing_to_hand_over",
             )
         # Numbered from the row's id, so two records prepared at once never share a number.
-        batch = HandoverBatch(number=f"tmp-{uuid.uuid4().hex}", school=school, commune_id=school.commune_id)
+        # A unique placeholder that fits the 30-character column (a full uuid hex does not, on PostgreSQL).
+        batch = HandoverBatch(number=f"tmp-{uuid.uuid4().hex[:24]}", school=school, commune_id=school.commune_id)
         batch.created_by = user
         batch.save_without_historical_record()
         batch.number = f"BB-{timezone.localdate():%Y}-{batch.pk:04d}"
@@ -320,6 +324,12 @@ def record_follow_up(
     with transaction.atomic():
         lock_allocation(exclusive=False)
         support = _locked_support(support_id, allowed=(S.HANDED_OVER,))
+        if support.handed_over_on and checked_on < support.handed_over_on:
+            raise ValidationError(
+                _("The check date cannot be before the handover (%(date)s).")
+                % {"date": f"{support.handed_over_on:%d/%m/%Y}"},
+                code="before_handover",
+            )
         follow_up = FollowUp(support=support, checked_on=checked_on, result=result, note=note, checked_by=user)
         follow_up._history_user = user
         follow_up.full_clean()
@@ -329,7 +339,8 @@ def record_follow_up(
             _free_device(support.device_id, str(reason), to=device_to)
             _free_place(support.sim_assignment_id, str(reason))
             support.status = S.RETURNED
-            support.end_reason = f"{reason}. {note}".strip(". ") if note else str(reason)
+            note = (note or "").strip()
+            support.end_reason = f"{reason}. {note}" if note else str(reason)
             support.ended_on = checked_on
             support._history_user = user
             _save(support, str(reason), ["status", "end_reason", "ended_on"])

@@ -181,6 +181,12 @@ SPREADSHEET_MAX_BYTES = env_int("SPREADSHEET_MAX_BYTES", 20 * 1024 * 1024)
 # Cells beyond this many in a sheet mean a hostile or broken file (zip bombs expand to millions).
 SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
 
+# PDF documents (handover records, reports) need a Unicode TTF for Vietnamese: DejaVuSans.ttf and
+# DejaVuSans-Bold.ttf from this directory (Debian's fonts-dejavu-core); checked when a PDF is made.
+PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+# Largest signed handover record scan accepted (PDF, JPEG or PNG).
+HANDOVER_SCAN_MAX_BYTES = env_int("HANDOVER_SCAN_MAX_BYTES", 5 * 1024 * 1024)
+
 # Exports never hand Excel a live formula (a cell starting with = + - @ is written as text).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 

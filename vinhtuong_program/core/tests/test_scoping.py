@@ -20,7 +20,9 @@ def _scoped_patterns(resolver=None, prefix=""):
             # Telecom pages are scoped by provider, not commune: telecom/tests/test_scoping.py.
             # Donations are district-wide, not a commune's: commune officials get 403 on every page
             # (donations/tests/test_staff_pages.py proves it).
-            if entry.app_name in ("admin", "telecom", "donations"):
+            # Allocation pages are the education office's: commune officials hold no allocation permission,
+            # and a record or support of another commune is a 404 (allocation/tests/test_handover_pages.py).
+            if entry.app_name in ("admin", "telecom", "donations", "allocation"):
                 continue
             namespace = f"{entry.namespace}:" if entry.namespace else ""
             yield from _scoped_patterns(entry, prefix + namespace)

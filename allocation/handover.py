@@ -1,0 +1,313 @@
+"""The handover record (biên bản bàn giao) of one HandoverBatch, as DOCX and as PDF.
+
+Both documents are built from the same `HandoverRecord`, gathered in one query
+by `handover_record()`, so what the school signs on paper and what is filed as
+PDF never differ.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import translation
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from allocation import pdf
+from allocation.models import HandoverBatch, Support
+from donations.letters import ISSUER, ISSUER_PARENT, PLACE, PROGRAMME
+
+TITLE = "BIÊN BẢN BÀN GIAO THIẾT BỊ HỌC TẬP VÀ HỖ TRỢ KẾT NỐI"
+SUBTITLE = f"Chương trình {PROGRAMME} — huyện Vĩnh Tường"
+HEADINGS = (
+    "STT",
+    "Họ và tên học sinh",
+    "Lớp",
+    "Thiết bị được nhận (loại, hãng/model, số serial/IMEI)",
+    "Hỗ trợ kết nối (gói cước, số SIM hoặc số thuê bao cáp quang)",
+    "Phụ huynh ký nhận (ghi rõ họ tên)",
+)
+# Relative widths of the columns above, in both documents.
+WIDTHS = (1.1, 4.6, 1.4, 6.6, 6.6, 4.6)
+DOTS = "…………"
+GUARDIANS_SIGN = "Phụ huynh (người giám hộ) của từng học sinh ký nhận tại cột cuối của bảng trên."
+OFFICE_ROLE = "ĐẠI DIỆN PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"
+SCHOOL_ROLE = "ĐẠI DIỆN NHÀ TRƯỜNG"
+SCHOOL_HINT = "(Ký, ghi rõ họ tên, đóng dấu)"
+OFFICE_HINT = "(Ký, ghi rõ họ tên)"
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    index: int
+    support_id: int
+    student_id: int
+    full_name: str
+    class_name: str
+    school: str
+    device: str
+    connectivity: str
+    guardian: str
+    status: str
+    status_label: str
+
+    def cells(self) -> tuple[str, ...]:
+        guardian = f"\n\n{self.guardian}" if self.guardian else ""
+        return (str(self.index), self.full_name, self.class_name, self.device, self.connectivity, guardian)
+
+
+@dataclass(frozen=True)
+class HandoverRecord:
+    number: str
+    school: str
+    commune: str
+    handed_over_on: datetime.date | None
+    received_by: str
+    rows: tuple[HandoverRow, ...]
+
+    @property
+    def device_count(self) -> int:
+        return sum(1 for row in self.rows if row.device)
+
+    @property
+    def connectivity_count(self) -> int:
+        return sum(1 for row in self.rows if row.connectivity)
+
+    @property
+    def place_and_date(self) -> str:
+        on = self.handed_over_on
+        if on is None:
+            return f"{PLACE}, ngày {DOTS} tháng {DOTS} năm {DOTS}"
+        return f"{PLACE}, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}"
+
+    @property
+    def introduction(self) -> str:
+        when = f"ngày {self.handed_over_on:%d/%m/%Y}" if self.handed_over_on else f"ngày {DOTS}/{DOTS}/{DOTS}"
+        return (
+            f"Hôm nay, {when}, tại {self.school} ({self.commune}), Phòng Giáo dục và Đào tạo huyện Vĩnh Tường "
+            f"bàn giao cho nhà trường và phụ huynh học sinh thiết bị học tập và hỗ trợ kết nối Internet "
+            f"thuộc Chương trình {PROGRAMME}, hỗ trợ 01 lần/01 học sinh, cho {len(self.rows)} học sinh "
+            f"có tên dưới đây ({self.device_count} thiết bị, {self.connectivity_count} hỗ trợ kết nối)."
+        )
+
+    @property
+    def parties(self) -> tuple[str, str]:
+        receiver = self.received_by or DOTS * 3
+        return (
+            f"Bên giao: Phòng Giáo dục và Đào tạo huyện Vĩnh Tường, đại diện: {DOTS * 3}",
+            f"Bên nhận: {self.school}, đại diện: {receiver}",
+        )
+
+    @property
+    def undertaking(self) -> str:
+        return (
+            "Phụ huynh và học sinh giữ gìn, sử dụng thiết bị và gói cước đúng mục đích học tập; khi thiết bị hỏng, "
+            "bị mất, học sinh chuyển trường hoặc không còn nhu cầu sử dụng, báo nhà trường để Phòng Giáo dục và "
+            "Đào tạo thu hồi và hỗ trợ học sinh khác. Biên bản lập thành 03 bản: Phòng GD&ĐT giữ 01 bản, "
+            "nhà trường giữ 02 bản."
+        )
+
+
+def _label(text) -> str:
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def _device_text(support: Support) -> str:
+    device = support.device
+    if device is None:
+        return ""
+    parts = [_label(device.get_device_type_display())]
+    if device.brand_model:
+        parts[0] += f" {device.brand_model}"
+    parts.append(f"Serial/IMEI: {device.serial or DOTS}")
+    return "\n".join(parts)
+
+
+def _connectivity_text(support: Support) -> str:
+    offer = support.offer
+    if offer is None:
+        return ""
+    place = support.sim_assignment
+    lines = [f"{offer.name} ({offer.provider.short_name or offer.provider.name})"]
+    if offer.is_sim:
+        lines.append(f"Số SIM: {(place.sim_number if place else '') or DOTS}")
+    else:
+        lines.append(f"Số thuê bao cáp quang: {(place.subscription_number if place else '') or DOTS}")
+    return "\n".join(lines)
+
+
+def handover_record(batch: HandoverBatch, *, supports: QuerySet[Support] | None = None) -> HandoverRecord:
+    """Everything both documents print, in one query; `supports` narrows the rows (a user's scope)."""
+    queryset = Support.objects.all() if supports is None else supports
+    queryset = (
+        queryset.filter(batch=batch)
+        .select_related("student", "device", "offer__provider", "sim_assignment")
+        .order_by("student__class_name", "student__full_name", "pk")
+    )
+    with translation.override("vi"):
+        rows = tuple(
+            HandoverRow(
+                index=index,
+                support_id=support.pk,
+                student_id=support.student_id,
+                full_name=support.student.full_name,
+                class_name=support.student.class_name,
+                school=batch.school.name,
+                device=_device_text(support),
+                connectivity=_connectivity_text(support),
+                guardian=support.received_by or support.student.guardian_name,
+                status=support.status,
+                status_label=str(support.get_status_display()),
+            )
+            for index, support in enumerate(queryset, start=1)
+        )
+        commune = str(batch.commune)
+    return HandoverRecord(
+        number=batch.number,
+        school=batch.school.name,
+        commune=commune,
+        handed_over_on=batch.handed_over_on,
+        received_by=batch.received_by,
+        rows=rows,
+    )
+
+
+# --- DOCX -----------------------------------------------------------------------------------------
+
+
+def _paragraph(container, text="", *, bold=False, italic=False, size=12, align=None, space_after=0):
+    paragraph = container.add_paragraph()
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    if align is not None:
+        paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    return paragraph
+
+
+def _cell_lines(cell, lines, *, size=12, align=WD_ALIGN_PARAGRAPH.CENTER):
+    """Write (text, bold, italic) lines into a table cell."""
+    cell.paragraphs[0].text = ""
+    for index, (text, bold, italic) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        paragraph.alignment = align
+        paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+
+
+def _repeat_as_heading(row) -> None:
+    """Word repeats this row at the top of every page the table runs onto."""
+    properties = row._tr.get_or_add_trPr()
+    heading = OxmlElement("w:tblHeader")
+    heading.set(qn("w:val"), "true")
+    properties.append(heading)
+
+
+def handover_docx(record: HandoverRecord) -> bytes:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
+    section.left_margin, section.right_margin = Cm(2), Cm(1.5)
+    style = doc.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(12)
+
+    header = doc.add_table(rows=2, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _cell_lines(header.cell(0, 0), [(ISSUER_PARENT, False, False), (ISSUER, True, False), ("———", False, False)])
+    _cell_lines(header.cell(0, 1), [(pdf.MOTTO[0], True, False), (pdf.MOTTO[1], True, False), ("———", False, False)])
+    _cell_lines(header.cell(1, 0), [(f"Số: {record.number}", False, False)])
+    _cell_lines(header.cell(1, 1), [(record.place_and_date, False, True)])
+    _paragraph(doc)
+    _paragraph(doc, TITLE, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, SUBTITLE, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    _paragraph(doc, record.introduction, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=4)
+    for party in record.parties:
+        _paragraph(doc, party, space_after=2)
+    _paragraph(doc, space_after=4)
+
+    grid = doc.add_table(rows=1, cols=len(HEADINGS))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    total = sum(WIDTHS)
+    usable = 29.7 - 2 - 1.5
+    for index, heading in enumerate(HEADINGS):
+        _cell_lines(grid.rows[0].cells[index], [(heading, True, False)], size=11)
+    _repeat_as_heading(grid.rows[0])
+    for row in record.rows:
+        cells = grid.add_row().cells
+        for index, value in enumerate(row.cells()):
+            align = WD_ALIGN_PARAGRAPH.CENTER if index in (0, 2) else WD_ALIGN_PARAGRAPH.LEFT
+            _cell_lines(cells[index], [(line, False, False) for line in value.split("\n")], size=11, align=align)
+    for row in grid.rows:
+        for index, cell in enumerate(row.cells):
+            cell.width = Cm(usable * WIDTHS[index] / total)
+
+    _paragraph(doc, space_after=4)
+    _paragraph(doc, record.undertaking, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=4)
+    _paragraph(doc, GUARDIANS_SIGN, italic=True, space_after=10)
+
+    footer = doc.add_table(rows=1, cols=2)
+    footer.alignment = WD_TABLE_ALIGNMENT.CENTER
+    blank = [("", False, False)] * 4
+    _cell_lines(
+        footer.cell(0, 0),
+        [(SCHOOL_ROLE, True, False), (SCHOOL_HINT, False, True), *blank, (record.received_by, True, False)],
+    )
+    _cell_lines(footer.cell(0, 1), [(OFFICE_ROLE, True, False), (OFFICE_HINT, False, True), *blank])
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+
+def handover_pdf(record: HandoverRecord) -> bytes:
+    document = pdf.new_document(landscape=True, title=f"{TITLE} {record.number}")
+    pdf.official_header(
+        document,
+        issuer_parent=ISSUER_PARENT,
+        issuer=ISSUER,
+        number=record.number,
+        place_and_date=record.place_and_date,
+    )
+    pdf.title(document, TITLE, SUBTITLE)
+    pdf.paragraph(document, record.introduction)
+    for party in record.parties:
+        pdf.paragraph(document, party, align="L")
+    document.ln(2)
+    aligns = ("CENTER", "LEFT", "CENTER", "LEFT", "LEFT", "LEFT")
+    pdf.table(
+        document,
+        [pdf.Column(heading, width, align) for heading, width, align in zip(HEADINGS, WIDTHS, aligns, strict=True)],
+        [row.cells() for row in record.rows],
+    )
+    pdf.paragraph(document, record.undertaking)
+    pdf.paragraph(document, GUARDIANS_SIGN, align="L")
+    document.ln(4)
+    pdf.signatures(
+        document,
+        [
+            pdf.Signature(SCHOOL_ROLE, SCHOOL_HINT, record.received_by),
+            pdf.Signature(OFFICE_ROLE, OFFICE_HINT),
+        ],
+    )
+    return pdf.to_bytes(document)
+
+
+def filename(record: HandoverRecord, extension: str) -> str:
+    return f"bien-ban-ban-giao-{record.number}.{extension}"

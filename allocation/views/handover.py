@@ -1,0 +1,266 @@
+"""Handover records and follow-up, under /can-bo/phan-bo/: prepare, print, mark handed over, check, take back.
+
+A record or a support of another commune is a 404 (looked up through
+`visible_to` before anything else); a page the user's role may not open is a
+403. Records and supports carry pupils' names, so opening them also needs
+`students.view_student` (leadership reads the list of records, not the names).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from allocation import handover, services
+from allocation.handover_forms import SCAN_CONTENT_TYPES, FollowUpForm, MarkHandedOverForm, ReleaseForm
+from allocation.models import HandoverBatch, Support
+from donations.models import Device
+from students.models import School
+
+PAGE_SIZE = 50
+VIEW_PUPILS = "students.view_student"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _require(user, *permissions: str) -> None:
+    if not all(user.has_perm(permission) for permission in permissions):
+        raise PermissionDenied
+
+
+def _batch(request: HttpRequest, pk: int) -> HandoverBatch:
+    return get_object_or_404(HandoverBatch.objects.visible_to(request.user).select_related("school", "commune"), pk=pk)
+
+
+def _record(request: HttpRequest, batch: HandoverBatch) -> handover.HandoverRecord:
+    """The record's rows this user may see (every row for the district-wide office)."""
+    return handover.handover_record(batch, supports=Support.objects.visible_to(request.user))
+
+
+def _support(request: HttpRequest, pk: int) -> Support:
+    support = get_object_or_404(
+        Support.objects.visible_to(request.user).select_related(
+            "student__school", "device", "offer__provider", "sim_assignment", "batch"
+        ),
+        pk=pk,
+    )
+    _require(request.user, VIEW_PUPILS)
+    return support
+
+
+@login_required
+@require_safe
+def handover_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "allocation.view_handoverbatch")
+    batches = (
+        HandoverBatch.objects.visible_to(request.user)
+        .select_related("school", "commune")
+        .annotate(pupils=Count("supports"))
+        .order_by("-created_at", "-pk")
+    )
+    status = request.GET.get("status", "")
+    if status in HandoverBatch.Status.values:
+        batches = batches.filter(status=status)
+    page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "allocation/handover/list.html",
+        {
+            "page_obj": page,
+            "status": status,
+            "statuses": HandoverBatch.Status.choices,
+            "query": f"status={status}" if status else "",
+            "can_open": request.user.has_perm(VIEW_PUPILS),
+        },
+    )
+
+
+def _schools_waiting(user):
+    """Schools with approved supports on no record yet, with how many, within the user's scope."""
+    return (
+        Support.objects.visible_to(user)
+        .filter(status=Support.Status.APPROVED, batch__isnull=True)
+        .values("student__school", "student__school__name", "student__school__commune__name")
+        .annotate(waiting=Count("pk"))
+        .order_by("student__school__commune__name", "student__school__name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def handover_prepare(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "allocation.add_handoverbatch")
+    schools = _schools_waiting(request.user)
+    if request.method == "POST":
+        school_id = request.POST.get("school", "")
+        if not school_id.isdigit() or not schools.filter(student__school=int(school_id)).exists():
+            raise Http404
+        school = get_object_or_404(School.objects.all(), pk=int(school_id))
+        try:
+            batch = services.create_batch(school, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("allocation:handover-prepare")
+        messages.success(
+            request,
+            _("Handover record %(number)s prepared for %(school)s.") % {"number": batch.number, "school": school.name},
+        )
+        return redirect("allocation:handover-detail", pk=batch.pk)
+    return render(request, "allocation/handover/prepare.html", {"schools": schools})
+
+
+@login_required
+@require_safe
+def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    _require(request.user, VIEW_PUPILS)
+    return render(
+        request,
+        "allocation/handover/detail.html",
+        {"batch": batch, "record": _record(request, batch)},
+    )
+
+
+@login_required
+@require_safe
+def handover_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    _require(request.user, VIEW_PUPILS)
+    record = _record(request, batch)
+    response = HttpResponse(handover.handover_docx(record), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{handover.filename(record, "docx")}"'
+    return response
+
+
+@login_required
+@require_safe
+def handover_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    _require(request.user, VIEW_PUPILS)
+    record = _record(request, batch)
+    response = HttpResponse(handover.handover_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{handover.filename(record, "pdf")}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def handover_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(request, pk)
+    _require(request.user, "allocation.change_handoverbatch", VIEW_PUPILS)
+    if batch.status == HandoverBatch.Status.HANDED_OVER and request.method != "POST":
+        message = _("Handover record %(number)s is already marked handed over.") % {"number": batch.number}
+        messages.info(request, message)
+        return redirect("allocation:handover-detail", pk=batch.pk)
+    form = MarkHandedOverForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.mark_handed_over(
+                    batch.pk,
+                    handed_over_on=form.cleaned_data["handed_over_on"],
+                    received_by=form.cleaned_data["received_by"],
+                    signed_record=form.named_scan(batch),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                message = _("Handover record %(number)s marked handed over.") % {"number": batch.number}
+                messages.success(request, message)
+                return redirect("allocation:handover-detail", pk=batch.pk)
+        return render(request, "allocation/handover/mark.html", {"batch": batch, "form": form}, status=400)
+    return render(request, "allocation/handover/mark.html", {"batch": batch, "form": form})
+
+
+@login_required
+@require_safe
+def handover_scan(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed scan, only to staff who may read the record (MEDIA_ROOT is never served directly)."""
+    batch = _batch(request, pk)
+    _require(request.user, VIEW_PUPILS)
+    if not batch.signed_record:
+        raise Http404
+    name = Path(batch.signed_record.name).name
+    content_type = SCAN_CONTENT_TYPES.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0]
+    try:
+        file = batch.signed_record.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(file, as_attachment=True, filename=name, content_type=content_type)
+
+
+def _support_page(request, support, *, follow_up_form=None, release_form=None, status=200) -> HttpResponse:
+    user = request.user
+    can_follow_up = support.status == Support.Status.HANDED_OVER and user.has_perm("allocation.add_followup")
+    can_release = (
+        support.status in Support.ENDED_STATUSES and not support.released and user.has_perm("allocation.change_support")
+    )
+    if can_follow_up and follow_up_form is None:
+        follow_up_form = FollowUpForm(can_take_back=user.has_perm("allocation.change_support"))
+    return render(
+        request,
+        "allocation/handover/support.html",
+        {
+            "support": support,
+            "follow_ups": support.follow_ups.select_related("checked_by"),
+            "follow_up_form": follow_up_form if can_follow_up else None,
+            "release_form": (release_form or ReleaseForm()) if can_release else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def support_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    support = _support(request, pk)
+    if request.method != "POST":
+        return _support_page(request, support)
+    _require(request.user, "allocation.add_followup")
+    form = FollowUpForm(request.POST, can_take_back=request.user.has_perm("allocation.change_support"))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_follow_up(
+                support.pk,
+                checked_on=data["checked_on"],
+                result=data["result"],
+                note=data["note"],
+                user=request.user,
+                take_back=data.get("take_back", False),
+                device_to=data.get("device_to") or Device.Status.AWAITING_INSPECTION,
+            )
+        except ValidationError as error:
+            # Shown above the page: the form may no longer be offered (the support ended meanwhile).
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Follow-up check recorded."))
+            return redirect("allocation:support-follow-up", pk=support.pk)
+    return _support_page(request, support, follow_up_form=form, status=400)
+
+
+@login_required
+@require_POST
+def support_release(request: HttpRequest, pk: int) -> HttpResponse:
+    support = _support(request, pk)
+    _require(request.user, "allocation.change_support")
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.release(support.pk, reason=form.cleaned_data["reason"], user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The pupil may be supported again."))
+            return redirect("allocation:support-follow-up", pk=support.pk)
+    return _support_page(request, support, release_form=form, status=400)
