@@ -22,6 +22,7 @@ urlpatterns = [
     path("can-bo/vien-thong/", include("telecom.urls")),
     path("nen-tang-hoc-truc-tuyen/", learning_platforms, name="learning-platforms"),
     path("can-bo/ung-ho/", include("donations.urls")),
+    path("can-bo/phan-bo/", include("allocation.urls")),
     path("", include("donations.public_urls")),
     path("admin/", admin.site.urls),
 ]
