@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from allocation import labels
 from allocation.models import AllocationSettings
 from donations.models import DeviceType
@@ -19,8 +21,19 @@ def reason_label(code: str) -> str:
     return str(labels.REASONS.get(code, code))
 
 
+# The score's need codes ("both", "device", "internet"). `labels.NEEDS` also holds the engine's
+# miss codes, and there its "device" (a left-out pupil's need) overrides "lacks a device".
+SCORE_NEEDS = {"both": labels.NEEDS["both"], "device": _("lacks a device"), "internet": labels.NEEDS["internet"]}
+
+
 def need_label(code: str) -> str:
+    """A left-out pupil's need: device or connectivity."""
     return str(labels.NEEDS.get(code, code))
+
+
+def score_need_label(code: str) -> str:
+    """What the pupil lacks, as the score weighs it."""
+    return str(SCORE_NEEDS.get(code, code))
 
 
 def summary_rows(summary: dict) -> dict:
@@ -57,7 +70,7 @@ def summary_rows(summary: dict) -> dict:
 def criteria(settings: AllocationSettings) -> dict:
     """The weights and the device table, in words, for pages that explain the rules."""
     return {
-        "needs": [(need_label(need), weight) for need, weight in settings.need_weights.items()],
+        "needs": [(score_need_label(need), weight) for need, weight in settings.need_weights.items()],
         "hardships": [
             (labels.hardship_label(code), weight)
             for code, weight in sorted(settings.hardship_weights.items(), key=lambda item: -item[1])

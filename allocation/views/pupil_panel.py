@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from allocation import engine
 from allocation.labels import hardship_label
 from allocation.selectors import explain_pupil
-from allocation.views.display import TYPE_LABELS, need_label, reason_label, rule_label
+from allocation.views.display import TYPE_LABELS, need_label, reason_label, rule_label, score_need_label
 from students.models import Student
 
 
@@ -22,7 +22,7 @@ def pupil_panel(request: HttpRequest, student: Student) -> str:
     if score is not None:
         score = {
             **score,
-            "need_label": need_label(score["need"]),
+            "need_label": score_need_label(score["need"]),
             "strongest_label": hardship_label(score["strongest_hardship"]) if score["strongest_hardship"] else "",
             "extra": score["score"] - score["need_weight"] - score["strongest_weight"],
         }
