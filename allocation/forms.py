@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import F, Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from allocation.labels import hardship_label
@@ -145,7 +146,7 @@ class SettingsForm(forms.Form):
             self.fields[f"need_{need}"] = _weight(label)
             self.initial[f"need_{need}"] = current.need_weights.get(need, 0)
         for key in self.hardship_keys:
-            self.fields[f"hardship_{key}"] = _weight(hardship_label(key))
+            self.fields[f"hardship_{key}"] = _weight(capfirst(hardship_label(key)))
             self.initial[f"hardship_{key}"] = current.hardship_weights.get(key, 0)
         self.fields["extra_hardship_weight"] = _weight(_("Each further hardship adds"))
         self.initial["extra_hardship_weight"] = current.extra_hardship_weight
@@ -154,7 +155,7 @@ class SettingsForm(forms.Form):
             for kind, label in DeviceType.choices:
                 name = f"rank_{level}_{kind}"
                 self.fields[name] = forms.ChoiceField(
-                    label=label,
+                    label=capfirst(label),
                     choices=ranks,
                     required=False,
                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from allocation import labels
@@ -70,9 +71,9 @@ def summary_rows(summary: dict) -> dict:
 def criteria(settings: AllocationSettings) -> dict:
     """The weights and the device table, in words, for pages that explain the rules."""
     return {
-        "needs": [(score_need_label(need), weight) for need, weight in settings.need_weights.items()],
+        "needs": [(capfirst(score_need_label(need)), weight) for need, weight in settings.need_weights.items()],
         "hardships": [
-            (labels.hardship_label(code), weight)
+            (capfirst(labels.hardship_label(code)), weight)
             for code, weight in sorted(settings.hardship_weights.items(), key=lambda item: -item[1])
         ],
         "extra": settings.extra_hardship_weight,
