@@ -1,7 +1,5 @@
-"""Staff pages of the allocation, mounted at /can-bo/phan-bo/ (namespace "allocation")."""
-
 from allocation.views.urls_handover import urlpatterns as handover_urls
+from allocation.views.urls_supports import urlpatterns as supports_urls
 
 app_name = "allocation"
-
-urlpatterns = [*handover_urls]
+urlpatterns = [*supports_urls, *handover_urls]

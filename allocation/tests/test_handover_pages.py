@@ -59,7 +59,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, record_a):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and "/dang-nhap/" in response["Location"], url
-    response = client.post(reverse("allocation:support-release", args=[first.pk]), {"reason": "x"})
+    response = client.post(reverse("allocation:follow-up-release", args=[first.pk]), {"reason": "x"})
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
 
 
@@ -275,7 +275,7 @@ def test_staff_record_a_check_and_take_a_device_back_then_release_the_place(clie
     assert list(first.follow_ups.values_list("result", flat=True)) == ["broken", "in_use"]  # latest first
     page = client.get(reverse("allocation:support-follow-up", args=[first.pk]))
     assert page.context["follow_up_form"] is None and page.context["release_form"] is not None
-    release_url = reverse("allocation:support-release", args=[first.pk])
+    release_url = reverse("allocation:follow-up-release", args=[first.pk])
     assert client.post(release_url, {"reason": ""}).status_code == 400
     assert client.post(release_url, {"reason": "Em vẫn cần thiết bị"}).status_code == 302
     first.refresh_from_db()
@@ -300,7 +300,7 @@ def test_follow_up_and_release_need_their_permissions_and_a_csrf_token(
     assert _follow_up(csrf_client, first).status_code == 403
     client.force_login(leadership_user)
     assert _follow_up(client, first).status_code == 403
-    assert client.post(reverse("allocation:support-release", args=[first.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("allocation:follow-up-release", args=[first.pk]), {"reason": "x"}).status_code == 403
     assert not FollowUp.objects.exists()
 
 

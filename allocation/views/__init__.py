@@ -1,0 +1,1 @@
+"""Staff pages of allocation under /can-bo/phan-bo/: the run, supports, settings, commune summaries."""

@@ -13,5 +13,5 @@ urlpatterns = [
     path("bien-ban/<int:pk>/da-ban-giao/", handover.handover_mark, name="handover-mark"),
     path("bien-ban/<int:pk>/ban-da-ky/", handover.handover_scan, name="handover-scan"),
     path("ho-tro/<int:pk>/theo-doi/", handover.support_follow_up, name="support-follow-up"),
-    path("ho-tro/<int:pk>/cho-ho-tro-lai/", handover.support_release, name="support-release"),
+    path("ho-tro/<int:pk>/theo-doi/cho-ho-tro-lai/", handover.support_release, name="follow-up-release"),
 ]

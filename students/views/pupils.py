@@ -18,6 +18,7 @@ from import_export.formats.base_formats import XLSX
 from students import review
 from students.forms import PairDecisionForm, RejectForm, StudentFilterForm
 from students.models import DuplicateCandidate, Student
+from students.panels import pupil_page_panels
 from students.resources import StudentResource
 from students.selectors import filter_students
 
@@ -117,7 +118,13 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
     return render(
         request,
         "students/student_detail.html",
-        {"student": student, "pairs": pairs, "can_review": can_review, "reject_form": reject_form},
+        {
+            "student": student,
+            "pairs": pairs,
+            "can_review": can_review,
+            "reject_form": reject_form,
+            "panels": pupil_page_panels(request, student),
+        },
     )
 
 

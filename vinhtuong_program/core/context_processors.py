@@ -25,6 +25,13 @@ def navigation(request) -> dict:
             items.append((_("Donations"), reverse("donations:pledge-list")))
         elif user.has_perm("donations.view_device"):
             items.append((_("Device inventory"), reverse("donations:device-list")))
+        if user.has_perm("allocation.add_support"):
+            items.append((_("Allocation"), reverse("allocation:run")))
+        elif user.has_perm("allocation.view_support"):
+            items.append((_("Supports"), reverse("allocation:support-list")))
+        if commune_id and user.has_perm("allocation.view_support"):
+            code = user.profile.commune.code
+            items.append((_("Commune allocation summary"), reverse("allocation:commune-summary", args=[code])))
         if user.has_perm("telecom.view_hamletcoverage"):
             items.append((_("Telecom"), reverse("telecom:index")))
         if user.is_staff:

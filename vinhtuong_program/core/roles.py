@@ -72,6 +72,8 @@ def role_permissions() -> dict[Role, set[str]]:
             "students.add_studentupload",
             "students.view_duplicatecandidate",
             "reports.view_milestone",
+            # Their commune's supports (scoped by Support.objects.visible_to) and its summary page.
+            "allocation.view_support",
         },
         # Telecom staff cover hamlets everywhere but never see pupils' records.
         TELECOM_STAFF: {

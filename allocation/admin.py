@@ -1,0 +1,106 @@
+"""Allocation in the admin: read-mostly. Supports change through the staff pages and `services`, never here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from allocation.models import AllocationRun, AllocationSettings, FollowUp, HandoverBatch, Support
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Lists and pages to read; adding, changing and deleting go through the services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ScopedReadOnlyAdmin(ReadOnlyAdmin):
+    """Scoped like the pages; simple-history must not show another commune's row from its history."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _require_visible(self, request, object_id) -> None:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(Support)
+class SupportAdmin(ScopedReadOnlyAdmin):
+    list_display = ["id", "status", "commune", "level", "device", "offer", "device_rule", "connectivity_rule"]
+    list_filter = ["status", "released", "device_rule", "connectivity_rule", "student__level", "student__commune"]
+    list_select_related = ["student__commune", "device", "offer__provider"]
+    # The pupil's name only for roles that may read pupils' records (not leadership or the accountant).
+    pupil_fields = ["student", "received_by"]
+
+    @admin.display(description=_("commune"))
+    def commune(self, support):
+        return support.student.commune.name
+
+    @admin.display(description=_("level"))
+    def level(self, support):
+        return support.student.get_level_display()
+
+    def get_list_display(self, request):
+        fields = list(super().get_list_display(request))
+        if request.user.has_perm("students.view_student"):
+            fields.insert(1, "student")
+        return fields
+
+    def get_search_fields(self, request):
+        if request.user.has_perm("students.view_student"):
+            return ["student__full_name", "device__serial"]
+        return ["device__serial"]
+
+    def get_exclude(self, request, obj=None):
+        return [] if request.user.has_perm("students.view_student") else self.pupil_fields
+
+
+@admin.register(AllocationRun)
+class AllocationRunAdmin(ReadOnlyAdmin):
+    list_display = ["id", "started_at", "run_by", "proposed_count", "left_out_count"]
+    list_select_related = ["run_by"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(AllocationSettings)
+class AllocationSettingsAdmin(ReadOnlyAdmin):
+    """Read here, with its history; changed on the settings page, which checks every value."""
+
+    list_display = ["__str__", "extra_hardship_weight", "updated_at"]
+
+
+@admin.register(HandoverBatch)
+class HandoverBatchAdmin(ScopedReadOnlyAdmin):
+    list_display = ["number", "school", "commune", "status", "created_at", "handed_over_on", "received_by"]
+    list_filter = ["status", "commune"]
+    list_select_related = ["school", "commune"]
+    search_fields = ["number", "school__name"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ScopedReadOnlyAdmin):
+    list_display = ["support", "checked_on", "result", "checked_by"]
+    list_filter = ["result"]
+    list_select_related = ["support", "checked_by"]
+    date_hierarchy = "checked_on"

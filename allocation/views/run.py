@@ -1,0 +1,120 @@
+"""The run page (dry run, then save what was seen) and the settings page."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from allocation import proposals
+from allocation.forms import SettingsForm
+from allocation.models import AllocationRun, AllocationSettings, Support
+from allocation.views.display import criteria, summary_rows
+
+RUNS_SHOWN = 20
+
+
+def _perm(codename: str):
+    def decorate(view):
+        return login_required(permission_required(f"allocation.{codename}", raise_exception=True)(view))
+
+    return decorate
+
+
+def fingerprint(computed: proposals.Computed) -> str:
+    """What the staff saw: every decision (pupil, device, offer) and every left-out line, hashed."""
+    digest = hashlib.sha256()
+    decisions = sorted((d.pupil_id, d.device_id or 0, d.offer_id or 0) for d in computed.proposal.decisions)
+    for pupil, device, offer in decisions:
+        digest.update(f"{pupil}:{device}:{offer};".encode())
+    digest.update(b"|")
+    for pupil, need, reason in sorted((m.pupil_id, m.need, m.reason) for m in computed.proposal.missed):
+        digest.update(f"{pupil}:{need}:{reason};".encode())
+    return digest.hexdigest()
+
+
+def _past_runs():
+    given = Q(supports__status__in=Support.GIVEN_STATUSES)
+    return (
+        AllocationRun.objects.select_related("run_by")
+        .annotate(
+            still_proposed=Count("supports", filter=Q(supports__status=Support.Status.PROPOSED)),
+            given=Count("supports", filter=given),
+            withdrawn=Count("supports", filter=Q(supports__status=Support.Status.WITHDRAWN)),
+        )
+        .order_by("-started_at", "-pk")[:RUNS_SHOWN]
+    )
+
+
+def _dry_run_page(request: HttpRequest, computed: proposals.Computed) -> HttpResponse:
+    return render(
+        request,
+        "allocation/run.html",
+        {
+            "summary": summary_rows(computed.summary()),
+            "fingerprint": fingerprint(computed),
+            "runs": _past_runs(),
+        },
+    )
+
+
+@_perm("add_support")
+@require_http_methods(["GET", "HEAD", "POST"])
+def run_page(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "allocation/run.html", {"runs": _past_runs()})
+    computed = proposals.compute()
+    if request.POST.get("action") != "save":
+        return _dry_run_page(request, computed)
+    if request.POST.get("fingerprint") != fingerprint(computed):
+        messages.warning(
+            request,
+            _(
+                "Pupils, devices or offers changed since the dry run you saw. "
+                "Here is the new dry run; check it and save again."
+            ),
+        )
+        return _dry_run_page(request, computed)
+    try:
+        run = proposals.save(computed, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _dry_run_page(request, proposals.compute())
+    messages.success(
+        request,
+        _(
+            "Run #%(run)s saved: %(proposed)s supports proposed, %(left)s pupils left out. "
+            "Approve them on the supports page."
+        )
+        % {"run": run.pk, "proposed": run.proposed_count, "left": run.left_out_count},
+    )
+    return redirect("allocation:run")
+
+
+@_perm("change_allocationsettings")
+@require_http_methods(["GET", "HEAD", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    current = AllocationSettings.current()
+    form = SettingsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        for field, value in form.values().items():
+            setattr(current, field, value)
+        current._history_user = request.user
+        current._change_reason = _("Changed on the settings page")
+        current.save()
+        messages.success(request, _("Allocation settings saved. They apply from the next run."))
+        return redirect("allocation:settings")
+    history = current.history.select_related("history_user").order_by("-history_date")[:10]
+    return render(
+        request,
+        "allocation/settings.html",
+        {"form": form, "history": history, "criteria": criteria(current)},
+    )
