@@ -71,8 +71,14 @@ def test_commune_officials_are_refused_the_lists_and_never_told_a_record_exists(
     assert client.get(reverse("allocation:handover-list")).status_code == 403
     assert client.get(reverse("allocation:handover-prepare")).status_code == 403
     b_support = record_b.supports.first()
+    own_follow_up = reverse("allocation:support-follow-up", args=[first.pk])
     for url in _record_urls(batch, first) + _record_urls(record_b, b_support):
-        assert client.get(url).status_code == 404, url
+        if url != own_follow_up:
+            assert client.get(url).status_code == 404, url
+    # Their own pupil's support they may read (allocation.view_support), but not record a check on it.
+    own = client.get(own_follow_up)
+    assert own.status_code == 200
+    assert own.context["follow_up_form"] is None and own.context["release_form"] is None
 
 
 def test_a_commune_sees_its_own_records_and_gets_404_on_another_communes(

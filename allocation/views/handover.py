@@ -114,14 +114,14 @@ def handover_prepare(request: HttpRequest) -> HttpResponse:
             request,
             _("Handover record %(number)s prepared for %(school)s.") % {"number": batch.number, "school": school.name},
         )
-        return redirect("allocation:handover-detail", pk=batch.pk)
+        return redirect("allocation:handover-detail", batch.pk)
     return render(request, "allocation/handover/prepare.html", {"schools": schools})
 
 
 @login_required
 @require_safe
-def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(request, pk)
+def handover_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch(request, batch_id)
     _require(request.user, VIEW_PUPILS)
     return render(
         request,
@@ -132,8 +132,8 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def handover_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(request, pk)
+def handover_docx(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch(request, batch_id)
     _require(request.user, VIEW_PUPILS)
     record = _record(request, batch)
     response = HttpResponse(handover.handover_docx(record), content_type=DOCX)
@@ -143,8 +143,8 @@ def handover_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def handover_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(request, pk)
+def handover_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch(request, batch_id)
     _require(request.user, VIEW_PUPILS)
     record = _record(request, batch)
     response = HttpResponse(handover.handover_pdf(record), content_type="application/pdf")
@@ -154,13 +154,13 @@ def handover_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def handover_mark(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(request, pk)
+def handover_mark(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _batch(request, batch_id)
     _require(request.user, "allocation.change_handoverbatch", VIEW_PUPILS)
     if batch.status == HandoverBatch.Status.HANDED_OVER and request.method != "POST":
         message = _("Handover record %(number)s is already marked handed over.") % {"number": batch.number}
         messages.info(request, message)
-        return redirect("allocation:handover-detail", pk=batch.pk)
+        return redirect("allocation:handover-detail", batch.pk)
     form = MarkHandedOverForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
@@ -177,16 +177,16 @@ def handover_mark(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 message = _("Handover record %(number)s marked handed over.") % {"number": batch.number}
                 messages.success(request, message)
-                return redirect("allocation:handover-detail", pk=batch.pk)
+                return redirect("allocation:handover-detail", batch.pk)
         return render(request, "allocation/handover/mark.html", {"batch": batch, "form": form}, status=400)
     return render(request, "allocation/handover/mark.html", {"batch": batch, "form": form})
 
 
 @login_required
 @require_safe
-def handover_scan(request: HttpRequest, pk: int) -> FileResponse:
+def handover_scan(request: HttpRequest, batch_id: int) -> FileResponse:
     """The signed scan, only to staff who may read the record (MEDIA_ROOT is never served directly)."""
-    batch = _batch(request, pk)
+    batch = _batch(request, batch_id)
     _require(request.user, VIEW_PUPILS)
     if not batch.signed_record:
         raise Http404
@@ -222,8 +222,8 @@ def _support_page(request, support, *, follow_up_form=None, release_form=None, s
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def support_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    support = _support(request, pk)
+def support_follow_up(request: HttpRequest, support_id: int) -> HttpResponse:
+    support = _support(request, support_id)
     if request.method != "POST":
         return _support_page(request, support)
     _require(request.user, "allocation.add_followup")
@@ -245,14 +245,14 @@ def support_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Follow-up check recorded."))
-            return redirect("allocation:support-follow-up", pk=support.pk)
+            return redirect("allocation:support-follow-up", support.pk)
     return _support_page(request, support, follow_up_form=form, status=400)
 
 
 @login_required
 @require_POST
-def support_release(request: HttpRequest, pk: int) -> HttpResponse:
-    support = _support(request, pk)
+def support_release(request: HttpRequest, support_id: int) -> HttpResponse:
+    support = _support(request, support_id)
     _require(request.user, "allocation.change_support")
     form = ReleaseForm(request.POST)
     if form.is_valid():
@@ -262,5 +262,5 @@ def support_release(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The pupil may be supported again."))
-            return redirect("allocation:support-follow-up", pk=support.pk)
+            return redirect("allocation:support-follow-up", support.pk)
     return _support_page(request, support, release_form=form, status=400)

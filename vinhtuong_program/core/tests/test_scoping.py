@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from allocation.models import Support
+from allocation.models import HandoverBatch, Support
 from donations.models import Device
 from donations.tests.factories import DeviceFactory
 from students.models import Commune, Hamlet, School, Student, StudentUpload
@@ -55,6 +55,7 @@ def _kwargs_for(pattern, commune):
     upload = StudentUpload.objects.filter(commune=commune).first()
     student = Student.objects.filter(commune=commune).first()
     support = Support.objects.filter(student__commune=commune).first()
+    batch = HandoverBatch.objects.filter(commune=commune).first()
     values = {
         "code": commune.code,
         "pk": commune.pk,
@@ -63,6 +64,7 @@ def _kwargs_for(pattern, commune):
         "upload_id": upload.pk if upload else 0,
         "student_id": student.pk if student else 0,
         "support_id": support.pk if support else 0,
+        "batch_id": batch.pk if batch else 0,
     }
     missing = set(pattern.converters) - set(values)
     assert not missing, f"{pattern}: teach this test which commune value fills {missing}"
