@@ -23,10 +23,15 @@ REASONS = {
     "not_in_need": _("the record is rejected or a confirmed duplicate"),
 }
 
+# What a pupil lacks, as the score weighs it (engine.need_of).
 NEEDS = {
     "both": _("lacks a device and Internet"),
     "device": _("lacks a device"),
     "internet": _("lacks Internet"),
+}
+
+# What a left-out pupil did not get (engine.Miss.need).
+MISSED = {
     engine.DEVICE: _("device"),
     engine.CONNECTIVITY: _("connectivity"),
 }

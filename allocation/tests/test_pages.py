@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -90,11 +91,24 @@ def test_dry_run_shows_the_totals_and_saves_nothing(client, education_office_use
     html = response.content.decode()
     assert 'data-total="proposed">2<' in html
     assert "Kim Xá" in html and "Vĩnh Tường" in html
-    # The summary is numbers only: no pupil's name on the run page.
-    assert "Lê Thị Ánh" not in html
+    # Who is left out, by name for the office: two tablets for four pupils, the poor pupil served first.
+    left_out = {row["student"].full_name for row in response.context["left_out_pupils"]}
+    assert len(left_out) == 2 and "Lê Thị Ánh" not in left_out
+    assert all(name in html for name in left_out)
     assert response.context["fingerprint"] == fingerprint(proposals.compute())
     assert Support.objects.count() == 0
     assert AllocationRun.objects.count() == 0
+
+
+def test_the_left_out_list_is_only_for_roles_that_see_pupils(client, education_office_user, two_communes):
+    education_office_user.user_permissions.clear()
+    for group in education_office_user.groups.all():
+        group.permissions.remove(Permission.objects.get(codename="view_student"))
+    login(client, education_office_user)
+    response = client.post(reverse("allocation:run"), {"action": "dry_run"})
+    assert response.status_code == 200
+    assert response.context["left_out_pupils"] == []
+    assert "Trần Văn Bình" not in response.content.decode()
 
 
 def test_saving_the_dry_run_that_was_seen_creates_the_proposal(client, education_office_user, two_communes):

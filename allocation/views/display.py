@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
 from allocation import labels
 from allocation.models import AllocationSettings
@@ -22,19 +21,14 @@ def reason_label(code: str) -> str:
     return str(labels.REASONS.get(code, code))
 
 
-# The score's need codes ("both", "device", "internet"). `labels.NEEDS` also holds the engine's
-# miss codes, and there its "device" (a left-out pupil's need) overrides "lacks a device".
-SCORE_NEEDS = {"both": labels.NEEDS["both"], "device": _("lacks a device"), "internet": labels.NEEDS["internet"]}
-
-
 def need_label(code: str) -> str:
     """A left-out pupil's need: device or connectivity."""
-    return str(labels.NEEDS.get(code, code))
+    return str(labels.MISSED.get(code, code))
 
 
 def score_need_label(code: str) -> str:
     """What the pupil lacks, as the score weighs it."""
-    return str(SCORE_NEEDS.get(code, code))
+    return str(labels.NEEDS.get(code, code))
 
 
 def summary_rows(summary: dict) -> dict:

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods
 from allocation import proposals
 from allocation.forms import SettingsForm
 from allocation.models import AllocationRun, AllocationSettings, Support
-from allocation.views.display import criteria, summary_rows
+from allocation.views.display import criteria, need_label, reason_label, summary_rows
+from students.models import Student
 
 RUNS_SHOWN = 20
+LEFT_OUT_SHOWN = 200
 
 
 def _perm(codename: str):
@@ -53,6 +55,27 @@ def _past_runs():
     )
 
 
+def _left_out_pupils(user, computed: proposals.Computed) -> list[dict]:
+    """The left-out pupils closest to being served (highest score first), for staff who may see pupils."""
+    if not user.has_perm("students.view_student"):
+        return []
+    misses = sorted(computed.proposal.missed, key=lambda m: (-m.score, m.pupil_id))[:LEFT_OUT_SHOWN]
+    students = (
+        Student.objects.visible_to(user).select_related("commune", "school").in_bulk({m.pupil_id for m in misses})
+    )
+    return [
+        {
+            "student": students[m.pupil_id],
+            "need": need_label(m.need),
+            "reason": reason_label(m.reason),
+            "score": m.score,
+            "rank": m.rank,
+        }
+        for m in misses
+        if m.pupil_id in students
+    ]
+
+
 def _dry_run_page(request: HttpRequest, computed: proposals.Computed) -> HttpResponse:
     return render(
         request,
@@ -61,6 +84,9 @@ def _dry_run_page(request: HttpRequest, computed: proposals.Computed) -> HttpRes
             "summary": summary_rows(computed.summary()),
             "fingerprint": fingerprint(computed),
             "runs": _past_runs(),
+            "left_out_pupils": _left_out_pupils(request.user, computed),
+            "left_out_total": len(computed.proposal.missed),
+            "left_out_shown": LEFT_OUT_SHOWN,
         },
     )
 

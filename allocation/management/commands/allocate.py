@@ -60,7 +60,7 @@ class Command(BaseCommand):
         if summary["left_out"]:
             write(_("Left out, and why:"))
             for row in summary["left_out"]:
-                write(f"  {labels.NEEDS[row['need']]} — {labels.REASONS[row['reason']]}: {row['count']}")
+                write(f"  {labels.MISSED[row['need']]} — {labels.REASONS[row['reason']]}: {row['count']}")
         if summary["ineligible"]:
             write(_("Not eligible yet:"))
             for reason, count in sorted(summary["ineligible"].items()):
