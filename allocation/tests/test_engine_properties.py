@@ -70,7 +70,7 @@ def devices(draw, max_size: int = 20, earmarks=None):
     count = draw(st.integers(0, max_size))
     result = []
     for pk in range(1, count + 1):
-        commune, school = draw(earmarks or earmark())
+        commune, school = draw(earmark() if earmarks is None else earmarks)
         kind = draw(st.sampled_from(TYPES))
         result.append(engine.Device(id=pk, type=kind, earmark_commune_id=commune, earmark_school_id=school))
     return result
@@ -81,7 +81,7 @@ def offers(draw, earmarks=None):
     count = draw(st.integers(0, 4))
     result = []
     for pk in range(1, count + 1):
-        commune, school = draw(earmarks or earmark())
+        commune, school = draw(earmark() if earmarks is None else earmarks)
         result.append(
             engine.Offer(
                 id=pk,
