@@ -241,7 +241,7 @@ def create_batch(school: School, *, user) -> HandoverBatch:
                 code="nothing_to_hand_over",
             )
         # Numbered from the row's id, so two records prepared at once never share a number.
-        batch = HandoverBatch(number=f"tmp-{uuid.uuid4().hex}", school=school, commune_id=school.commune_id)
+        batch = HandoverBatch(number=f"tmp-{uuid.uuid4().hex[:26]}", school=school, commune_id=school.commune_id)
         batch.created_by = user
         batch.save_without_historical_record()
         batch.number = f"BB-{timezone.localdate():%Y}-{batch.pk:04d}"

@@ -428,3 +428,15 @@ def test_a_reupload_does_not_change_a_pupil_with_a_support(commune_a, user):
     other.refresh_from_db()
     assert (other.class_name, other.status) == ("4A", Student.Status.LISTED)  # unsupported: updated, to verify again
     assert support_of(supported).status == Support.Status.PROPOSED
+
+
+def test_a_handover_record_can_be_prepared_for_approved_supports(district, user):
+    """The temporary number fits the column on PostgreSQL (max 30 characters) before the real one is set."""
+    saved(district, user)
+    services.approve(Support.objects.filter(student__school=district.school_a), user=user)
+    batch = services.create_batch(district.school_a, user=user)
+    assert batch.number.startswith("BB-") and len(batch.number) <= 30
+    assert set(Support.objects.filter(batch=batch).values_list("student_id", flat=True)) == {
+        district.a1.pk,
+        district.a2.pk,
+    }
