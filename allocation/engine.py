@@ -4,10 +4,12 @@ Order of the rules, for devices and for connectivity places alike:
 
 1. Eligible: a verified pupil, in no undecided duplicate pair, not already supported.
 2. Priority score = weight of the need + weight of the strongest hardship
-   + a small weight for each further hardship (`Rules`, changed by the office).
+   + a small weight for each further hardship (`Rules`, changed by the office),
+   never enough to overtake a stronger hardship category.
    Ties go to the pupil listed first (lower id).
-3. Earmarked supply serves its school first, then its commune; what it cannot
-   use joins the district's pool.
+3. Earmarked supply serves its school first, then its commune (a school's
+   earmark also names the school's commune); what it cannot use joins the
+   district's pool.
 4. When the pool is short, it is split across communes in proportion to their
    remaining need (largest remainder); within a commune, by priority.
 5. Whatever the shares leave unused goes, by priority, to anyone it suits —
@@ -150,10 +152,16 @@ def score(pupil: Pupil, rules: Rules) -> tuple[int, str]:
     total = rules.need_weights.get(need_of(pupil), 0)
     if not ranked:
         return total, ""
+    strongest_weight, strongest = ranked[0]
     # The combined category stands for its parts; they do not count again as "further" hardships.
-    parts = 1 + (2 if ranked[0][1] == POOR_WITH_MERIT_OR_PROTECTION else 0)
-    extra = max(len(ranked) - parts, 0)
-    return total + ranked[0][0] + rules.extra_hardship_weight * extra, ranked[0][1]
+    parts = 1 + (2 if strongest == POOR_WITH_MERIT_OR_PROTECTION else 0)
+    extra = rules.extra_hardship_weight * max(len(ranked) - parts, 0)
+    # Further hardships break ties within a category; they never lift a pupil over a stronger
+    # category (a COVID-19 orphan with three other hardships stays behind a near-poor household).
+    stronger = [w for w in weights.values() if w > strongest_weight]
+    if stronger:
+        extra = min(extra, min(stronger) - strongest_weight - 1)
+    return total + strongest_weight + extra, strongest
 
 
 def eligibility(pupil: Pupil) -> str:
@@ -218,6 +226,17 @@ class _DevicePools:
                 return stack.popleft()
         return None
 
+    def school_leftovers_to_communes(self) -> None:
+        """What a school could not use serves the school's commune next (when the earmark names it)."""
+        for pool in self.by_school.values():
+            for kind, stack in pool.items():
+                for device in [d for d in stack if d.earmark_commune_id is not None]:
+                    stack.remove(device)
+                    self.by_commune[device.earmark_commune_id][kind].append(device)
+        for pool in self.by_commune.values():
+            for kind in pool:
+                pool[kind] = deque(sorted(pool[kind], key=lambda d: d.id))
+
     def release_earmarks(self) -> None:
         """What the earmarked pupils could not use joins the district's pool."""
         for pools in (self.by_school, self.by_commune):
@@ -261,9 +280,8 @@ class _OfferPools:
         for offer in self.candidates(pupil):
             if stage == EARMARK_SCHOOL and offer.earmark_school_id != pupil.school_id:
                 continue
-            if stage == EARMARK_COMMUNE and (
-                offer.earmark_school_id is not None or offer.earmark_commune_id != pupil.commune_id
-            ):
+            # The school stage is over: a school's earmark left over serves the school's commune.
+            if stage == EARMARK_COMMUNE and offer.earmark_commune_id != pupil.commune_id:
                 continue
             if not self.released and stage not in (EARMARK_SCHOOL, EARMARK_COMMUNE) and _earmarked(offer):
                 continue
@@ -304,6 +322,7 @@ def _allocate_devices(pupils: list[Pupil], devices: Iterable[Device], rules: Rul
         device = pools.take(pool, prefs(pupil)) if pool else None
         if device:
             given[pupil.id] = (device, EARMARK_SCHOOL)
+    pools.school_leftovers_to_communes()
     for pupil in wanting:
         pool = pools.by_commune.get(pupil.commune_id)
         if pupil.id not in given and pool and (device := pools.take(pool, prefs(pupil))):

@@ -103,10 +103,15 @@ def load_devices() -> list[engine.Device]:
     devices = Device.objects.filter(status__in=Device.ALLOCATABLE_STATUSES).exclude(
         supports__status__in=Support.ACTIVE_STATUSES
     )
+    # A pledge earmarked for a school serves the school's commune next, even when it names no commune.
     return [
-        engine.Device(id=pk, type=kind, earmark_commune_id=commune_id, earmark_school_id=school_id)
-        for pk, kind, commune_id, school_id in devices.values_list(
-            "pk", "device_type", "pledge_line__pledge__earmark_commune_id", "pledge_line__pledge__earmark_school_id"
+        engine.Device(id=pk, type=kind, earmark_commune_id=commune_id or school_commune_id, earmark_school_id=school_id)
+        for pk, kind, commune_id, school_id, school_commune_id in devices.values_list(
+            "pk",
+            "device_type",
+            "pledge_line__pledge__earmark_commune_id",
+            "pledge_line__pledge__earmark_school_id",
+            "pledge_line__pledge__earmark_school__commune_id",
         ).iterator(chunk_size=_CHUNK)
     ]
 
@@ -125,6 +130,7 @@ def load_offers() -> list[engine.Offer]:
         "monthly_price_vnd",
         "pledge_line__pledge__earmark_commune_id",
         "pledge_line__pledge__earmark_school_id",
+        "pledge_line__pledge__earmark_school__commune_id",
     )
     return [
         engine.Offer(
@@ -133,10 +139,10 @@ def load_offers() -> list[engine.Offer]:
             technology=offer_technology(kind),
             remaining=max(capacity - used, 0),
             free=price == 0,
-            earmark_commune_id=commune_id,
+            earmark_commune_id=commune_id or school_commune_id,
             earmark_school_id=school_id,
         )
-        for pk, provider_id, kind, capacity, used, price, commune_id, school_id in offers
+        for pk, provider_id, kind, capacity, used, price, commune_id, school_id, school_commune_id in offers
     ]
 
 

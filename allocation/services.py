@@ -75,6 +75,11 @@ def _take_device(device_id: int, reason: str) -> Device:
     return inventory.change_status(device.pk, Device.Status.ALLOCATED, reason=reason)
 
 
+def _lock_devices(*device_ids: int | None) -> None:
+    ids = sorted(pk for pk in device_ids if pk is not None)
+    list(Device.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _free_device(device_id: int | None, reason: str, *, to: str = Device.Status.READY) -> None:
     if device_id is None:
         return
@@ -145,6 +150,9 @@ def change_support(support_id: int, *, device_id: int | None, offer_id: int | No
         support = _locked_support(support_id, allowed=(S.PROPOSED, S.APPROVED))
         fields = ["manual_reason"]
         if device_id != support.device_id:
+            # Both devices locked in id order first: two changes swapping devices between two
+            # supports then wait for each other instead of deadlocking (a server error).
+            _lock_devices(support.device_id, device_id)
             _free_device(support.device_id, reason)
             if device_id is not None:
                 _take_device(device_id, reason)

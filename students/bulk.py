@@ -78,7 +78,9 @@ def _copy_formatter(field: models.Field) -> Callable[[Any], str]:
 
 def _copy(table: str, columns: list[str], lines: list[str]) -> None:
     names = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cursor:
+    # Django wraps execute() but not copy_expert(): without the wrapper a unique violation would
+    # escape as psycopg2's IntegrityError, which callers' `except django.db.IntegrityError` miss.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         for start in range(0, len(lines), _COPY_PAGE):
             buffer = io.StringIO("\n".join(lines[start : start + _COPY_PAGE]) + "\n")
             cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', buffer)
