@@ -18,7 +18,9 @@ from students.models import CommuneScopedQuerySet, SchoolLevel
 
 
 def default_need_weights() -> dict[str, int]:
-    return {"both": 30, "device": 20, "internet": 10}
+    # Need comes first (lacks both > lacks a device > lacks Internet): the gaps exceed any hardship
+    # weight, so hardship orders pupils within the same need. The office may weigh them otherwise.
+    return {"both": 300, "device": 200, "internet": 100}
 
 
 def default_hardship_weights() -> dict[str, int]:

@@ -35,6 +35,12 @@ def test_need_orders_the_score_for_the_same_hardships(hardships):
     assert both > device > internet
 
 
+def test_with_the_default_weights_need_comes_before_any_hardship():
+    every_hardship = ("merit", "social_protection", "poor", "covid_orphan", "orphan", "disability", "other")
+    assert score(need="both") > score(need="device", hardships=every_hardship)
+    assert score(need="device") > score(need="internet", hardships=every_hardship)
+
+
 def test_default_hardship_order_with_the_combined_category_first():
     scores = [score(hardships=h) for h in DEFAULT_ORDER]
     assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
@@ -365,7 +371,8 @@ def test_within_a_commune_the_highest_score_first():
     devices = [Device(i, "tablet") for i in range(1, 4)]
     proposal = engine.propose(pupils, devices, [], set(), RULES)
     assert proposal.shares[engine.DEVICE] == {1: 2, 2: 1}
-    assert sorted(by_pupil(proposal)) == [2, 3, 6]
+    # Need first (4 lacks both), then the strongest hardship (3); in commune 2 the COVID-19 orphan.
+    assert sorted(by_pupil(proposal)) == [3, 4, 6]
 
 
 def test_shares_of_places_count_only_pupils_an_offer_can_reach():

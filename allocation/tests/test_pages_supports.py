@@ -323,9 +323,9 @@ def test_the_pupil_page_explains_a_support(client, education_office_user, propos
     panel = _panel(client, proposed["a1"])
     assert reverse("allocation:support-detail", args=[support.pk]) in panel
     assert "within the commune&#x27;s share of the district&#x27;s supply, by priority" in panel
-    # Poor household (40) + lacks a device (20): first of the commune.
-    assert "Priority score 60, rank 1 in the commune." in panel
-    assert "60 = 20 (lacks a device) + 40 (poor household)" in panel
+    # Lacks a device (200) + poor household (40): first of the commune.
+    assert "Priority score 240, rank 1 in the commune." in panel
+    assert "240 = 200 (lacks a device) + 40 (poor household)" in panel
 
 
 def test_the_pupil_page_explains_why_a_pupil_was_left_out(client, education_office_user, proposed):
@@ -333,7 +333,7 @@ def test_the_pupil_page_explains_why_a_pupil_was_left_out(client, education_offi
     panel = _panel(client, proposed["a3"])
     assert "no device of a type suited to the pupil&#x27;s level was left" in panel
     # Same score as a2, listed later: third of the commune, whose share was the two tablets.
-    assert "Priority score 20, rank 3 in the commune; the commune's share was 2." in panel
+    assert "Priority score 200, rank 3 in the commune; the commune's share was 2." in panel
     assert "tablet, laptop, smartphone, desktop computer" in panel
     assert reverse("allocation:support-create", args=[proposed["a3"].pk]) in panel
 

@@ -72,9 +72,9 @@ def test_save_writes_supports_places_devices_left_out_and_history(district, user
     assert set(supports) == {d.a1.pk, d.a2.pk, d.b1.pk}
     a1 = supports[d.a1.pk]
     assert (a1.status, a1.run, a1.device_id, a1.offer_id) == (Support.Status.PROPOSED, run, d.t1.pk, d.offer.pk)
-    assert a1.score == 70 and a1.rank_in_commune == 1
+    assert a1.score == 340 and a1.rank_in_commune == 1  # lacks both (300) + poor (40)
     assert (a1.device_rule, a1.connectivity_rule) == (engine.COMMUNE_SHARE, engine.COMMUNE_SHARE)
-    assert supports[d.a2.pk].score == 40 and supports[d.a2.pk].rank_in_commune == 2
+    assert supports[d.a2.pk].score == 130 and supports[d.a2.pk].rank_in_commune == 2
     assert supports[d.b1.pk].device_rule == engine.COMMUNE_SHARE and supports[d.b1.pk].connectivity_rule == ""
 
     # The places: pending, one per pupil, linked from the support.
@@ -90,7 +90,7 @@ def test_save_writes_supports_places_devices_left_out_and_history(district, user
     assert (last.status, last.history_user_id, last.history_change_reason) == (
         "allocated",
         user.pk,
-        "Proposed by the allocation run",
+        "Đề xuất từ lượt phân bổ",  # stored in the language of the interface
     )
 
     # History: one "+" row per support and per place, by the user who saved the run.
