@@ -13,6 +13,7 @@ class Figures:
 
     name: str
     rows: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, label: str, value: float | int, unit: str = "") -> None:
         shown = f"{value:,.0f}" if isinstance(value, int) or value >= 100 else f"{value:,.3f}"
@@ -50,8 +51,14 @@ class Figures:
         if rows:
             self.add(f"{label}: throughput", rows / elapsed if elapsed else 0.0, "rows/s")
 
+    def text(self, lines: list[str]) -> None:
+        """Lines printed as they are after the figures (a comparison table, a verdict)."""
+        self.notes += lines
+
     def render(self) -> str:
         width = max((len(label) for label, _, _ in self.rows), default=10)
         lines = [f"== {self.name}"]
         lines += [f"  {label:<{width}}  {value:>12} {unit}".rstrip() for label, value, unit in self.rows]
+        if self.notes:
+            lines += ["", *self.notes]
         return "\n".join(lines)
