@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench worker clean
+.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ messages: install-dev
 ## Benchmarks print figures; `make bench NAME=...` runs one
 bench: install-dev
 	$(BIN)/python -m bench $(NAME)
+
+## Allocation at district scale (issue 6): on PostgreSQL, e.g.
+# make bench-allocation DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench [BENCH_ALLOCATION_SIZES=10000,100000]
+bench-allocation: install-dev
+	$(BIN)/python -m bench allocation
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -6,10 +6,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _bench(*args: str) -> subprocess.CompletedProcess:
+def _bench(*args: str, **settings: str) -> subprocess.CompletedProcess:
     # Always SQLite in memory: a PostgreSQL throwaway database would share its
     # name with the test database of the running suite.
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"} | settings
     return subprocess.run(
         [sys.executable, "-m", "bench", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
@@ -33,3 +33,23 @@ def test_a_benchmark_prints_time_queries_and_memory():
     assert "== reference_data" in result.stdout
     for figure in ("first load: time", "first load: queries", "second load: peak memory"):
         assert figure in result.stdout
+
+
+def test_the_allocation_benchmark_runs_at_tiny_sizes():
+    # Two sizes, so the growth lines are printed too; one round of each timing.
+    result = _bench("allocation", BENCH_ALLOCATION_SIZES="300,600", BENCH_ALLOCATION_REPEAT="1")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for figure in (
+        "300 pupils: dry run: engine time",
+        "600 pupils: dry run: peak Python memory",
+        "600 pupils: dry run: peak RSS growth",
+        "600 pupils: save / bulk_create",
+        "save / faster bulk_create: CPU",
+        "growth 300 → 600, dry run time",
+    ):
+        assert figure in out, figure
+    # The synthetic district is served: every verified pupil is eligible and some get something.
+    eligible = next(line for line in out.splitlines() if line.strip().startswith("600 pupils: eligible pupils"))
+    assert eligible.split()[-1] == "600"
+    assert "save(): queries" in out
