@@ -299,7 +299,17 @@ def _earmarked(item: Device | Offer) -> bool:
 
 def _ranked(pupils: Iterable[Pupil], rules: Rules) -> tuple[list[Pupil], dict[int, tuple[int, int]]]:
     """Eligible pupils in priority order, and each one's (score, rank within the commune)."""
-    scored = sorted(((score(p, rules)[0], p) for p in pupils), key=lambda item: (-item[0], item[1].id))
+    # The score depends on the need and the hardships only: computed once per combination, not per pupil.
+    known: dict[tuple[bool, bool, tuple[str, ...]], int] = {}
+
+    def value_of(pupil: Pupil) -> int:
+        key = (pupil.lacks_device, pupil.lacks_internet, pupil.hardships)
+        value = known.get(key)
+        if value is None:
+            value = known[key] = score(pupil, rules)[0]
+        return value
+
+    scored = sorted(((value_of(p), p) for p in pupils), key=lambda item: (-item[0], item[1].id))
     ranks: Counter[int] = Counter()
     scores = {}
     for value, pupil in scored:
