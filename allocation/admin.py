@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from allocation.models import AllocationRun, AllocationSettings, FollowUp, HandoverBatch, Support
+from students.admin import CommuneScopedAdmin
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
@@ -24,25 +23,8 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         return False
 
 
-class ScopedReadOnlyAdmin(ReadOnlyAdmin):
+class ScopedReadOnlyAdmin(ReadOnlyAdmin, CommuneScopedAdmin):
     """Scoped like the pages; simple-history must not show another commune's row from its history."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def _require_visible(self, request, object_id) -> None:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._require_visible(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._require_visible(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Support)

@@ -153,30 +153,6 @@ def insert_with_history(
     return ids
 
 
-def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
-    """Insert `rows` (attname → value, every concrete field but the pk) without history; returns the ids."""
-    if not rows:
-        return []
-    ids = _allocate_ids(model, len(rows))
-    pk = model._meta.pk.attname
-    for pk_value, row in zip(ids, rows, strict=True):
-        row[pk] = pk_value
-    fields = list(model._meta.concrete_fields)
-    if connection.vendor == "postgresql":
-        formatters = [(f.attname, _copy_formatter(f)) for f in fields]
-        for start in range(0, len(rows), _COPY_PAGE):
-            lines = ["\t".join(fmt(row[a]) for a, fmt in formatters) for row in rows[start : start + _COPY_PAGE]]
-            _copy(model._meta.db_table, [f.column for f in fields], lines)
-        return ids
-    columns = _columns(model)
-    _insert(
-        model,
-        [column for _a, column, _c in columns],
-        [tuple(convert(row[a]) if convert else row[a] for a, _c, convert in columns) for row in rows],
-    )
-    return ids
-
-
 def record_history(
     model: type[models.Model], ids: Sequence[int], *, user_id: int | None = None, reason: str = "", kind: str = "~"
 ) -> None:
