@@ -192,18 +192,31 @@ def approve(supports: QuerySet[Support], *, user) -> int:
 def withdraw(support_id: int, *, reason: str, user, release: bool = False) -> Support:
     """Withdraw a support not yet handed over: the device goes back on the shelf, the place is freed.
 
-    The pupil's one place stays taken unless staff say otherwise (`release`).
+    A support on a prepared (not yet signed) handover record comes off it; the record is printed
+    again without the pupil. The pupil's one place stays taken unless staff say otherwise (`release`).
     """
     reason = _required_reason(reason)
     with transaction.atomic():
         lock_allocation(exclusive=False)
+        # The record is locked before the support, in the order mark_handed_over takes them (no deadlock),
+        # so it is not marked handed over while the support comes off it.
+        batch_id = Support.objects.filter(pk=support_id).values_list("batch_id", flat=True).first()
+        batch = HandoverBatch.objects.select_for_update().get(pk=batch_id) if batch_id else None
         support = _locked_support(support_id, allowed=(S.PROPOSED, S.APPROVED))
-        if support.batch_id:
+        fields = ["status", "end_reason", "ended_on", "released"]
+        if support.batch_id != batch_id:
             raise ValidationError(
-                _("This support is on handover record %(number)s; take it off the record first.")
-                % {"number": support.batch.number},
-                code="in_batch",
+                _("This support was put on a handover record at the same moment; reload and check."),
+                code="conflict",
             )
+        if batch is not None:
+            if batch.status != HandoverBatch.Status.PREPARED:
+                raise ValidationError(
+                    _("This support is on handover record %(number)s, already handed over.") % {"number": batch.number},
+                    code="in_batch",
+                )
+            support.batch = None
+            fields.append("batch")
         _free_device(support.device_id, reason)
         _free_place(support.sim_assignment_id, reason)
         support.status = S.WITHDRAWN
@@ -211,7 +224,7 @@ def withdraw(support_id: int, *, reason: str, user, release: bool = False) -> Su
         support.ended_on = timezone.localdate()
         support.released = release
         support._history_user = user
-        _save(support, reason, ["status", "end_reason", "ended_on", "released"])
+        _save(support, reason, fields)
     return support
 
 
@@ -281,6 +294,12 @@ def mark_handed_over(
             .filter(batch=batch, status=S.APPROVED)
             .select_related("student")
         )
+        if not supports:
+            raise ValidationError(
+                _("Handover record %(number)s has no pupil left on it: every support was withdrawn.")
+                % {"number": batch.number},
+                code="empty_record",
+            )
         reason = _("Handed over, record %(number)s") % {"number": batch.number}
         for support in supports:
             if support.device_id:

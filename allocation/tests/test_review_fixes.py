@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from allocation.tests.handover_data import approved_support, ready_device
+from allocation import services
+from allocation.models import HandoverBatch, Support
+from allocation.tests.handover_data import approved_support, pupil, ready_device, school_with_record
 from donations import inventory
 from donations.models import Device
 from students.tests.factories import SchoolFactory
+from telecom.models import SimAssignment
+from telecom.tests.factories import ConnectivityOfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +38,51 @@ def test_the_inventory_page_refuses_to_free_a_device_a_support_holds(client, edu
     )
     assert response.status_code == 400
     assert Device.objects.get(pk=support.device_id).status == Device.Status.ALLOCATED
+
+
+# --- a support on a prepared (not yet signed) record can still be withdrawn ---------------------------
+
+
+def test_withdrawing_a_support_on_a_prepared_record_takes_it_off_the_record(education_office_user, commune_a):
+    batch, first, second = school_with_record(education_office_user, commune_a)
+    services.withdraw(first.pk, reason="Học sinh chuyển trường trước ngày bàn giao", user=education_office_user)
+    first.refresh_from_db()
+    assert first.status == Support.Status.WITHDRAWN and first.batch_id is None
+    assert Device.objects.get(pk=first.device_id).status == Device.Status.READY
+    assert first.history.first().history_change_reason == "Học sinh chuyển trường trước ngày bàn giao"
+    # The record now lists the other pupil only, and handing it over leaves the withdrawn one alone.
+    services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Support.Status.WITHDRAWN
+    assert second.status == Support.Status.HANDED_OVER
+    assert list(HandoverBatch.objects.get(pk=batch.pk).supports.values_list("pk", flat=True)) == [second.pk]
+
+
+def test_a_record_whose_supports_were_all_withdrawn_cannot_be_marked_handed_over(education_office_user, commune_a):
+    batch, first, second = school_with_record(education_office_user, commune_a)
+    for support in (first, second):
+        services.withdraw(support.pk, reason="Không còn nhu cầu", user=education_office_user)
+    with pytest.raises(ValidationError) as raised:
+        services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
+    assert raised.value.code == "empty_record"
+    assert HandoverBatch.objects.get(pk=batch.pk).status == HandoverBatch.Status.PREPARED
+
+
+def test_a_support_on_a_handed_over_record_still_cannot_be_withdrawn(education_office_user, commune_a):
+    _batch, first, _second = school_with_record(education_office_user, commune_a, handed_over=True)
+    with pytest.raises(ValidationError) as raised:
+        services.withdraw(first.pk, reason="x", user=education_office_user)
+    assert raised.value.code == "wrong_status"
+
+
+def test_an_offer_place_is_freed_when_a_prepared_support_is_withdrawn(education_office_user, commune_a):
+    school = SchoolFactory(commune=commune_a)
+    offer = ConnectivityOfferFactory(capacity=1)
+    support = approved_support(education_office_user, school, offer=offer)
+    services.create_batch(school, user=education_office_user)
+    services.withdraw(support.pk, reason="Gia đình đã tự lắp cáp quang", user=education_office_user)
+    assert not SimAssignment.objects.active().filter(pk=support.sim_assignment_id).exists()
+    # The place is back: another pupil may take it.
+    other = pupil(school)
+    services.create_support(student_id=other.pk, device_id=None, offer_id=offer.pk, reason="x", user=None)
