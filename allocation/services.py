@@ -171,16 +171,26 @@ def change_support(support_id: int, *, device_id: int | None, offer_id: int | No
     return support
 
 
+def approvable(supports: QuerySet[Support]) -> QuerySet[Support]:
+    """The proposed supports whose pupil is still eligible: verified, in no undecided duplicate pair.
+
+    A pupil may have been rejected (by the admin's free edit) or listed again by another commune
+    after the run proposed them; their support waits, proposed, until someone decides.
+    """
+    pending = DuplicateCandidate.objects.filter(decision=DuplicateCandidate.Decision.PENDING)
+    return (
+        supports.filter(status=S.PROPOSED, student__status=Student.Status.VERIFIED)
+        .exclude(student__in=pending.values("existing"))
+        .exclude(student__in=pending.values("candidate"))
+    )
+
+
 def approve(supports: QuerySet[Support], *, user) -> int:
-    """Approve the proposed supports among `supports` (a commune, a school, or one); returns how many."""
+    """Approve the proposed supports among `supports` (a commune, a school, or one) whose pupil is
+    still eligible (`approvable`); returns how many."""
     with transaction.atomic():
         lock_allocation(exclusive=False)
-        ids = list(
-            supports.filter(status=S.PROPOSED)
-            .select_for_update(of=("self",))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        ids = list(approvable(supports).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
         now = timezone.now()
         Support.objects.filter(pk__in=ids, status=S.PROPOSED).update(
             status=S.APPROVED, approved_at=now, approved_by=user

@@ -13,7 +13,8 @@ from allocation.models import HandoverBatch, Support
 from allocation.tests.handover_data import approved_support, pupil, ready_device, school_with_record
 from donations import inventory
 from donations.models import Device
-from students.tests.factories import SchoolFactory
+from students.models import DuplicateCandidate, Student
+from students.tests.factories import SchoolFactory, StudentFactory
 from telecom.models import SimAssignment
 from telecom.tests.factories import ConnectivityOfferFactory
 
@@ -86,3 +87,42 @@ def test_an_offer_place_is_freed_when_a_prepared_support_is_withdrawn(education_
     # The place is back: another pupil may take it.
     other = pupil(school)
     services.create_support(student_id=other.pk, device_id=None, offer_id=offer.pk, reason="x", user=None)
+
+
+# --- approval never gives support to a pupil who is no longer eligible ---------------------------------
+
+
+def _proposed(user, school, **pupil_fields) -> Support:
+    student = pupil(school, **pupil_fields)
+    return services.create_support(
+        student_id=student.pk, device_id=ready_device().pk, offer_id=None, reason="Bổ sung", user=user
+    )
+
+
+def test_approval_skips_a_pupil_rejected_after_the_proposal(education_office_user, commune_a):
+    school = SchoolFactory(commune=commune_a)
+    kept, dropped = _proposed(education_office_user, school), _proposed(education_office_user, school)
+    # The admin's free edit of a pupil's status (the list's review refuses supported pupils).
+    Student.objects.filter(pk=dropped.student_id).update(status=Student.Status.REJECTED)
+    assert services.approve(Support.objects.filter(pk__in=[kept.pk, dropped.pk]), user=education_office_user) == 1
+    assert Support.objects.get(pk=kept.pk).status == Support.Status.APPROVED
+    assert Support.objects.get(pk=dropped.pk).status == Support.Status.PROPOSED
+
+
+def test_approval_skips_a_pupil_in_an_undecided_duplicate_pair(education_office_user, commune_a, commune_b):
+    support = _proposed(education_office_user, SchoolFactory(commune=commune_a))
+    # Another commune listed the same child the day after the run.
+    twin = StudentFactory(commune=commune_b, status=Student.Status.HELD)
+    DuplicateCandidate.objects.create(existing_id=support.student_id, candidate=twin, reason="same_personal_id")
+    assert services.approve(Support.objects.filter(pk=support.pk), user=education_office_user) == 0
+    assert Support.objects.get(pk=support.pk).status == Support.Status.PROPOSED
+
+
+def test_approving_one_ineligible_support_says_why(client, education_office_user, commune_a):
+    support = _proposed(education_office_user, SchoolFactory(commune=commune_a))
+    Student.objects.filter(pk=support.student_id).update(status=Student.Status.REJECTED)
+    client.force_login(education_office_user)
+    response = client.post(reverse("allocation:approve-one", args=[support.pk]), follow=True)
+    text = response.content.decode()
+    assert "not waiting for approval" not in text
+    assert "no longer eligible" in text or "không còn" in text.lower()
