@@ -24,6 +24,7 @@ from donations import inventory
 from donations.models import Device
 from students.bulk import record_history
 from students.models import DuplicateCandidate, School, Student
+from students.spreadsheets import clean_text
 from telecom import offers
 from telecom.models import SimAssignment
 
@@ -286,7 +287,7 @@ def mark_handed_over(
 
     Each pupil's receiving guardian is the one on the list unless staff wrote another.
     """
-    received_by = (received_by or "").strip()
+    received_by = clean_text(received_by)
     if not received_by:
         raise ValidationError(_("Write who received the devices for the school."), code="receiver")
     if handed_over_on > timezone.localdate():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from docx import Document
 
 from allocation import services
 from allocation.models import HandoverBatch, Support
@@ -126,3 +128,30 @@ def test_approving_one_ineligible_support_says_why(client, education_office_user
     text = response.content.decode()
     assert "not waiting for approval" not in text
     assert "no longer eligible" in text or "không còn" in text.lower()
+
+
+# --- documents survive control characters typed or pasted into names ----------------------------------
+
+
+def test_the_documents_survive_control_characters(client, education_office_user, commune_a):
+    batch, first, _second = school_with_record(education_office_user, commune_a)
+    Student.objects.filter(pk=first.student_id).update(guardian_name="Nguyễn\x0bVăn\x01Đức")
+    Device.objects.filter(pk=first.device_id).update(brand_model="Dell\x0bLatitude\x1f5400")
+    client.force_login(education_office_user)
+    response = client.get(reverse("allocation:handover-docx", args=[batch.pk]))
+    assert response.status_code == 200
+    text = "\n".join(cell.text for table in Document(io.BytesIO(response.content)).tables for cell in table._cells)
+    assert "Dell Latitude 5400" in text and "Nguyễn Văn Đức" in text
+    assert client.get(reverse("allocation:handover-pdf", args=[batch.pk])).status_code == 200
+
+
+def test_a_receiver_name_with_a_control_character_is_stored_clean(client, education_office_user, commune_a):
+    batch, _first, _second = school_with_record(education_office_user, commune_a)
+    client.force_login(education_office_user)
+    response = client.post(
+        reverse("allocation:handover-mark", args=[batch.pk]),
+        {"handed_over_on": "25/09/2021", "received_by": "Lê Thị\x0bMai"},
+    )
+    assert response.status_code == 302
+    assert HandoverBatch.objects.get(pk=batch.pk).received_by == "Lê Thị Mai"
+    assert client.get(reverse("allocation:handover-docx", args=[batch.pk])).status_code == 200
