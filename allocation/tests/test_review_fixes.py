@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
@@ -155,3 +157,35 @@ def test_a_receiver_name_with_a_control_character_is_stored_clean(client, educat
     assert response.status_code == 302
     assert HandoverBatch.objects.get(pk=batch.pk).received_by == "Lê Thị Mai"
     assert client.get(reverse("allocation:handover-docx", args=[batch.pk])).status_code == 200
+
+
+# --- the admin: no guardian's name in the history of roles without pupils' records; no N+1 --------------
+
+
+def test_the_support_history_hides_the_guardian_from_leadership(client, education_office_user, leadership_user):
+    from students.tests.factories import CommuneFactory
+
+    commune = CommuneFactory(code="09090", name="Tân Tiến")
+    _batch, first, _second = school_with_record(education_office_user, commune, handed_over=True)
+    url = reverse("admin:allocation_support_history", args=[first.pk])
+    client.force_login(leadership_user)
+    text = client.get(url).content.decode()
+    assert "Nguyễn Văn Đức" not in text
+    # Values read as words and dates as dd/mm/yyyy, not codes and ISO dates.
+    assert "handed_over" not in text and "2021-09-25" not in text
+    assert "25/09/2021" in text
+    client.force_login(education_office_user)
+    assert "Nguyễn Văn Đức" in client.get(url).content.decode()
+
+
+def test_the_support_changelist_does_not_grow_queries_with_rows(client, education_office_user, commune_a):
+    client.force_login(education_office_user)
+    url = reverse("admin:allocation_support_changelist")
+    approved_support(education_office_user, SchoolFactory(commune=commune_a), device=ready_device())
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        approved_support(education_office_user, SchoolFactory(commune=commune_a), device=ready_device())
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
