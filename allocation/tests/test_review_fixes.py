@@ -189,3 +189,20 @@ def test_the_support_changelist_does_not_grow_queries_with_rows(client, educatio
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+# --- absurd ids posted by hand are a 404, never a server error -----------------------------------------
+
+
+@pytest.mark.parametrize("value", ["9" * 40, "-1", "1e3", "١٢"])
+def test_an_absurd_school_id_is_a_404(client, education_office_user, commune_a, value):
+    approved_support(education_office_user, SchoolFactory(commune=commune_a), device=ready_device())
+    client.force_login(education_office_user)
+    assert client.post(reverse("allocation:handover-prepare"), {"school": value}).status_code == 404
+
+
+@pytest.mark.parametrize("scope", ["commune", "school"])
+def test_an_absurd_commune_or_school_id_to_approve_is_a_404(client, education_office_user, scope):
+    client.force_login(education_office_user)
+    response = client.post(reverse("allocation:approve-many"), {"scope": scope, scope: "9" * 40})
+    assert response.status_code == 404
