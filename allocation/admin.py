@@ -2,16 +2,58 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from allocation.models import AllocationRun, AllocationSettings, FollowUp, HandoverBatch, Support
 from students.admin import CommuneScopedAdmin
 
+VIEW_PUPILS = "students.view_student"
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """The history's "changes" column in words and dd/mm/yyyy (not codes and ISO dates),
+    without the fields in `hidden` (a pupil's or guardian's name, for roles that may not read them)."""
+
+    def __init__(self, model, record, *, hidden=()):
+        super().__init__(model, record)
+        self.hidden = set(hidden)
+
+    def context_for_delta_changes(self, delta):
+        shown = [change for change in delta.changes if change.field not in self.hidden]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=shown))
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return gettext("yes") if value else gettext("no")
+        if isinstance(value, datetime.datetime):
+            return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+        if isinstance(value, datetime.date):
+            return f"{value:%d/%m/%Y}"
+        return super().prepare_delta_change_value(change, value)
+
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):
     """Lists and pages to read; adding, changing and deleting go through the services."""
+
+    # Fields of personal data left out of the history for users without students.view_student.
+    pupil_fields: list[str] = []
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        hidden = () if request.user.has_perm(VIEW_PUPILS) else self.pupil_fields
+        return ReadableChanges(self.model, historical_record, hidden=hidden)
 
     def has_add_permission(self, request):
         return False
@@ -31,7 +73,8 @@ class ScopedReadOnlyAdmin(ReadOnlyAdmin, CommuneScopedAdmin):
 class SupportAdmin(ScopedReadOnlyAdmin):
     list_display = ["id", "status", "commune", "level", "device", "offer", "device_rule", "connectivity_rule"]
     list_filter = ["status", "released", "device_rule", "connectivity_rule", "student__level", "student__commune"]
-    list_select_related = ["student__commune", "device", "offer__provider"]
+    # The pupil's __str__ names the school.
+    list_select_related = ["student__commune", "student__school", "device", "offer__provider"]
     # The pupil's name only for roles that may read pupils' records (not leadership or the accountant).
     pupil_fields = ["student", "received_by"]
 
@@ -45,17 +88,17 @@ class SupportAdmin(ScopedReadOnlyAdmin):
 
     def get_list_display(self, request):
         fields = list(super().get_list_display(request))
-        if request.user.has_perm("students.view_student"):
+        if request.user.has_perm(VIEW_PUPILS):
             fields.insert(1, "student")
         return fields
 
     def get_search_fields(self, request):
-        if request.user.has_perm("students.view_student"):
+        if request.user.has_perm(VIEW_PUPILS):
             return ["student__full_name", "device__serial"]
         return ["device__serial"]
 
     def get_exclude(self, request, obj=None):
-        return [] if request.user.has_perm("students.view_student") else self.pupil_fields
+        return [] if request.user.has_perm(VIEW_PUPILS) else self.pupil_fields
 
 
 @admin.register(AllocationRun)

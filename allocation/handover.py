@@ -2,7 +2,8 @@
 
 Both documents are built from the same `HandoverRecord`, gathered in one query
 by `handover_record()`, so what the school signs on paper and what is filed as
-PDF never differ.
+PDF never differ. Every text from the database goes through `clean_text`: a
+control character pasted into a name would otherwise make the DOCX fail.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from docx.shared import Cm, Pt
 from allocation import pdf
 from allocation.models import HandoverBatch, Support
 from donations.letters import ISSUER, ISSUER_PARENT, PLACE, PROGRAMME
+from students.spreadsheets import clean_text
 
 TITLE = "BIÊN BẢN BÀN GIAO THIẾT BỊ HỌC TẬP VÀ HỖ TRỢ KẾT NỐI"
 SUBTITLE = f"Chương trình {PROGRAMME} — huyện Vĩnh Tường"
@@ -127,8 +129,8 @@ def _device_text(support: Support) -> str:
         return ""
     parts = [_label(device.get_device_type_display())]
     if device.brand_model:
-        parts[0] += f" {device.brand_model}"
-    parts.append(f"Serial/IMEI: {device.serial or DOTS}")
+        parts[0] += f" {clean_text(device.brand_model)}"
+    parts.append(f"Serial/IMEI: {clean_text(device.serial) or DOTS}")
     return "\n".join(parts)
 
 
@@ -137,11 +139,12 @@ def _connectivity_text(support: Support) -> str:
     if offer is None:
         return ""
     place = support.sim_assignment
-    lines = [f"{offer.name} ({offer.provider.short_name or offer.provider.name})"]
+    provider = clean_text(offer.provider.short_name or offer.provider.name)
+    lines = [f"{clean_text(offer.name)} ({provider})"]
     if offer.is_sim:
-        lines.append(f"Số SIM: {(place.sim_number if place else '') or DOTS}")
+        lines.append(f"Số SIM: {clean_text(place.sim_number if place else '') or DOTS}")
     else:
-        lines.append(f"Số thuê bao cáp quang: {(place.subscription_number if place else '') or DOTS}")
+        lines.append(f"Số thuê bao cáp quang: {clean_text(place.subscription_number if place else '') or DOTS}")
     return "\n".join(lines)
 
 
@@ -159,12 +162,12 @@ def handover_record(batch: HandoverBatch, *, supports: QuerySet[Support] | None 
                 index=index,
                 support_id=support.pk,
                 student_id=support.student_id,
-                full_name=support.student.full_name,
-                class_name=support.student.class_name,
-                school=batch.school.name,
+                full_name=clean_text(support.student.full_name),
+                class_name=clean_text(support.student.class_name),
+                school=clean_text(batch.school.name),
                 device=_device_text(support),
                 connectivity=_connectivity_text(support),
-                guardian=support.received_by or support.student.guardian_name,
+                guardian=clean_text(support.received_by or support.student.guardian_name),
                 status=support.status,
                 status_label=str(support.get_status_display()),
             )
@@ -173,10 +176,10 @@ def handover_record(batch: HandoverBatch, *, supports: QuerySet[Support] | None 
         commune = str(batch.commune)
     return HandoverRecord(
         number=batch.number,
-        school=batch.school.name,
-        commune=commune,
+        school=clean_text(batch.school.name),
+        commune=clean_text(commune),
         handed_over_on=batch.handed_over_on,
-        received_by=batch.received_by,
+        received_by=clean_text(batch.received_by),
         rows=rows,
     )
 

@@ -24,6 +24,7 @@ from donations import inventory
 from donations.models import Device
 from students.bulk import record_history
 from students.models import DuplicateCandidate, School, Student
+from students.spreadsheets import clean_text
 from telecom import offers
 from telecom.models import SimAssignment
 
@@ -171,16 +172,26 @@ def change_support(support_id: int, *, device_id: int | None, offer_id: int | No
     return support
 
 
+def approvable(supports: QuerySet[Support]) -> QuerySet[Support]:
+    """The proposed supports whose pupil is still eligible: verified, in no undecided duplicate pair.
+
+    A pupil may have been rejected (by the admin's free edit) or listed again by another commune
+    after the run proposed them; their support waits, proposed, until someone decides.
+    """
+    pending = DuplicateCandidate.objects.filter(decision=DuplicateCandidate.Decision.PENDING)
+    return (
+        supports.filter(status=S.PROPOSED, student__status=Student.Status.VERIFIED)
+        .exclude(student__in=pending.values("existing"))
+        .exclude(student__in=pending.values("candidate"))
+    )
+
+
 def approve(supports: QuerySet[Support], *, user) -> int:
-    """Approve the proposed supports among `supports` (a commune, a school, or one); returns how many."""
+    """Approve the proposed supports among `supports` (a commune, a school, or one) whose pupil is
+    still eligible (`approvable`); returns how many."""
     with transaction.atomic():
         lock_allocation(exclusive=False)
-        ids = list(
-            supports.filter(status=S.PROPOSED)
-            .select_for_update(of=("self",))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        ids = list(approvable(supports).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
         now = timezone.now()
         Support.objects.filter(pk__in=ids, status=S.PROPOSED).update(
             status=S.APPROVED, approved_at=now, approved_by=user
@@ -192,18 +203,31 @@ def approve(supports: QuerySet[Support], *, user) -> int:
 def withdraw(support_id: int, *, reason: str, user, release: bool = False) -> Support:
     """Withdraw a support not yet handed over: the device goes back on the shelf, the place is freed.
 
-    The pupil's one place stays taken unless staff say otherwise (`release`).
+    A support on a prepared (not yet signed) handover record comes off it; the record is printed
+    again without the pupil. The pupil's one place stays taken unless staff say otherwise (`release`).
     """
     reason = _required_reason(reason)
     with transaction.atomic():
         lock_allocation(exclusive=False)
+        # The record is locked before the support, in the order mark_handed_over takes them (no deadlock),
+        # so it is not marked handed over while the support comes off it.
+        batch_id = Support.objects.filter(pk=support_id).values_list("batch_id", flat=True).first()
+        batch = HandoverBatch.objects.select_for_update().get(pk=batch_id) if batch_id else None
         support = _locked_support(support_id, allowed=(S.PROPOSED, S.APPROVED))
-        if support.batch_id:
+        fields = ["status", "end_reason", "ended_on", "released"]
+        if support.batch_id != batch_id:
             raise ValidationError(
-                _("This support is on handover record %(number)s; take it off the record first.")
-                % {"number": support.batch.number},
-                code="in_batch",
+                _("This support was put on a handover record at the same moment; reload and check."),
+                code="conflict",
             )
+        if batch is not None:
+            if batch.status != HandoverBatch.Status.PREPARED:
+                raise ValidationError(
+                    _("This support is on handover record %(number)s, already handed over.") % {"number": batch.number},
+                    code="in_batch",
+                )
+            support.batch = None
+            fields.append("batch")
         _free_device(support.device_id, reason)
         _free_place(support.sim_assignment_id, reason)
         support.status = S.WITHDRAWN
@@ -211,7 +235,7 @@ def withdraw(support_id: int, *, reason: str, user, release: bool = False) -> Su
         support.ended_on = timezone.localdate()
         support.released = release
         support._history_user = user
-        _save(support, reason, ["status", "end_reason", "ended_on", "released"])
+        _save(support, reason, fields)
     return support
 
 
@@ -263,7 +287,7 @@ def mark_handed_over(
 
     Each pupil's receiving guardian is the one on the list unless staff wrote another.
     """
-    received_by = (received_by or "").strip()
+    received_by = clean_text(received_by)
     if not received_by:
         raise ValidationError(_("Write who received the devices for the school."), code="receiver")
     if handed_over_on > timezone.localdate():
@@ -281,6 +305,12 @@ def mark_handed_over(
             .filter(batch=batch, status=S.APPROVED)
             .select_related("student")
         )
+        if not supports:
+            raise ValidationError(
+                _("Handover record %(number)s has no pupil left on it: every support was withdrawn.")
+                % {"number": batch.number},
+                code="empty_record",
+            )
         reason = _("Handed over, record %(number)s") % {"number": batch.number}
         for support in supports:
             if support.device_id:

@@ -35,6 +35,10 @@ _ALLOCATION_STATUSES = frozenset({S.ALLOCATED, S.HANDED_OVER, S.RETURNED})
 
 def manual_transitions(status: str) -> list[str]:
     """What staff may set by hand on the inventory page from `status`."""
+    if status in _ALLOCATION_STATUSES - {S.RETURNED}:
+        # A support holds the device: only allocation's services free it (withdraw, take back),
+        # so the inventory never calls a device free while a pupil's support still holds it.
+        return []
     allowed = ALLOWED_TRANSITIONS[status] - _SERVICE_ONLY.get(status, frozenset()) - _ALLOCATION_STATUSES
     return sorted(allowed)
 

@@ -101,10 +101,11 @@ def handover_prepare(request: HttpRequest) -> HttpResponse:
     _require(request.user, "allocation.add_handoverbatch")
     schools = _schools_waiting(request.user)
     if request.method == "POST":
+        # The school itself first (an id too large for the column is simply not found), then its waiting supports.
         school_id = request.POST.get("school", "")
-        if not school_id.isdigit() or not schools.filter(student__school=int(school_id)).exists():
+        school = get_object_or_404(School.objects.all(), pk=int(school_id)) if school_id.isdecimal() else None
+        if school is None or not schools.filter(student__school=school).exists():
             raise Http404
-        school = get_object_or_404(School.objects.all(), pk=int(school_id))
         try:
             batch = services.create_batch(school, user=request.user)
         except ValidationError as error:

@@ -112,7 +112,20 @@ def approve_many(request: HttpRequest) -> HttpResponse:
             )
             % {"count": count, "where": where},
         )
+        waiting = supports.filter(status=Support.Status.PROPOSED).count()
+        if waiting:
+            messages.warning(request, _not_eligible_message(waiting))
     return _back(request, reverse("allocation:support-list"))
+
+
+def _not_eligible_message(count: int) -> str:
+    return ngettext(
+        "%(count)s proposed support was not approved: its pupil is no longer eligible "
+        "(not verified, or in a possible-duplicate pair nobody has decided yet).",
+        "%(count)s proposed supports were not approved: their pupils are no longer eligible "
+        "(not verified, or in a possible-duplicate pair nobody has decided yet).",
+        count,
+    ) % {"count": count}
 
 
 @_perm("change_support")
@@ -126,6 +139,8 @@ def approve_one(request: HttpRequest, support_id: int) -> HttpResponse:
     else:
         if count:
             messages.success(request, _("Support #%(id)s approved.") % {"id": support.pk})
+        elif Support.objects.filter(pk=support.pk, status=Support.Status.PROPOSED).exists():
+            messages.warning(request, _not_eligible_message(1))
         else:
             messages.warning(request, _("Support #%(id)s was not waiting for approval.") % {"id": support.pk})
     return _back(request, reverse("allocation:support-detail", args=[support.pk]))
