@@ -1,5 +1,8 @@
 """The handover record (biên bản bàn giao) of one HandoverBatch, as DOCX and as PDF.
 
+A school's record is received by the school; a commune's record by the commune People's
+Committee (UBND xã/thị trấn), and its table has a column for each pupil's school.
+
 Both documents are built from the same `HandoverRecord`, gathered in one query
 by `handover_record()`, so what the school signs on paper and what is filed as
 PDF never differ. Every text from the database goes through `clean_text`: a
@@ -25,6 +28,7 @@ from docx.shared import Cm, Pt
 from allocation import pdf
 from allocation.models import HandoverBatch, Support
 from donations.letters import ISSUER, ISSUER_PARENT, PLACE, PROGRAMME
+from students.models import Commune
 from students.spreadsheets import clean_text
 
 TITLE = "BIÊN BẢN BÀN GIAO THIẾT BỊ HỌC TẬP VÀ HỖ TRỢ KẾT NỐI"
@@ -39,11 +43,19 @@ HEADINGS = (
 )
 # Relative widths of the columns above, in both documents.
 WIDTHS = (1.1, 4.6, 1.4, 6.6, 6.6, 4.6)
+ALIGNS = ("CENTER", "LEFT", "CENTER", "LEFT", "LEFT", "LEFT")
+# A commune's record: the pupil's school after the name (pupils of several schools on one record).
+SCHOOL_HEADING, SCHOOL_WIDTH, SCHOOL_AT = "Trường", 3.8, 2
+COMMUNE_HEADINGS = (*HEADINGS[:SCHOOL_AT], SCHOOL_HEADING, *HEADINGS[SCHOOL_AT:])
+COMMUNE_WIDTHS = (1.1, 4.2, SCHOOL_WIDTH, 1.3, 5.6, 5.6, 4.2)
+COMMUNE_ALIGNS = (*ALIGNS[:SCHOOL_AT], "LEFT", *ALIGNS[SCHOOL_AT:])
+KIND_WORDS = {Commune.Kind.COMMUNE: "xã", Commune.Kind.TOWNSHIP: "thị trấn"}
 DOTS = "…………"
 GUARDIANS_SIGN = "Phụ huynh (người giám hộ) của từng học sinh ký nhận tại cột cuối của bảng trên."
 OFFICE_ROLE = "ĐẠI DIỆN PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"
 SCHOOL_ROLE = "ĐẠI DIỆN NHÀ TRƯỜNG"
 SCHOOL_HINT = "(Ký, ghi rõ họ tên, đóng dấu)"
+COMMUNE_ROLE = "ĐẠI DIỆN UBND {kind}"
 OFFICE_HINT = "(Ký, ghi rõ họ tên)"
 
 
@@ -61,19 +73,59 @@ class HandoverRow:
     status: str
     status_label: str
 
-    def cells(self) -> tuple[str, ...]:
+    def cells(self, *, with_school: bool = False) -> tuple[str, ...]:
         guardian = f"\n\n{self.guardian}" if self.guardian else ""
-        return (str(self.index), self.full_name, self.class_name, self.device, self.connectivity, guardian)
+        school = (self.school,) if with_school else ()
+        return (str(self.index), self.full_name, *school, self.class_name, self.device, self.connectivity, guardian)
 
 
 @dataclass(frozen=True)
 class HandoverRecord:
     number: str
-    school: str
-    commune: str
+    school: str  # empty on a commune's record
+    commune: str  # "Xã Vĩnh Sơn"
     handed_over_on: datetime.date | None
     received_by: str
     rows: tuple[HandoverRow, ...]
+    commune_kind: str = "xã"  # "xã" or "thị trấn"
+    commune_name: str = ""
+
+    @property
+    def for_commune(self) -> bool:
+        return not self.school
+
+    @property
+    def receiver(self) -> str:
+        """The receiving party: the school, or "UBND xã Vĩnh Sơn"."""
+        return f"UBND {self.commune_kind} {self.commune_name}" if self.for_commune else self.school
+
+    @property
+    def receiver_short(self) -> str:
+        return f"UBND {self.commune_kind}" if self.for_commune else "nhà trường"
+
+    @property
+    def venue(self) -> str:
+        return f"Địa điểm bàn giao: {self.receiver}"
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return COMMUNE_HEADINGS if self.for_commune else HEADINGS
+
+    @property
+    def widths(self) -> tuple[float, ...]:
+        return COMMUNE_WIDTHS if self.for_commune else WIDTHS
+
+    @property
+    def aligns(self) -> tuple[str, ...]:
+        return COMMUNE_ALIGNS if self.for_commune else ALIGNS
+
+    @property
+    def table_rows(self) -> list[tuple[str, ...]]:
+        return [row.cells(with_school=self.for_commune) for row in self.rows]
+
+    @property
+    def receiver_role(self) -> str:
+        return COMMUNE_ROLE.format(kind=self.commune_kind.upper()) if self.for_commune else SCHOOL_ROLE
 
     @property
     def device_count(self) -> int:
@@ -93,10 +145,15 @@ class HandoverRecord:
     @property
     def introduction(self) -> str:
         when = f"ngày {self.handed_over_on:%d/%m/%Y}" if self.handed_over_on else f"ngày {DOTS}/{DOTS}/{DOTS}"
+        if self.for_commune:
+            place = f"trụ sở {self.receiver}"
+            pupils = f"{len(self.rows)} học sinh cư trú trên địa bàn {self.commune_kind}"
+        else:
+            place, pupils = f"{self.school} ({self.commune})", f"{len(self.rows)} học sinh"
         return (
-            f"Hôm nay, {when}, tại {self.school} ({self.commune}), Phòng Giáo dục và Đào tạo huyện Vĩnh Tường "
-            f"bàn giao cho nhà trường và phụ huynh học sinh thiết bị học tập và hỗ trợ kết nối Internet "
-            f"thuộc Chương trình {PROGRAMME}, hỗ trợ 01 lần/01 học sinh, cho {len(self.rows)} học sinh "
+            f"Hôm nay, {when}, tại {place}, Phòng Giáo dục và Đào tạo huyện Vĩnh Tường "
+            f"bàn giao cho {self.receiver_short} và phụ huynh học sinh thiết bị học tập và hỗ trợ kết nối Internet "
+            f"thuộc Chương trình {PROGRAMME}, hỗ trợ 01 lần/01 học sinh, cho {pupils} "
             f"có tên dưới đây ({self.device_count} thiết bị, {self.connectivity_count} hỗ trợ kết nối)."
         )
 
@@ -105,16 +162,17 @@ class HandoverRecord:
         receiver = self.received_by or DOTS * 3
         return (
             f"Bên giao: Phòng Giáo dục và Đào tạo huyện Vĩnh Tường, đại diện: {DOTS * 3}",
-            f"Bên nhận: {self.school}, đại diện: {receiver}",
+            f"Bên nhận: {self.receiver}, đại diện: {receiver}",
         )
 
     @property
     def undertaking(self) -> str:
+        tell = f"UBND {self.commune_kind} hoặc nhà trường" if self.for_commune else "nhà trường"
         return (
             "Phụ huynh và học sinh giữ gìn, sử dụng thiết bị và gói cước đúng mục đích học tập; khi thiết bị hỏng, "
-            "bị mất, học sinh chuyển trường hoặc không còn nhu cầu sử dụng, báo nhà trường để Phòng Giáo dục và "
+            f"bị mất, học sinh chuyển trường hoặc không còn nhu cầu sử dụng, báo {tell} để Phòng Giáo dục và "
             "Đào tạo thu hồi và hỗ trợ học sinh khác. Biên bản lập thành 03 bản: Phòng GD&ĐT giữ 01 bản, "
-            "nhà trường giữ 02 bản."
+            f"{self.receiver_short} giữ 02 bản."
         )
 
 
@@ -153,7 +211,7 @@ def handover_record(batch: HandoverBatch, *, supports: QuerySet[Support] | None 
     queryset = Support.objects.all() if supports is None else supports
     queryset = (
         queryset.filter(batch=batch)
-        .select_related("student", "device", "offer__provider", "sim_assignment")
+        .select_related("student__school", "device", "offer__provider", "sim_assignment")
         .order_by("student__class_name", "student__full_name", "pk")
     )
     with translation.override("vi"):
@@ -164,7 +222,7 @@ def handover_record(batch: HandoverBatch, *, supports: QuerySet[Support] | None 
                 student_id=support.student_id,
                 full_name=clean_text(support.student.full_name),
                 class_name=clean_text(support.student.class_name),
-                school=clean_text(batch.school.name),
+                school=clean_text(support.student.school.name if support.student.school_id else ""),
                 device=_device_text(support),
                 connectivity=_connectivity_text(support),
                 guardian=clean_text(support.received_by or support.student.guardian_name),
@@ -176,8 +234,10 @@ def handover_record(batch: HandoverBatch, *, supports: QuerySet[Support] | None 
         commune = str(batch.commune)
     return HandoverRecord(
         number=batch.number,
-        school=clean_text(batch.school.name),
+        school=clean_text(batch.school.name) if batch.school_id else "",
         commune=clean_text(commune),
+        commune_kind=KIND_WORDS.get(batch.commune.kind, "xã"),
+        commune_name=clean_text(batch.commune.name),
         handed_over_on=batch.handed_over_on,
         received_by=clean_text(batch.received_by),
         rows=rows,
@@ -236,28 +296,31 @@ def handover_docx(record: HandoverRecord) -> bytes:
     _cell_lines(header.cell(1, 1), [(record.place_and_date, False, True)])
     _paragraph(doc)
     _paragraph(doc, TITLE, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, SUBTITLE, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    _paragraph(doc, SUBTITLE, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(doc, record.venue, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     _paragraph(doc, record.introduction, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=4)
     for party in record.parties:
         _paragraph(doc, party, space_after=2)
     _paragraph(doc, space_after=4)
 
-    grid = doc.add_table(rows=1, cols=len(HEADINGS))
+    headings, widths = record.headings, record.widths
+    aligns = [WD_ALIGN_PARAGRAPH.CENTER if align == "CENTER" else WD_ALIGN_PARAGRAPH.LEFT for align in record.aligns]
+    grid = doc.add_table(rows=1, cols=len(headings))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    total = sum(WIDTHS)
+    total = sum(widths)
     usable = 29.7 - 2 - 1.5
-    for index, heading in enumerate(HEADINGS):
+    for index, heading in enumerate(headings):
         _cell_lines(grid.rows[0].cells[index], [(heading, True, False)], size=11)
     _repeat_as_heading(grid.rows[0])
-    for row in record.rows:
+    for values in record.table_rows:
         cells = grid.add_row().cells
-        for index, value in enumerate(row.cells()):
-            align = WD_ALIGN_PARAGRAPH.CENTER if index in (0, 2) else WD_ALIGN_PARAGRAPH.LEFT
-            _cell_lines(cells[index], [(line, False, False) for line in value.split("\n")], size=11, align=align)
+        for index, value in enumerate(values):
+            lines = [(line, False, False) for line in value.split("\n")]
+            _cell_lines(cells[index], lines, size=11, align=aligns[index])
     for row in grid.rows:
         for index, cell in enumerate(row.cells):
-            cell.width = Cm(usable * WIDTHS[index] / total)
+            cell.width = Cm(usable * widths[index] / total)
 
     _paragraph(doc, space_after=4)
     _paragraph(doc, record.undertaking, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=4)
@@ -268,7 +331,7 @@ def handover_docx(record: HandoverRecord) -> bytes:
     blank = [("", False, False)] * 4
     _cell_lines(
         footer.cell(0, 0),
-        [(SCHOOL_ROLE, True, False), (SCHOOL_HINT, False, True), *blank, (record.received_by, True, False)],
+        [(record.receiver_role, True, False), (SCHOOL_HINT, False, True), *blank, (record.received_by, True, False)],
     )
     _cell_lines(footer.cell(0, 1), [(OFFICE_ROLE, True, False), (OFFICE_HINT, False, True), *blank])
     buffer = io.BytesIO()
@@ -288,24 +351,20 @@ def handover_pdf(record: HandoverRecord) -> bytes:
         number=record.number,
         place_and_date=record.place_and_date,
     )
-    pdf.title(document, TITLE, SUBTITLE)
+    pdf.title(document, TITLE, SUBTITLE, record.venue)
     pdf.paragraph(document, record.introduction)
     for party in record.parties:
         pdf.paragraph(document, party, align="L")
     document.ln(2)
-    aligns = ("CENTER", "LEFT", "CENTER", "LEFT", "LEFT", "LEFT")
-    pdf.table(
-        document,
-        [pdf.Column(heading, width, align) for heading, width, align in zip(HEADINGS, WIDTHS, aligns, strict=True)],
-        [row.cells() for row in record.rows],
-    )
+    columns = zip(record.headings, record.widths, record.aligns, strict=True)
+    pdf.table(document, [pdf.Column(heading, width, align) for heading, width, align in columns], record.table_rows)
     pdf.paragraph(document, record.undertaking)
     pdf.paragraph(document, GUARDIANS_SIGN, align="L")
     document.ln(4)
     pdf.signatures(
         document,
         [
-            pdf.Signature(SCHOOL_ROLE, SCHOOL_HINT, record.received_by),
+            pdf.Signature(record.receiver_role, SCHOOL_HINT, record.received_by),
             pdf.Signature(OFFICE_ROLE, OFFICE_HINT),
         ],
     )

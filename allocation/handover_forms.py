@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allocation.models import FollowUp, HandoverBatch
+from allocation.services import PROGRAMME_START
 from donations.models import Device
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y"]
@@ -34,9 +35,15 @@ def _date_field(label) -> forms.DateField:
     )
 
 
-def _not_in_future(day):
+def _within_programme(day):
+    """Not in the future, and not before the programme started (the services check the same)."""
     if day and day > timezone.localdate():
         raise forms.ValidationError(_("The date cannot be in the future."))
+    if day and day < PROGRAMME_START:
+        raise forms.ValidationError(
+            _("The date cannot be before the programme started (%(date)s)."),
+            params={"date": f"{PROGRAMME_START:%d/%m/%Y}"},
+        )
     return day
 
 
@@ -53,14 +60,19 @@ class MarkHandedOverForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, commune_record: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if commune_record:
+            self.fields["received_by"].label = _("Received for the commune People's Committee by")
+            self.fields["received_by"].help_text = _(
+                "Name and position of the commune People's Committee's representative who signed."
+            )
         self.fields["signed_record"].help_text = _("PDF, JPEG or PNG, at most %(size)s.") % {
             "size": filesizeformat(settings.HANDOVER_SCAN_MAX_BYTES)
         }
 
     def clean_handed_over_on(self):
-        return _not_in_future(self.cleaned_data.get("handed_over_on"))
+        return _within_programme(self.cleaned_data.get("handed_over_on"))
 
     def clean_signed_record(self):
         upload = self.cleaned_data.get("signed_record")
@@ -125,7 +137,7 @@ class FollowUpForm(forms.Form):
             del self.fields["device_to"]
 
     def clean_checked_on(self):
-        return _not_in_future(self.cleaned_data.get("checked_on"))
+        return _within_programme(self.cleaned_data.get("checked_on"))
 
     def clean_device_to(self):
         return self.cleaned_data.get("device_to") or Device.Status.AWAITING_INSPECTION

@@ -122,7 +122,12 @@ class FollowUpQuerySet(CommuneScopedQuerySet):
 
 
 class HandoverBatch(models.Model):
-    """A handover record (biên bản bàn giao) for one school's approved supports."""
+    """A handover record (biên bản bàn giao): one school's approved supports, or a whole commune's.
+
+    A commune record (`school` empty) gathers the pupils who live in the commune, handed over at
+    the commune People's Committee (primary pupils, say). A school record's commune is the
+    school's commune; `services.create_batch` sets it (a check constraint sees one row only).
+    """
 
     class Status(models.TextChoices):
         PREPARED = "prepared", _("prepared")
@@ -130,7 +135,13 @@ class HandoverBatch(models.Model):
 
     number = models.CharField(_("record number"), max_length=30, unique=True)
     school = models.ForeignKey(
-        "students.School", on_delete=models.PROTECT, related_name="handover_batches", verbose_name=_("school")
+        "students.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handover_batches",
+        verbose_name=_("school"),
+        help_text=_("Empty for a record of the whole commune."),
     )
     commune = models.ForeignKey(
         "students.Commune", on_delete=models.PROTECT, related_name="handover_batches", verbose_name=_("commune")
@@ -146,7 +157,7 @@ class HandoverBatch(models.Model):
         verbose_name=_("prepared by"),
     )
     handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
-    received_by = models.CharField(_("received for the school by"), max_length=100, blank=True)
+    received_by = models.CharField(_("received by"), max_length=100, blank=True)
     signed_record = models.FileField(_("signed record (scan)"), upload_to="handover/%Y/%m/", blank=True)
 
     history = HistoricalRecords()
@@ -165,6 +176,18 @@ class HandoverBatch(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_commune_record(self) -> bool:
+        return self.school_id is None
+
+    @property
+    def receiver(self) -> str:
+        """Who receives: the school, or the commune's People's Committee."""
+        if self.school_id is None:
+            kind, name = self.commune.get_kind_display(), self.commune.name
+            return _("People's Committee of %(kind)s %(name)s") % {"kind": kind, "name": name}
+        return self.school.name
 
 
 class Support(models.Model):

@@ -23,12 +23,19 @@ from allocation.models import FollowUp, HandoverBatch, Support
 from donations import inventory
 from donations.models import Device
 from students.bulk import record_history
-from students.models import DuplicateCandidate, School, Student
+from students.models import Commune, DuplicateCandidate, School, Student
 from students.spreadsheets import clean_text
 from telecom import offers
 from telecom.models import SimAssignment
 
 S = Support.Status
+# The programme's plan dates from September 2021: nothing is handed over or checked before it.
+PROGRAMME_START = datetime.date(2021, 9, 1)
+
+
+def _not_before_programme(day: datetime.date, message: str) -> None:
+    if day < PROGRAMME_START:
+        raise ValidationError(message % {"date": f"{PROGRAMME_START:%d/%m/%Y}"}, code="before_programme")
 
 
 def _required_reason(reason: str) -> str:
@@ -254,22 +261,31 @@ def release(support_id: int, *, reason: str, user) -> Support:
     return support
 
 
-def create_batch(school: School, *, user) -> HandoverBatch:
-    """A handover record for the school's approved supports not yet on one."""
+def create_batch(school: School | None = None, *, commune: Commune | None = None, user) -> HandoverBatch:
+    """A handover record for the approved supports not yet on one: a school's, or a commune's.
+
+    Give exactly one of `school` (its pupils' supports) and `commune` (the supports of the pupils
+    who live in the commune, whatever their school: handed over at the commune People's Committee).
+    A school record belongs to the school's commune.
+    """
+    if (school is None) == (commune is None):
+        raise ValueError("create_batch needs exactly one of school= and commune=")
     with transaction.atomic():
         lock_allocation(exclusive=False)
-        supports = Support.objects.select_for_update().filter(
-            student__school=school, status=S.APPROVED, batch__isnull=True
-        )
+        waiting = Support.objects.select_for_update().filter(status=S.APPROVED, batch__isnull=True)
+        if school is not None:
+            supports, commune_id, place = waiting.filter(student__school=school), school.commune_id, school.name
+        else:
+            supports, commune_id, place = waiting.filter(student__commune=commune), commune.pk, str(commune)
         ids = list(supports.values_list("pk", flat=True))
         if not ids:
             raise ValidationError(
-                _("%(school)s has no approved support waiting for a handover record.") % {"school": school.name},
+                _("%(school)s has no approved support waiting for a handover record.") % {"school": place},
                 code="nothing_to_hand_over",
             )
         # Numbered from the row's id, so two records prepared at once never share a number.
         # A unique placeholder that fits the 30-character column (a full uuid hex does not, on PostgreSQL).
-        batch = HandoverBatch(number=f"tmp-{uuid.uuid4().hex[:24]}", school=school, commune_id=school.commune_id)
+        batch = HandoverBatch(number=f"tmp-{uuid.uuid4().hex[:24]}", school=school, commune_id=commune_id)
         batch.created_by = user
         batch.save_without_historical_record()
         batch.number = f"BB-{timezone.localdate():%Y}-{batch.pk:04d}"
@@ -289,9 +305,10 @@ def mark_handed_over(
     """
     received_by = clean_text(received_by)
     if not received_by:
-        raise ValidationError(_("Write who received the devices for the school."), code="receiver")
+        raise ValidationError(_("Write who received the devices for the school or the commune."), code="receiver")
     if handed_over_on > timezone.localdate():
         raise ValidationError(_("The handover date cannot be in the future."), code="future")
+    _not_before_programme(handed_over_on, _("The handover date cannot be before the programme started (%(date)s)."))
     with transaction.atomic():
         lock_allocation(exclusive=False)
         batch = HandoverBatch.objects.select_for_update().get(pk=batch_id)
@@ -353,6 +370,7 @@ def record_follow_up(
     """
     if checked_on > timezone.localdate():
         raise ValidationError(_("The check date cannot be in the future."), code="future")
+    _not_before_programme(checked_on, _("The check date cannot be before the programme started (%(date)s)."))
     if device_to not in (Device.Status.READY, Device.Status.AWAITING_INSPECTION):
         raise ValidationError(_("A returned device goes back as ready or for inspection."), code="device_to")
     if take_back and result not in RETURNING_RESULTS:

@@ -25,7 +25,7 @@ from allocation import handover, services
 from allocation.handover_forms import SCAN_CONTENT_TYPES, FollowUpForm, MarkHandedOverForm, ReleaseForm
 from allocation.models import HandoverBatch, Support
 from donations.models import Device
-from students.models import School
+from students.models import Commune, School
 
 PAGE_SIZE = 50
 VIEW_PUPILS = "students.view_student"
@@ -84,11 +84,32 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _waiting(user):
+    return Support.objects.visible_to(user).filter(status=Support.Status.APPROVED, batch__isnull=True)
+
+
+def _communes_waiting(user) -> list[dict]:
+    """Communes with approved supports on no record yet (by where the pupils live), within the user's scope."""
+    rows = (
+        _waiting(user)
+        .values("student__commune", "student__commune__name", "student__commune__kind")
+        .annotate(waiting=Count("pk"))
+        .order_by("student__commune__code")
+    )
+    return [
+        {
+            "commune": row["student__commune"],
+            "name": str(Commune(name=row["student__commune__name"], kind=row["student__commune__kind"])),
+            "waiting": row["waiting"],
+        }
+        for row in rows
+    ]
+
+
 def _schools_waiting(user):
     """Schools with approved supports on no record yet, with how many, within the user's scope."""
     return (
-        Support.objects.visible_to(user)
-        .filter(status=Support.Status.APPROVED, batch__isnull=True)
+        _waiting(user)
         .values("student__school", "student__school__name", "student__school__commune__name")
         .annotate(waiting=Count("pk"))
         .order_by("student__school__commune__name", "student__school__name")
@@ -99,24 +120,39 @@ def _schools_waiting(user):
 @require_http_methods(["GET", "HEAD", "POST"])
 def handover_prepare(request: HttpRequest) -> HttpResponse:
     _require(request.user, "allocation.add_handoverbatch")
-    schools = _schools_waiting(request.user)
     if request.method == "POST":
-        # The school itself first (an id too large for the column is simply not found), then its waiting supports.
-        school_id = request.POST.get("school", "")
-        school = get_object_or_404(School.objects.all(), pk=int(school_id)) if school_id.isdecimal() else None
-        if school is None or not schools.filter(student__school=school).exists():
+        # The school or commune itself first (an id too large for the column is simply not found),
+        # then its waiting supports within the user's scope.
+        school_id, commune_id = request.POST.get("school", ""), request.POST.get("commune", "")
+        waiting = _waiting(request.user)
+        if school_id.isdecimal() and not commune_id:
+            school = get_object_or_404(School.objects.all(), pk=int(school_id))
+            if not waiting.filter(student__school=school).exists():
+                raise Http404
+            target = {"school": school}
+        elif commune_id.isdecimal() and not school_id:
+            commune = get_object_or_404(Commune.objects.all(), pk=int(commune_id))
+            if not waiting.filter(student__commune=commune).exists():
+                raise Http404
+            target = {"commune": commune}
+        else:
             raise Http404
         try:
-            batch = services.create_batch(school, user=request.user)
+            batch = services.create_batch(**target, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("allocation:handover-prepare")
         messages.success(
             request,
-            _("Handover record %(number)s prepared for %(school)s.") % {"number": batch.number, "school": school.name},
+            _("Handover record %(number)s prepared for %(school)s.")
+            % {"number": batch.number, "school": batch.receiver},
         )
         return redirect("allocation:handover-detail", batch.pk)
-    return render(request, "allocation/handover/prepare.html", {"schools": schools})
+    return render(
+        request,
+        "allocation/handover/prepare.html",
+        {"schools": _schools_waiting(request.user), "communes": _communes_waiting(request.user)},
+    )
 
 
 @login_required
@@ -162,7 +198,7 @@ def handover_mark(request: HttpRequest, batch_id: int) -> HttpResponse:
         message = _("Handover record %(number)s is already marked handed over.") % {"number": batch.number}
         messages.info(request, message)
         return redirect("allocation:handover-detail", batch.pk)
-    form = MarkHandedOverForm(request.POST or None, request.FILES or None)
+    form = MarkHandedOverForm(request.POST or None, request.FILES or None, commune_record=batch.is_commune_record)
     if request.method == "POST":
         if form.is_valid():
             try:
