@@ -382,3 +382,15 @@ def test_the_forms_show_a_date_before_the_programme_as_a_field_error(client, edu
     assert check.status_code == 400
     assert "01/09/2021" in " ".join(check.context["follow_up_form"].errors["checked_on"])
     assert not FollowUp.objects.exists()
+
+
+def test_an_official_cannot_prepare_another_communes_school_record_through_a_pupil_of_theirs(
+    client, commune_a_official, kim_xa
+):
+    # A commune-A pupil waits at B's primary school; were A's official allowed to prepare records,
+    # B's school (and its B pupils) would still be out of their reach.
+    _grant(commune_a_official, "allocation.add_handoverbatch", "allocation.view_handoverbatch")
+    client.force_login(commune_a_official)
+    response = client.post(reverse(PREPARE), {"school": kim_xa["primary_b"].pk})
+    assert response.status_code == 404
+    assert not HandoverBatch.objects.filter(school=kim_xa["primary_b"]).exists()

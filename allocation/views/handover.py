@@ -126,12 +126,12 @@ def handover_prepare(request: HttpRequest) -> HttpResponse:
         school_id, commune_id = request.POST.get("school", ""), request.POST.get("commune", "")
         waiting = _waiting(request.user)
         if school_id.isdecimal() and not commune_id:
-            school = get_object_or_404(School.objects.all(), pk=int(school_id))
+            school = get_object_or_404(School.objects.visible_to(request.user), pk=int(school_id))
             if not waiting.filter(student__school=school).exists():
                 raise Http404
             target = {"school": school}
         elif commune_id.isdecimal() and not school_id:
-            commune = get_object_or_404(Commune.objects.all(), pk=int(commune_id))
+            commune = get_object_or_404(Commune.objects.visible_to(request.user), pk=int(commune_id))
             if not waiting.filter(student__commune=commune).exists():
                 raise Http404
             target = {"commune": commune}
