@@ -186,6 +186,18 @@ class SimAssignmentQuerySet(ProviderScopedQuerySet):
     def active(self) -> models.QuerySet:
         return self.filter(status__in=SimAssignment.ACTIVE_STATUSES)
 
+    def without_proposals(self) -> models.QuerySet:
+        """Leave out places only proposed by an allocation run, not yet approved.
+
+        A run's proposal already holds its place (so capacity is never promised twice), but the
+        operator issues the SIM once the office approves; the support is read through its reverse relation.
+        """
+        return self.exclude(support__status="proposed")
+
+    def for_operator(self) -> models.QuerySet:
+        """Places the operator should activate."""
+        return self.active().without_proposals()
+
 
 class SimAssignment(models.Model):
     """A pupil's place on a connectivity offer, and the SIM the operator activated for it.

@@ -48,7 +48,8 @@ EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 def sim_workbook(offer: ConnectivityOffer) -> Workbook:
     assignments = (
-        SimAssignment.objects.filter(offer=offer, status__in=SimAssignment.ACTIVE_STATUSES)
+        SimAssignment.objects.for_operator()
+        .filter(offer=offer)
         .select_related("student__school", "student__commune", "student__hamlet")
         .order_by("student__commune__code", "student__hamlet__name", "pk")
     )
@@ -234,8 +235,9 @@ def sim_import(*, offer: ConnectivityOffer, file, filename: str) -> SimImportRes
         with transaction.atomic():
             assignments = {
                 a.pk: a
-                for a in SimAssignment.objects.select_for_update()
-                .filter(offer=offer, status__in=SimAssignment.ACTIVE_STATUSES)
+                for a in SimAssignment.objects.for_operator()
+                .select_for_update(of=("self",))
+                .filter(offer=offer)
                 .order_by("pk")
             }
             changes = _parse_rows(offer, table, assignments, errors)

@@ -21,6 +21,7 @@ from students.models import Student
 from students.tests.factories import DuplicateCandidateFactory, SchoolFactory
 from telecom import offers
 from telecom.models import SimAssignment
+from telecom.sim_sheets import sim_workbook
 
 pytestmark = pytest.mark.django_db
 REASON = "Cấp bổ sung theo đề nghị của nhà trường"
@@ -440,3 +441,17 @@ def test_a_handover_record_can_be_prepared_for_approved_supports(district, user)
         district.a1.pk,
         district.a2.pk,
     }
+
+
+def test_the_operator_sees_a_place_once_its_support_is_approved(district, user):
+    d = district
+    saved(d, user)
+
+    def assignment_ids_on_sheet() -> set[int]:
+        sheet = sim_workbook(d.offer).active
+        return {row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+
+    assert SimAssignment.objects.active().filter(offer=d.offer).count() == 2  # held for the proposals
+    assert assignment_ids_on_sheet() == set()
+    services.approve(Support.objects.filter(student=d.a1), user=user)
+    assert assignment_ids_on_sheet() == {support_of(d.a1).sim_assignment_id}

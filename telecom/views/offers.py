@@ -114,6 +114,7 @@ def offer_detail(request, offer_id: int):
     if own:
         assignments = (
             SimAssignment.objects.filter(offer=offer)
+            .without_proposals()
             .select_related("student__school", "student__hamlet", "student__commune")
             .order_by("pk")
         )
