@@ -11,7 +11,7 @@ from allocation.models import Support
 from allocation.tests.test_pages import build_two_communes, login, pupil, ready_device, saved_run
 from donations.models import Device
 from students.models import Student
-from students.tests.factories import HamletFactory, SchoolFactory
+from students.tests.factories import CommuneFactory, HamletFactory, SchoolFactory
 from telecom.tests.factories import ConnectivityOfferFactory, HamletCoverageFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +119,21 @@ def test_approving_a_commune_approves_only_that_commune(client, education_office
     assert support_of(proposed["a2"]).status == Support.Status.APPROVED
     assert support_of(proposed["b1"]).status == Support.Status.PROPOSED
     assert support_of(proposed["a1"]).approved_by == education_office_user
+
+
+def test_the_approve_buttons_post_plain_ids_past_a_thousand(client, education_office_user):
+    # Vietnamese number format writes 4321 as "4.321": the hidden id must not be formatted.
+    commune = CommuneFactory(pk=4321, code="09199", name="Xã Nghìn")
+    school = SchoolFactory(pk=5432, commune=commune)
+    student = pupil(commune, school)
+    services.create_support(
+        student_id=student.pk, device_id=ready_device().pk, offer_id=None, reason="Thử", user=education_office_user
+    )
+    login(client, education_office_user)
+    html = client.get(reverse("allocation:support-list"), {"commune": commune.pk, "school": school.pk}).content.decode()
+    assert 'name="commune" value="4321"' in html and 'name="school" value="5432"' in html
+    client.post(reverse("allocation:approve-many"), {"scope": "commune", "commune": "4321"})
+    assert Support.objects.get(student=student).status == Support.Status.APPROVED
 
 
 def test_approving_a_school_approves_only_that_school(client, education_office_user, proposed):

@@ -173,6 +173,16 @@ def test_verify_the_selected_pupils(client, commune_a, education_office_user):
     assert Student.objects.get(pk=left.pk).status == Student.Status.LISTED
 
 
+def test_ids_in_the_forms_are_not_written_with_thousand_separators(client, commune_a, education_office_user):
+    # Vietnamese number format writes 12345 as "12.345"; a form value must stay a plain id.
+    pupil = StudentFactory(pk=12345, commune=commune_a)
+    client.force_login(education_office_user)
+    html = client.get(reverse("students:verification")).content.decode()
+    assert 'value="12345"' in html and "12.345" not in html
+    client.post(reverse("students:verification"), {"action": "verify_selected", "student": [pupil.pk]})
+    assert Student.objects.get(pk=pupil.pk).status == Student.Status.VERIFIED
+
+
 def test_verify_everything_a_commune_filter_shows(client, commune_a, commune_b, education_office_user, pair):
     here = StudentFactory.create_batch(3, commune=commune_a)
     elsewhere = StudentFactory(commune=commune_b)
