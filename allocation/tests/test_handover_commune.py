@@ -394,3 +394,14 @@ def test_an_official_cannot_prepare_another_communes_school_record_through_a_pup
     response = client.post(reverse(PREPARE), {"school": kim_xa["primary_b"].pk})
     assert response.status_code == 404
     assert not HandoverBatch.objects.filter(school=kim_xa["primary_b"]).exists()
+
+
+def test_the_prepare_buttons_post_plain_ids_past_a_thousand(client, education_office_user, commune_a):
+    # Vietnamese number format writes 5432 as "5.432": the posted id must not be formatted.
+    school = SchoolFactory(pk=5432, commune=commune_a)
+    _living_in(education_office_user, commune_a, school)
+    client.force_login(education_office_user)
+    html = client.get(reverse(PREPARE)).content.decode()
+    assert 'value="5432"' in html and "5.432" not in html
+    assert client.post(reverse(PREPARE), {"school": "5432"}).status_code == 302
+    assert HandoverBatch.objects.filter(school=school).exists()
