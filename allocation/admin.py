@@ -76,7 +76,7 @@ class SupportAdmin(ScopedReadOnlyAdmin):
     # The pupil's __str__ names the school.
     list_select_related = ["student__commune", "student__school", "device", "offer__provider"]
     # The pupil's name only for roles that may read pupils' records (not leadership or the accountant).
-    pupil_fields = ["student", "received_by"]
+    pupil_fields = ["student", "received_by", "manual_reason", "end_reason"]
 
     @admin.display(description=_("commune"))
     def commune(self, support):

@@ -72,6 +72,20 @@ def test_leadership_and_accountant_see_supports_without_names(client, request, w
     assert b"Approve" not in detail.content and "Duyệt".encode() not in detail.content
 
 
+def test_staff_typed_reasons_are_not_shown_to_roles_that_may_not_see_pupils(
+    client, leadership_user, education_office_user, proposed
+):
+    # A reason is free text: staff write the pupil's or guardian's name into it.
+    support = support_of(proposed["a1"])
+    reason = f"Gia đình {proposed['a1'].full_name} đã chuyển đi"
+    services.withdraw(support.pk, reason=reason, user=education_office_user)
+    url = reverse("allocation:support-detail", args=[support.pk])
+    login(client, leadership_user)
+    assert proposed["a1"].full_name not in client.get(url).content.decode()
+    login(client, education_office_user)
+    assert proposed["a1"].full_name in client.get(url).content.decode()
+
+
 def test_the_list_filters_by_school_status_and_what_was_given(client, education_office_user, proposed):
     login(client, education_office_user)
     url = reverse("allocation:support-list")
