@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from allocation import proposals
 from allocation.labels import hardship_label
 from allocation.models import AllocationSettings, Support, default_hardship_weights
 from donations.models import Device, DeviceType
@@ -67,11 +68,7 @@ class WithdrawForm(ReasonForm):
 def suitable_devices(level: str, *, keep: int | None = None):
     """Devices ready to give, of a type the level may receive, that no support holds (plus `keep`)."""
     types = AllocationSettings.current().device_preferences.get(level, [])
-    free = (
-        Device.objects.filter(status__in=Device.ALLOCATABLE_STATUSES, device_type__in=types)
-        .exclude(supports__status__in=Support.ACTIVE_STATUSES)
-        .order_by("device_type", "pk")
-    )
+    free = proposals.free_devices().filter(device_type__in=types).order_by("device_type", "pk")
     if keep is not None:
         free = Device.objects.filter(Q(pk__in=free.values("pk")) | Q(pk=keep)).order_by("device_type", "pk")
     return free

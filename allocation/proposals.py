@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, TextField
+from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,11 +115,15 @@ def load_pupils(student_ids=None) -> list[engine.Pupil]:
     ]
 
 
-def load_devices() -> list[engine.Device]:
+def free_devices() -> QuerySet[Device]:
     """Devices ready to give (new, or used and inspected ready) that no support holds."""
-    devices = Device.objects.filter(status__in=Device.ALLOCATABLE_STATUSES).exclude(
+    return Device.objects.filter(status__in=Device.ALLOCATABLE_STATUSES).exclude(
         supports__status__in=Support.ACTIVE_STATUSES
     )
+
+
+def load_devices() -> list[engine.Device]:
+    devices = free_devices()
     # A pledge earmarked for a school serves the school's commune next, even when it names no commune.
     return [
         engine.Device(id=pk, type=kind, earmark_commune_id=commune_id or school_commune_id, earmark_school_id=school_id)
