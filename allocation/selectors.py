@@ -3,48 +3,12 @@ except through `explain_pupil`, which staff pages call for a pupil they may alre
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from allocation import engine
 from allocation.models import AllocationRun, AllocationSettings, LeftOut, Support
 from allocation.proposals import load_pupils, rules_from
-from donations.models import DeviceType, Pledge
-from students.models import SchoolLevel
-
-_ZERO = {"supported": 0, "supported_device": 0, "supported_connectivity": 0}
-
-
-def report_figures() -> dict:
-    """Supported pupils (approved, handed over, or returned and not released) overall, by commune and level.
-
-    One grouped query; devices allocated by type in a second.
-    """
-    rows = (
-        Support.objects.given()
-        .values("student__commune__code", "student__level")
-        .annotate(
-            supported=Count("student", distinct=True),
-            supported_device=Count("student", filter=Q(device__isnull=False), distinct=True),
-            supported_connectivity=Count("student", filter=Q(offer__isnull=False), distinct=True),
-        )
-    )
-    total = dict(_ZERO)
-    by_commune: dict[str, int] = defaultdict(int)
-    by_level = {level: dict(_ZERO) for level in SchoolLevel.values}
-    for row in rows:
-        for key in _ZERO:
-            total[key] += row[key]
-            by_level[row["student__level"]][key] += row[key]
-        by_commune[row["student__commune__code"]] += row["supported"]
-    allocated = dict.fromkeys(DeviceType.values, 0)
-    devices = Support.objects.filter(
-        status__in=[Support.Status.APPROVED, Support.Status.HANDED_OVER], device__isnull=False
-    )
-    for row in devices.values("device__device_type").annotate(n=Count("pk")):
-        allocated[row["device__device_type"]] = row["n"]
-    return {"students": total, "by_commune": dict(by_commune), "by_level": by_level, "devices_allocated": allocated}
+from donations.models import Pledge
 
 
 def pledge_destinations(pledge: Pledge) -> list[dict]:

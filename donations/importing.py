@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from donations.inventory import initial_status
 from donations.ledger import _lock_account
@@ -358,7 +358,7 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
             line.confirmed_on = row.received_on
     confirmed = [line for line in lines if line.confirmed_on]
     if confirmed:
-        PledgeLine.objects.bulk_update(confirmed, ["confirmed_on"], batch_size=2000)
+        bulk_update_with_history(confirmed, PledgeLine, ["confirmed_on"], batch_size=2000)
     if receipts:
         _lock_account()
         bulk_create_with_history(receipts, CashReceipt, batch_size=2000)

@@ -5,40 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
-from donations.models import CashReceipt, Device, DeviceType, Donor, LineStatus, Pledge, PledgeLine, Spending
-
-
-def _count_by_type(devices) -> dict[str, int]:
-    counts = dict.fromkeys(DeviceType.values, 0)
-    for row in devices.values("device_type").annotate(n=Count("pk")):
-        counts[row["device_type"]] = row["n"]
-    return counts
+from donations.models import CashReceipt, Device, Donor, LineStatus, Pledge, PledgeLine
 
 
 def _active_lines() -> QuerySet[PledgeLine]:
     return PledgeLine.objects.filter(cancelled=False)
-
-
-def report_figures() -> dict:
-    """The `donations` part of the progress report, except connectivity (telecom's) and
-    devices allocated (allocation's: a device counts once its support is approved).
-
-    Money counts cash donations and budget or fund allocations alike (DESIGN.md).
-    Devices received are every inventory row, donated or bought, whatever became of it.
-    """
-    pledged = dict.fromkeys(DeviceType.values, 0)
-    for row in _active_lines().filter(kind=PledgeLine.Kind.DEVICE).values("device_type").annotate(n=Sum("quantity")):
-        pledged[row["device_type"]] = row["n"] or 0
-    money = _active_lines().filter(kind__in=PledgeLine.MONEY_KINDS).aggregate(t=Sum("amount_vnd"))["t"] or 0
-    return {
-        "cash_pledged_vnd": money,
-        "cash_received_vnd": CashReceipt.objects.aggregate(t=Sum("amount_vnd"))["t"] or 0,
-        "cash_spent_vnd": Spending.objects.aggregate(t=Sum("amount_vnd"))["t"] or 0,
-        "devices_pledged": pledged,
-        "devices_received": _count_by_type(Device.objects.all()),
-    }
 
 
 def _with_status(pledges: QuerySet[Pledge], status: str) -> QuerySet[Pledge]:

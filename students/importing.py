@@ -508,11 +508,13 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
         )
         to_create.append(row.values)
     ids = insert_with_history(Student, to_create, user_id=user.pk if user else None)
-    DuplicateCandidate.objects.bulk_create(
+    # With history, like every business row: the 30/9 report counts pending pairs as of a past day.
+    bulk_create_with_history(
         [
             DuplicateCandidate(existing_id=existing_id, candidate_id=ids[position], reason=reason)
             for existing_id, position, reason in pairs
         ],
+        DuplicateCandidate,
         batch_size=2000,
     )
     result.created = len(to_create)
@@ -562,7 +564,15 @@ def _update_existing(matches: list[tuple[PupilRow, int]], index: DistrictIndex, 
         result.changes.append({"row": row.number, "name": student.full_name, "fields": fields, "applied": True})
     if changed:
         bulk_update_with_history(changed, Student, [*UPDATABLE_FIELDS, "name_key", "status"], batch_size=2000)
-    DuplicateCandidate.objects.bulk_create(pairs, ignore_conflicts=True)
+    if pairs:
+        # A pair already recorded is not recorded twice (the import holds the lock: no race here).
+        known = set(
+            DuplicateCandidate.objects.filter(candidate_id__in=[p.candidate_id for p in pairs]).values_list(
+                "existing_id", "candidate_id"
+            )
+        )
+        new_pairs = [p for p in pairs if (p.existing_id, p.candidate_id) not in known]
+        bulk_create_with_history(new_pairs, DuplicateCandidate, batch_size=2000)
     result.updated = len(changed)
     result.held += len(pairs)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from students.models import Commune, DuplicateCandidate, School, SchoolLevel, Student
+from students.models import Commune, School, Student
 from students.spreadsheets import fold
 
 
@@ -37,37 +37,6 @@ def commune_schools(commune: Commune) -> QuerySet[School]:
         .annotate(in_need=Coalesce(Subquery(in_need), 0))
         .order_by("level", "name")
     )
-
-
-def _need_figures(students: QuerySet[Student]) -> dict[str, int]:
-    in_need = Q(status__in=Student.IN_NEED_STATUSES)
-    # Aggregate aliases may not shadow field names, hence the prefix.
-    figures = students.aggregate(
-        n_in_need=Count("pk", filter=in_need),
-        n_lacks_device=Count("pk", filter=in_need & Q(lacks_device=True)),
-        n_lacks_internet=Count("pk", filter=in_need & Q(lacks_internet=True)),
-        n_lacks_both=Count("pk", filter=in_need & Q(lacks_device=True, lacks_internet=True)),
-        n_verified=Count("pk", filter=Q(status=Student.Status.VERIFIED)),
-    )
-    return {key.removeprefix("n_"): value for key, value in figures.items()}
-
-
-def report_figures() -> dict:
-    """The `students`, `by_commune` and `by_level` parts of the progress report (DESIGN.md).
-
-    Supports are counted by allocation, above this app; the report adds them.
-    """
-    students = Student.objects.all()
-    totals = _need_figures(students)
-    totals["duplicates_pending"] = DuplicateCandidate.objects.filter(
-        decision=DuplicateCandidate.Decision.PENDING
-    ).count()
-    by_level = {level: _need_figures(students.filter(level=level)) for level in SchoolLevel.values}
-    by_commune = [
-        {"code": c.code, "name": c.name, "in_need": c.in_need, "verified": c.verified}
-        for c in communes_with_need(Commune.objects.order_by("code"))
-    ]
-    return {"students": totals, "by_commune": by_commune, "by_level": by_level}
 
 
 NEEDS = {

@@ -6,7 +6,7 @@ from django.db import IntegrityError
 
 from donations.models import Device, LineStatus, PledgeLine
 from donations.pledges import LineData, devices_receive, line_cancel, pledge_create, telecom_confirm
-from donations.selectors import reconciliation, report_figures
+from donations.selectors import reconciliation
 from donations.tests.factories import DeviceLineFactory, DonorFactory, PledgeLineFactory, TelecomLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,9 @@ def test_report_figures_count_money_of_both_kinds_and_devices_by_type():
         device_type="tablet",
         quantity=1,
     )
-    figures = report_figures()
+    from reports.progress import build_progress_report
+
+    figures = build_progress_report()["donations"]
     assert figures["cash_pledged_vnd"] == 15_000_000
     assert figures["cash_received_vnd"] == 4_000_000
     assert figures["cash_spent_vnd"] == 3_000_000

@@ -251,6 +251,8 @@ def test_a_pupil_another_commune_listed_is_held_as_a_possible_duplicate(
     assert held.status == Student.Status.HELD
     pair = DuplicateCandidate.objects.get()
     assert (pair.existing, pair.candidate, pair.reason) == (first, held, reason)
+    # Recorded in history like every business row (the report reads pairs as of a past day).
+    assert pair.history.filter(history_type="+").count() == 1
     first.refresh_from_db()
     assert first.status == Student.Status.VERIFIED
 
@@ -351,7 +353,11 @@ def test_a_reupload_giving_a_pupil_another_records_id_holds_it_as_a_pair(commune
     assert outcome.ok and outcome.saved.held == 1
     mine = Student.objects.get(commune=commune_a)
     assert (mine.status, mine.personal_id) == ("held", "026212345678")
-    assert DuplicateCandidate.objects.get().existing == other
+    pair = DuplicateCandidate.objects.get()
+    assert pair.existing == other and pair.history.count() == 1
+    # The same file again records no second pair.
+    assert run(commune_a, xlsx(grid([pupil_row(1, **{"Mã định danh": "026212345678"})]))).ok
+    assert DuplicateCandidate.objects.count() == 1
 
 
 def test_the_annotated_copy_keeps_text_exactly_as_typed(commune_a, school, commune_a_official):

@@ -66,6 +66,7 @@ def test_infrastructure_and_connectivity_figures_reach_the_progress_report(distr
     out = StringIO()
     call_command("progress_report", "--format", "json", stdout=out)
     report = json.loads(out.getvalue())
-    assert report["infrastructure"] == {"hamlets": 3, "with_mobile_4g": 1, "with_fibre": 1}
+    infrastructure = report["infrastructure"]
+    assert (infrastructure["hamlets"], infrastructure["with_mobile_4g"], infrastructure["with_fibre"]) == (3, 1, 1)
     assert report["donations"]["connectivity_capacity"] == 500
     assert report["donations"]["connectivity_used"] == 1

@@ -1,0 +1,39 @@
+"""Words for the codes of the progress report, for the page and the documents (the JSON keeps codes)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from allocation import engine
+from donations.models import Device, DeviceType, PledgeLine, Spending
+from reports import pupil_figures as pf
+from students.models import Hardship, SchoolLevel
+
+LEVELS = dict(SchoolLevel.choices)
+DEVICE_TYPES = dict(DeviceType.choices)
+DEVICE_STATUSES = dict(Device.Status.choices)
+MONEY_KINDS = {PledgeLine.Kind.CASH: _("cash donations"), PledgeLine.Kind.BUDGET: _("state budget and funds")}
+SPENDING = dict(Spending.Category.choices)
+HARDSHIPS = {**dict(Hardship.choices), "none": _("no hardship stated")}
+NEEDS = {
+    "device_only": _("lacks a device only"),
+    "internet_only": _("lacks Internet only"),
+    "both": _("lacks both a device and Internet"),
+}
+GAP_REASONS = {
+    pf.DUPLICATE_PENDING: _("possible duplicate not decided yet"),
+    pf.NOT_VERIFIED: _("not verified yet"),
+    pf.AWAITING_APPROVAL: _("proposed, awaiting approval"),
+    pf.WITHDRAWN: _("support withdrawn"),
+    engine.NO_COVERAGE: _("no coverage in the hamlet"),
+    engine.NO_HAMLET: _("hamlet not given on the list"),
+    engine.NO_DEVICE_LEFT: _("no device of a suitable type left"),
+    engine.NO_PLACE_LEFT: _("no connectivity place left"),
+    pf.AWAITING_ALLOCATION: _("eligible, not yet allocated"),
+}
+MILESTONE_STATUSES = {
+    "done": _("done"),
+    "late": _("late"),
+    "at_risk": _("at risk"),
+    "upcoming": _("on schedule"),
+}

@@ -1,0 +1,209 @@
+"""What was given to the programme and what reached the hamlets: money, devices, places, coverage.
+
+Every figure is read from a `Snapshot`, so the same functions give today's report and the
+report as it stood at the end of a past day. One grouped query per table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from allocation.models import AllocationRun, Support
+from donations.models import CashReceipt, Device, DeviceType, Pledge, PledgeLine, Spending
+from reports.snapshot import Snapshot
+from students.models import Hamlet, StudentUpload
+from telecom.models import ConnectivityOffer, HamletCoverage, Provider, SimAssignment, Technology
+
+
+def _by_type() -> dict[str, int]:
+    return dict.fromkeys(DeviceType.values, 0)
+
+
+def donation_figures(snapshot: Snapshot) -> dict:
+    """The `donations` part of the report: money (cash and budget or fund alike), devices, places.
+
+    Devices received are every inventory row, donated or bought, whatever became of it; devices
+    allocated are those of supports approved or handed over.
+    """
+    money_pledged = dict.fromkeys(PledgeLine.MONEY_KINDS, 0)
+    devices_pledged = _by_type()
+    telecom_pupils_pledged = 0
+    lines = (
+        snapshot.rows(PledgeLine)
+        .filter(cancelled=False)
+        .values("kind", "device_type")
+        .annotate(amount=Sum("amount_vnd"), quantity=Sum("quantity"))
+    )
+    for row in lines:
+        if row["kind"] in money_pledged:
+            money_pledged[row["kind"]] += row["amount"] or 0
+        elif row["kind"] == PledgeLine.Kind.DEVICE and row["device_type"] in devices_pledged:
+            devices_pledged[row["device_type"]] += row["quantity"] or 0
+        elif row["kind"] == PledgeLine.Kind.TELECOM:
+            telecom_pupils_pledged += row["quantity"] or 0
+
+    # A receipt's kind is its pledge line's (kinds never change); receipts without a line are cash.
+    money_received = dict.fromkeys(PledgeLine.MONEY_KINDS, 0)
+    for row in snapshot.rows(CashReceipt).values("pledge_line__kind").annotate(total=Sum("amount_vnd")):
+        kind = row["pledge_line__kind"] if row["pledge_line__kind"] in money_received else PledgeLine.Kind.CASH
+        money_received[kind] += row["total"] or 0
+
+    spent_by_category = dict.fromkeys(Spending.Category.values, 0)
+    for row in snapshot.rows(Spending).values("category").annotate(total=Sum("amount_vnd")):
+        spent_by_category[row["category"]] = row["total"] or 0
+
+    devices_received = _by_type()
+    devices_by_status = dict.fromkeys(Device.Status.values, 0)
+    for row in snapshot.rows(Device).values("device_type", "status").annotate(n=Count("id")):
+        devices_received[row["device_type"]] += row["n"]
+        devices_by_status[row["status"]] += row["n"]
+
+    devices_allocated = _by_type()
+    given_devices = snapshot.rows(Support).filter(
+        status__in=[Support.Status.APPROVED, Support.Status.HANDED_OVER], device__isnull=False
+    )
+    for row in given_devices.values("device__device_type").annotate(n=Count("id")):
+        devices_allocated[row["device__device_type"]] = row["n"]
+
+    pledges = snapshot.rows(Pledge).aggregate(pledges=Count("id"), donors=Count("donor_id", distinct=True))
+    received = sum(money_received.values())
+    spent = sum(spent_by_category.values())
+    return {
+        "cash_pledged_vnd": sum(money_pledged.values()),
+        "cash_received_vnd": received,
+        "cash_spent_vnd": spent,
+        "cash_balance_vnd": received - spent,
+        "money_pledged_by_kind": money_pledged,
+        "money_received_by_kind": money_received,
+        "spent_by_category": spent_by_category,
+        "devices_pledged": devices_pledged,
+        "devices_received": devices_received,
+        "devices_allocated": devices_allocated,
+        "devices_by_status": devices_by_status,
+        "telecom_pupils_pledged": telecom_pupils_pledged,
+        "pledges": pledges["pledges"],
+        "donors": pledges["donors"],
+        **connectivity_figures(snapshot),
+    }
+
+
+def connectivity_figures(snapshot: Snapshot) -> dict:
+    """Places on connectivity offers: capacity and places taken, in total and by provider."""
+    providers = {p.pk: p for p in Provider.objects.order_by("name")}
+    by_provider: dict[int, dict] = defaultdict(lambda: {"capacity": 0, "used": 0, "offers": 0})
+    for row in snapshot.rows(ConnectivityOffer).values("provider_id").annotate(cap=Sum("capacity"), n=Count("id")):
+        by_provider[row["provider_id"]]["capacity"] += row["cap"] or 0
+        by_provider[row["provider_id"]]["offers"] += row["n"]
+    places = snapshot.rows(SimAssignment).filter(status__in=SimAssignment.ACTIVE_STATUSES)
+    for row in places.values("offer__provider_id").annotate(n=Count("id")):
+        by_provider[row["offer__provider_id"]]["used"] += row["n"]
+    rows = [
+        {"code": providers[pk].code, "name": providers[pk].short_name or providers[pk].name, **figures}
+        for pk, figures in by_provider.items()
+        if pk in providers
+    ]
+    rows.sort(key=lambda row: row["name"])
+    return {
+        "connectivity_capacity": sum(row["capacity"] for row in rows),
+        "connectivity_used": sum(row["used"] for row in rows),
+        "connectivity_by_provider": rows,
+    }
+
+
+def infrastructure_figures(snapshot: Snapshot, communes: list[dict]) -> dict:
+    """Hamlets where at least one provider has the technology available, overall, by commune and
+    by provider. Two queries: the hamlets, and each hamlet's available technologies."""
+    commune_of = dict(snapshot.rows(Hamlet).values_list("id", "commune_id"))
+    available = (
+        snapshot.rows(HamletCoverage)
+        .filter(status=HamletCoverage.Status.AVAILABLE)
+        .values_list("hamlet_id", "provider__code", "provider__short_name", "provider__name", "technology")
+    )
+    by_technology: dict[str, set[int]] = defaultdict(set)
+    by_provider: dict[str, dict] = {}
+    for hamlet_id, code, short_name, name, technology in available:
+        if hamlet_id not in commune_of:
+            continue  # a hamlet merged into another since
+        by_technology[technology].add(hamlet_id)
+        by_technology["any"].add(hamlet_id)
+        entry = by_provider.setdefault(code, {"code": code, "name": short_name or name, **_tech_sets()})
+        entry[technology].add(hamlet_id)
+
+    def tally(hamlets: set[int] | None = None) -> dict[str, int]:
+        def n(technology: str) -> int:
+            found = by_technology[technology]
+            return len(found if hamlets is None else found & hamlets)
+
+        return {
+            "with_mobile_3g": n(Technology.MOBILE_3G),
+            "with_mobile_4g": n(Technology.MOBILE_4G),
+            "with_fibre": n(Technology.FIBRE),
+            "covered": n("any"),
+        }
+
+    hamlets_of: dict[int, set[int]] = defaultdict(set)
+    for hamlet_id, commune_id in commune_of.items():
+        hamlets_of[commune_id].add(hamlet_id)
+    totals = tally()
+    return {
+        "hamlets": len(commune_of),
+        **totals,
+        "uncovered": len(commune_of) - totals["covered"],
+        "by_commune": [
+            {"code": c["code"], "name": c["name"], "hamlets": len(hamlets_of[c["id"]]), **tally(hamlets_of[c["id"]])}
+            for c in communes
+        ],
+        "by_provider": [
+            {
+                "code": entry["code"],
+                "name": entry["name"],
+                "with_mobile_3g": len(entry[Technology.MOBILE_3G]),
+                "with_mobile_4g": len(entry[Technology.MOBILE_4G]),
+                "with_fibre": len(entry[Technology.FIBRE]),
+            }
+            for entry in sorted(by_provider.values(), key=lambda e: e["name"])
+        ],
+    }
+
+
+def _tech_sets() -> dict[str, set[int]]:
+    return {technology: set() for technology in Technology.values}
+
+
+def allocation_figures(snapshot: Snapshot) -> dict:
+    """Supports by status (proposed ones are not "supported" yet) and the last saved run."""
+    by_status = dict.fromkeys(Support.Status.values, 0)
+    for row in snapshot.rows(Support).filter(released=False).values("status").annotate(n=Count("id")):
+        by_status[row["status"]] = row["n"]
+    last = snapshot.rows(AllocationRun).order_by("-started_at", "-id").values("started_at").first()
+    last_run_at = timezone.localtime(last["started_at"]).isoformat(timespec="minutes") if last else None
+    return {"supports_by_status": by_status, "last_run_at": last_run_at}
+
+
+def list_figures(snapshot: Snapshot) -> dict[int, dict]:
+    """Per commune id: whether a list was imported, when last uploaded, whether the latest upload failed."""
+    failed = [StudentUpload.Status.INVALID, StudentUpload.Status.UNREADABLE]
+    rows = (
+        snapshot.rows(StudentUpload)
+        .values("commune_id")
+        .annotate(
+            imported=Count("id", filter=Q(status=StudentUpload.Status.IMPORTED)),
+            last_upload=Max("uploaded_at"),
+            last_import=Max("finished_at", filter=Q(status=StudentUpload.Status.IMPORTED)),
+            last_failure=Max("uploaded_at", filter=Q(status__in=failed)),
+        )
+    )
+    result = {}
+    for row in rows:
+        failing = row["last_failure"] is not None and (
+            row["last_import"] is None or row["last_failure"] > row["last_import"]
+        )
+        result[row["commune_id"]] = {
+            "list_received": row["imported"] > 0,
+            "last_upload": row["last_upload"],
+            "list_has_errors": failing,
+        }
+    return result
