@@ -62,16 +62,18 @@ def _tables(snapshot: Snapshot, *, with_hardships: bool = False) -> tuple[str, t
     last_run = snapshot.rows(AllocationRun).order_by("-started_at", "-id").values("id")[:1]
     left_out = snapshot.rows(LeftOut).filter(run_id=Subquery(last_run)).values("student_id", "reason")
     covered = snapshot.rows(HamletCoverage).filter(status=HamletCoverage.Status.AVAILABLE).values("hamlet_id")
-    parts = [_sql(pupils), _sql(holding), _sql(pairs), _sql(left_out), _sql(covered)]
+    # The pairs' query appears twice: a CTE read twice is materialised, and PostgreSQL plans no
+    # parallel scan around a materialised CTE.
+    parts = [_sql(pupils), _sql(holding), _sql(pairs), _sql(pairs), _sql(left_out), _sql(covered)]
     # The left-out reason that explains most: coverage before supply (a pupil may miss both needs).
     reason_rank = " ".join(f"WHEN '{reason}' THEN {n}" for n, reason in enumerate(LEFT_OUT_REASONS))
     # Only the querysets' own SQL and this module's constants are spliced in; values go as parameters.
     sql = (
-        f"WITH p AS ({parts[0][0]}), h AS ({parts[1][0]}), pairs AS ({parts[2][0]}), "  # noqa: S608
-        f"d AS (SELECT existing_id AS sid FROM pairs UNION SELECT candidate_id FROM pairs), "
+        f"WITH p AS ({parts[0][0]}), h AS ({parts[1][0]}), "  # noqa: S608
+        f"d AS (SELECT existing_id AS sid FROM ({parts[2][0]}) e UNION SELECT candidate_id FROM ({parts[3][0]}) c), "
         f"lo AS (SELECT student_id, MIN(CASE reason {reason_rank} ELSE {len(LEFT_OUT_REASONS)} END) AS r "
-        f"FROM ({parts[3][0]}) lo_rows GROUP BY student_id), "
-        f"cov AS (SELECT DISTINCT hamlet_id FROM ({parts[4][0]}) cov_rows) "
+        f"FROM ({parts[4][0]}) lo_rows GROUP BY student_id), "
+        f"cov AS (SELECT DISTINCT hamlet_id FROM ({parts[5][0]}) cov_rows) "
     )
     return sql, sum((params for _sql_text, params in parts), ())
 
