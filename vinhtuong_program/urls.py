@@ -23,6 +23,8 @@ urlpatterns = [
     path("nen-tang-hoc-truc-tuyen/", learning_platforms, name="learning-platforms"),
     path("can-bo/ung-ho/", include("donations.urls")),
     path("can-bo/phan-bo/", include("allocation.urls")),
+    path("can-bo/phan-anh/", include("reports.feedback_urls")),
     path("", include("donations.public_urls")),
+    path("", include("reports.public_urls")),
     path("admin/", admin.site.urls),
 ]

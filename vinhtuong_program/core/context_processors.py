@@ -32,6 +32,8 @@ def navigation(request) -> dict:
         if commune_id and user.has_perm("allocation.view_support"):
             code = user.profile.commune.code
             items.append((_("Commune allocation summary"), reverse("allocation:commune-summary", args=[code])))
+        if user.has_perm("reports.view_feedback"):
+            items.append((_("Reports from the public"), reverse("feedback:list")))
         if user.has_perm("telecom.view_hamletcoverage"):
             items.append((_("Telecom"), reverse("telecom:index")))
         if user.is_staff:
@@ -39,5 +41,6 @@ def navigation(request) -> dict:
     else:
         items.append((_("Pledge support"), reverse("donations-public:pledge-form")))
         items.append((_("Look up a pledge"), reverse("donations-public:lookup")))
+        items.append((_("Report a missed pupil"), reverse("reports-public:feedback-form")))
     items.append((_("Free learning platforms"), reverse("learning-platforms")))
     return {"nav_items": items, "demo_mode": settings.DEBUG}

@@ -53,7 +53,9 @@ def role_permissions() -> dict[Role, set[str]]:
     # them (education office, the pupil's commune) may open them, or the
     # uploads and duplicate pairs that show them.
     pupil_records = {"students.view_student", "students.view_studentupload", "students.view_duplicatecandidate"}
-    view_all_but_pupils = view_all - pupil_records
+    # Reports from the public name the reporter and the pupil: only the office and the commune
+    # handle them; leadership and the accountant read their counts in the report.
+    view_all_but_pupils = view_all - pupil_records - {"reports.view_feedback"}
     return {
         EDUCATION_OFFICE: _all(("view", "add", "change", "delete"))
         | {"students.view_all_communes", "telecom.change_any_provider_data", "core.view_userprofile"},
@@ -72,6 +74,9 @@ def role_permissions() -> dict[Role, set[str]]:
             "students.add_studentupload",
             "students.view_duplicatecandidate",
             "reports.view_milestone",
+            # Reports from the public about their commune (scoped by Feedback.objects.visible_to).
+            "reports.view_feedback",
+            "reports.change_feedback",
             # Their commune's supports (scoped by Support.objects.visible_to) and its summary page.
             "allocation.view_support",
         },

@@ -4,6 +4,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from donations.tests.factories import seed_every_donations_model
+from reports.models import Feedback
+from reports.tests.factories import FeedbackFactory
 from students.models import Commune, DuplicateCandidate, Student, StudentUpload
 from students.tests.factories import DuplicateCandidateFactory, HamletFactory, SchoolFactory, StudentFactory
 from telecom.tests.factories import LearningPlatformFactory
@@ -11,8 +13,9 @@ from vinhtuong_program.core.roles import LEADERSHIP, role_permissions
 
 pytestmark = pytest.mark.django_db
 
-# Personal data of children: leadership reads figures, never these records.
-PUPIL_RECORDS = (Student, StudentUpload, DuplicateCandidate)
+# Personal data of children: leadership reads figures, never these records
+# (reports from the public name the pupil and the reporter).
+PUPIL_RECORDS = (Student, StudentUpload, DuplicateCandidate, Feedback)
 
 
 def test_leadership_can_only_view():
@@ -55,6 +58,7 @@ def test_leadership_cannot_add_change_or_delete_anything(client, leadership_user
     DuplicateCandidateFactory(existing__commune=commune_a, candidate__commune=commune_a)
     StudentUpload.objects.create(commune=commune_a, original_name="ds.xlsx")
     LearningPlatformFactory()
+    FeedbackFactory(commune=commune_a)
     seed_every_donations_model()
     client.force_login(leadership_user)
     for model in _admin_models():
@@ -75,6 +79,7 @@ def test_leadership_cannot_add_change_or_delete_anything(client, leadership_user
 def test_accountant_cannot_see_pupils(client, accountant_user):
     client.force_login(accountant_user)
     assert client.get(reverse("admin:students_student_changelist")).status_code == 403
+    assert client.get(reverse("admin:reports_feedback_changelist")).status_code == 403
     assert client.get(reverse("admin:donations_pledge_changelist")).status_code == 200
 
 
@@ -82,8 +87,9 @@ def test_education_office_manages_every_business_model(client, education_office_
     client.force_login(education_office_user)
     for model in _admin_models():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
-        # Uploads come through the checked upload page, pairs from the importer: never typed in by hand.
-        expected = 403 if model in (StudentUpload, DuplicateCandidate) else 200
+        # Uploads come through the checked upload page, pairs from the importer, reports from the
+        # public form: never typed in by hand.
+        expected = 403 if model in (StudentUpload, DuplicateCandidate, Feedback) else 200
         assert client.get(url).status_code == expected, url
 
 

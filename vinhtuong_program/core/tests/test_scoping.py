@@ -7,6 +7,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from allocation.models import HandoverBatch, Support
 from donations.models import Device
 from donations.tests.factories import DeviceFactory
+from reports.models import Feedback
+from reports.tests.factories import FeedbackFactory
 from students.models import Commune, Hamlet, School, Student, StudentUpload
 from students.tests.factories import HamletFactory, SchoolFactory, StudentFactory
 from students.tests.spreadsheet_files import csv_bytes, grid, pupil_row
@@ -56,6 +58,7 @@ def _kwargs_for(pattern, commune):
     student = Student.objects.filter(commune=commune).first()
     support = Support.objects.filter(student__commune=commune).first()
     batch = HandoverBatch.objects.filter(commune=commune).first()
+    feedback = Feedback.objects.filter(commune=commune).first()
     values = {
         "code": commune.code,
         "pk": commune.pk,
@@ -65,6 +68,7 @@ def _kwargs_for(pattern, commune):
         "student_id": student.pk if student else 0,
         "support_id": support.pk if support else 0,
         "batch_id": batch.pk if batch else 0,
+        "feedback_id": feedback.pk if feedback else 0,
     }
     missing = set(pattern.converters) - set(values)
     assert not missing, f"{pattern}: teach this test which commune value fills {missing}"
@@ -87,6 +91,8 @@ def _seed_commune(client, official, commune, school_name, on_commit):
     assert StudentUpload.objects.get(commune=commune).status == StudentUpload.Status.INVALID
     # A support for the pupil, so that allocation's pages have a row of the commune to show.
     Support.objects.create(student=pupil, device=DeviceFactory(status=Device.Status.ALLOCATED))
+    # A report from the public about a pupil of the commune.
+    FeedbackFactory(commune=commune, pupil_name=f"Học Sinh {school_name}")
 
 
 def test_every_parametrised_url_refuses_another_communes_official(
