@@ -107,3 +107,21 @@ def test_the_dashboard_needs_the_same_queries_for_3_or_30_communes(
             response = client.get(reverse("staff-home"))
         assert response.context["attention"], role
         assert _queries(client, user) == small[role], role
+
+
+def test_every_link_on_the_dashboard_opens_for_the_role_that_sees_it(
+    client, request, viettel, vnpt, education_office_user, commune_a
+):
+    from reports.dashboard import attention_items
+    from reports.tests.dashboard_data import AFTER_DEADLINES
+
+    district(communes=2, pupils=1, viettel=viettel, vnpt=vnpt, inspector=education_office_user)
+    upload(commune_a, StudentUpload.Status.UNREADABLE)
+    for role in ROLES:
+        user = request.getfixturevalue(role)
+        client.force_login(user)
+        found = attention_items(user, now=AFTER_DEADLINES)
+        assert found, role
+        urls = {item.url for item in found} | {d.url for item in found for d in item.details}
+        for url in sorted(url for url in urls if url and not url.startswith("#")):
+            assert client.get(url).status_code == 200, (role, url)
