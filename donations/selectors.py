@@ -29,6 +29,15 @@ def _with_status(pledges: QuerySet[Pledge], status: str) -> QuerySet[Pledge]:
     return pledges.filter(Exists(active), ~Exists(some_received))
 
 
+def outstanding_pledge_counts() -> dict[str, int]:
+    """Pledges still waiting for what was promised, by status: nothing received yet, or part of it.
+
+    Counted by the same rule as the pledge list's status filter, so a link to the filtered list shows as many.
+    """
+    waiting = (LineStatus.PLEDGED, LineStatus.PARTLY_RECEIVED)
+    return {status: _with_status(Pledge.objects.all(), status).count() for status in waiting}
+
+
 def pledges_for_list(*, search: str = "", kind: str = "", status: str = "", donor_kind: str = "") -> QuerySet[Pledge]:
     """Pledges with donor and lines (with what was received), filtered in SQL; paginate before reading."""
     pledges = (

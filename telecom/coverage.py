@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,16 @@ def is_late(status: str | None, planned_on: date | None, *, today: date | None =
         return True
     today = today or timezone.localdate()
     return today > COVERAGE_DEADLINE
+
+
+def late_condition(*, today: date | None = None, prefix: str = "") -> Q:
+    """`is_late` for coverage rows, in SQL; `prefix` reaches the rows through a relation ("coverage__")."""
+    today = today or timezone.localdate()
+    if today > COVERAGE_DEADLINE:
+        return Q(**{f"{prefix}status__in": [Status.PLANNED, Status.NOT_POSSIBLE]})
+    return Q(**{f"{prefix}status": Status.NOT_POSSIBLE}) | Q(
+        **{f"{prefix}status": Status.PLANNED, f"{prefix}planned_on__gt": COVERAGE_DEADLINE}
+    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from students.tests.factories import HamletFactory
-from telecom.coverage import CoverageChange, coverage_set, is_late
+from telecom.coverage import CoverageChange, coverage_set, is_late, late_condition
 from telecom.models import HamletCoverage
 from telecom.tests.factories import HamletCoverageFactory
 
@@ -112,6 +112,19 @@ def test_writing_needs_a_csrf_token(csrf_client, commune_a, viettel, viettel_use
 )
 def test_what_is_late_against_the_23_september_deadline(status, planned_on, today, late):
     assert is_late(status, planned_on, today=today) is late
+
+
+@pytest.mark.parametrize("today", [date(2021, 9, 20), date(2021, 9, 24)])
+def test_late_rows_found_in_sql_are_the_ones_is_late_marks(today):
+    rows = [
+        HamletCoverageFactory(status="available"),
+        HamletCoverageFactory(status="planned", planned_on=date(2021, 9, 23)),
+        HamletCoverageFactory(status="planned", planned_on=date(2021, 9, 24)),
+        HamletCoverageFactory(status="not_possible", reason="Xa quá"),
+    ]
+    late = set(HamletCoverage.objects.filter(late_condition(today=today)))
+    assert late == {row for row in rows if is_late(row.status, row.planned_on, today=today)}
+    assert len(late) == (3 if today > date(2021, 9, 23) else 2)
 
 
 def test_the_matrix_shows_coloured_status_and_what_is_late(client, commune_a, viettel, vnpt, education_office_user):

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from donations.models import CommitteeMember
+from reports.dashboard import attention_items
 from reports.models import Milestone
 from students.models import Commune
 from students.selectors import communes_with_need
@@ -26,11 +27,18 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def staff_home(request: HttpRequest) -> HttpResponse:
+    """What needs attention now for the user's role and scope, the need by commune, and the milestones."""
     communes = communes_with_need(Commune.objects.visible_to(request.user))
+    milestones = list(Milestone.objects.all())
     return render(
         request,
         "core/staff_home.html",
-        {"roles": roles_of(request.user), "communes": communes, "milestones": Milestone.objects.all()},
+        {
+            "roles": roles_of(request.user),
+            "attention": attention_items(request.user, milestones=milestones),
+            "communes": communes,
+            "milestones": milestones,
+        },
     )
 
 
