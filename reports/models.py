@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -12,6 +13,20 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from students.models import Commune, CommuneScopedQuerySet, Student
+
+# A milestone not done this close to its deadline is at risk.
+AT_RISK_BEFORE = timedelta(hours=48)
+
+
+def milestone_status(*, due: datetime, done_at: datetime | None, moment: datetime) -> str:
+    """done, late (past due and not done), at_risk (due within 48 hours), or upcoming — at `moment`."""
+    if done_at is not None and done_at <= moment:
+        return "done"
+    if due < moment:
+        return "late"
+    if due - moment <= AT_RISK_BEFORE:
+        return "at_risk"
+    return "upcoming"
 
 
 class Milestone(models.Model):
@@ -36,6 +51,9 @@ class Milestone(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    def status_at(self, moment: datetime) -> str:
+        return milestone_status(due=self.due_at, done_at=self.done_at, moment=moment)
 
     @property
     def is_late(self) -> bool:

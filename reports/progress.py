@@ -8,13 +8,14 @@ of queries whatever the number of pupils (reports/tests pin it).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count
 from django.utils import timezone
 
 from reports import pupil_figures as pf
-from reports.models import Milestone
+from reports.feedback import feedback_figures
+from reports.models import Milestone, milestone_status
 from reports.snapshot import Snapshot
 from reports.supply_figures import (
     allocation_figures,
@@ -24,23 +25,9 @@ from reports.supply_figures import (
 )
 from students.models import Commune, DuplicateCandidate, School, SchoolLevel
 
-# A milestone not done this close to its deadline is at risk.
-AT_RISK_BEFORE = timedelta(hours=48)
-
 
 def _local(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="minutes") if moment else None
-
-
-def milestone_status(*, due: datetime, done_at: datetime | None, moment: datetime) -> str:
-    """done, late (past due and not done), at_risk (due within 48 hours), or upcoming."""
-    if done_at is not None and done_at <= moment:
-        return "done"
-    if due < moment:
-        return "late"
-    if due - moment <= AT_RISK_BEFORE:
-        return "at_risk"
-    return "upcoming"
 
 
 def milestone_figures(snapshot: Snapshot, evidence: dict[str, dict]) -> list[dict]:
@@ -153,6 +140,7 @@ def build_progress_report(snapshot: Snapshot | None = None) -> dict:
         "infrastructure": infrastructure,
         "allocation": allocation_figures(snapshot),
         "milestones": milestone_figures(snapshot, evidence),
+        "feedback": feedback_figures(snapshot),
     }
 
 

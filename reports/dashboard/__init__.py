@@ -33,6 +33,7 @@ SECTIONS: list[Callable[[Viewer], list[AttentionItem]]] = [
     telecom_work.pupils_blocked,
     programme.pledges,
     programme.supports,
+    programme.feedback,
     programme.milestones,
 ]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,9 +10,8 @@ from django.utils.translation import ngettext
 from allocation.models import Support
 from donations.selectors import outstanding_pledge_counts
 from reports.dashboard.items import AttentionItem, Detail, Severity, Viewer, counted, moment, url_with_query
-
-# A milestone not done within this time of its due date is at risk.
-AT_RISK_WITHIN = timedelta(hours=48)
+from reports.feedback import OPEN_TOO_LONG
+from reports.models import Feedback
 
 
 def pledges(viewer: Viewer) -> list[AttentionItem]:
@@ -132,8 +129,8 @@ def supports(viewer: Viewer) -> list[AttentionItem]:
 def milestones(viewer: Viewer) -> list[AttentionItem]:
     if not viewer.may("reports.view_milestone"):
         return []
-    at_risk = [m for m in viewer.milestones if not m.is_done and m.due_at <= viewer.now + AT_RISK_WITHIN]
-    overdue = [m for m in at_risk if m.due_at < viewer.now]
+    at_risk = [m for m in viewer.milestones if m.status_at(viewer.now) in ("late", "at_risk")]
+    overdue = [m for m in at_risk if m.status_at(viewer.now) == "late"]
     details = [
         Detail(
             (_("%(name)s — overdue since %(due)s") if m in overdue else _("%(name)s — due %(due)s"))
@@ -158,5 +155,50 @@ def milestones(viewer: Viewer) -> list[AttentionItem]:
             url=reverse("admin:reports_milestone_changelist") if marks_done else "#milestones-title",
             details=details,
             read_only=not marks_done,
+        )
+    ]
+
+
+# --- reports from the public (the office, and a commune for its own) ---------------------------
+
+
+def feedback(viewer: Viewer) -> list[AttentionItem]:
+    if not viewer.may("reports.view_feedback"):
+        return []
+    open_ = Q(status__in=Feedback.OPEN_STATUSES)
+    counts = Feedback.objects.visible_to(viewer.user).aggregate(
+        open=Count("pk", filter=open_),
+        overdue=Count("pk", filter=open_ & Q(created_at__lt=viewer.now - OPEN_TOO_LONG)),
+    )
+    details = []
+    if counts["overdue"]:
+        details.append(
+            Detail(
+                counted(
+                    ngettext(
+                        "%(count)s waiting for more than 3 days",
+                        "%(count)s waiting for more than 3 days",
+                        counts["overdue"],
+                    ),
+                    counts["overdue"],
+                )
+            )
+        )
+    return [
+        AttentionItem(
+            key="feedback_open",
+            severity=Severity.DANGER if counts["overdue"] else Severity.WARNING,
+            label=counted(
+                ngettext(
+                    "%(count)s report from the public waiting for an answer",
+                    "%(count)s reports from the public waiting for an answer",
+                    counts["open"],
+                ),
+                counts["open"],
+            ),
+            count=counts["open"],
+            url=url_with_query("feedback:list", status=Feedback.Status.NEW),
+            details=details,
+            read_only=not viewer.may("reports.change_feedback"),
         )
     ]

@@ -433,3 +433,31 @@ def test_telecom_staff_never_see_a_pupils_name(full_district, viettel_user):
     assert not any(name in everything for name in Student.objects.values_list("full_name", flat=True))
     # Only Viettel's offers: half of the district's.
     assert found["offers_nearly_full"].count == 2
+
+
+# --- reports from the public ----------------------------------------------------------------------
+
+
+def test_open_reports_from_the_public_reach_the_office_and_their_commune_only(
+    education_office_user, commune_a_official, commune_b_official, leadership_user, commune_a, commune_b
+):
+    from reports.models import Feedback
+    from reports.tests.factories import FeedbackFactory
+
+    upload(commune_a, IMPORTED)
+    upload(commune_b, IMPORTED)
+    old = FeedbackFactory(commune=commune_a)
+    Feedback.objects.filter(pk=old.pk).update(created_at=AFTER_DEADLINES - timedelta(days=4))
+    FeedbackFactory(commune=commune_a, status=Feedback.Status.CHECKING)
+    FeedbackFactory(commune=commune_b)
+    FeedbackFactory(commune=commune_a, status=Feedback.Status.RESOLVED, response="Đã bổ sung vào danh sách.")
+
+    office = items(education_office_user)["feedback_open"]
+    assert (office.count, office.severity, office.read_only) == (3, Severity.DANGER, False)
+    assert office.url.startswith(reverse("feedback:list"))
+    assert [d.label for d in office.details] == ["1 phản ánh chờ quá 3 ngày"]
+    assert items(commune_a_official)["feedback_open"].count == 2
+    recent = items(commune_b_official)["feedback_open"]
+    assert (recent.count, recent.severity, recent.details) == (1, Severity.WARNING, [])
+    # Leadership reads counts in the report, never the reporters' cases.
+    assert "feedback_open" not in items(leadership_user)

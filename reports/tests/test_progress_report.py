@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from allocation.models import Support
-from reports.models import Milestone
-from reports.progress import build_progress_report, milestone_status
+from reports.models import Milestone, milestone_status
+from reports.progress import build_progress_report
 from reports.reference import milestones_load
 from reports.snapshot import Snapshot
 from reports.tests import world

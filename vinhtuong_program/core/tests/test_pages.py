@@ -82,7 +82,7 @@ def test_staff_home_query_count_does_not_grow_with_communes_or_pupils(
         StudentFactory.create_batch(3, commune=commune)
     client.force_login(education_office_user)
     # The dashboard's items are pinned per role in test_dashboard_page.py.
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(24):
         response = client.get(reverse("staff-home"))
     assert response.status_code == 200
     assert response.context["communes"][0].in_need == 3
