@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from donations import antispam
 from donations.forms import clean_phone
 from reports.models import MAX_DESCRIPTION_LENGTH, MAX_RESPONSE_LENGTH, Feedback
+from reports.snapshot import Snapshot
 from students.models import Commune, Student
 
 _BLANK = [("", "---------")]
@@ -242,3 +245,31 @@ class FeedbackUpdateForm(forms.Form):
         if data.get("status") in Feedback.CLOSED_STATUSES and "response" in data and not data["response"]:
             self.add_error("response", _("Write the response: what was done, or why the report is rejected."))
         return data
+
+
+# The programme began in September 2021; nothing was recorded before.
+FIRST_DAY = date(2021, 9, 1)
+
+
+class AsOfForm(forms.Form):
+    """The day of the progress report (`?ngay=YYYY-MM-DD`); empty for today's figures."""
+
+    ngay = forms.DateField(
+        label=_("Figures as they stood at the end of"),
+        required=False,
+        # Text, not type="date": the browser would show its own locale's order, not dd/mm/yyyy.
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, format="%d/%m/%Y"),
+        error_messages={"invalid": _("Write the day as dd/mm/yyyy, e.g. 30/09/2021.")},
+    )
+
+    def clean_ngay(self) -> date | None:
+        day = self.cleaned_data.get("ngay")
+        if day and not FIRST_DAY <= day <= timezone.localdate():
+            raise forms.ValidationError(
+                _("Choose a day between %(first)s and today.") % {"first": FIRST_DAY.strftime("%d/%m/%Y")}
+            )
+        return day
+
+    def snapshot(self) -> Snapshot:
+        day = self.cleaned_data.get("ngay") if self.is_valid() else None
+        return Snapshot(day) if day else Snapshot.live()

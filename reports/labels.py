@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from allocation import engine
+from allocation.models import Support
 from donations.models import Device, DeviceType, PledgeLine, Spending
 from reports import pupil_figures as pf
+from reports.models import Feedback
 from students.models import Hardship, SchoolLevel
 
 LEVELS = dict(SchoolLevel.choices)
@@ -37,3 +39,6 @@ MILESTONE_STATUSES = {
     "at_risk": _("at risk"),
     "upcoming": _("on schedule"),
 }
+SUPPORT_STATUSES = dict(Support.Status.choices)
+FEEDBACK_STATUSES = dict(Feedback.Status.choices)
+FEEDBACK_KINDS = dict(Feedback.Kind.choices)

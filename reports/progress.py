@@ -115,6 +115,8 @@ def build_progress_report(snapshot: Snapshot | None = None) -> dict:
     students = _with_pending(pf.counts(facts), sum(pending_by_level.values()))
     donations = donation_figures(snapshot)
     infrastructure = infrastructure_figures(snapshot, communes)
+    for row, coverage in zip(by_commune, infrastructure["by_commune"], strict=True):
+        row["hamlets"], row["hamlets_covered"] = coverage["hamlets"], coverage["covered"]
     infrastructure["blocked_pupils"] = students["blocked_by_infrastructure"]
     infrastructure["hamlet_unknown_pupils"] = sum(f.n for f in facts if f.infrastructure == pf.HAMLET_UNKNOWN)
     evidence = {

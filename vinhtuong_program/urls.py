@@ -24,6 +24,7 @@ urlpatterns = [
     path("can-bo/ung-ho/", include("donations.urls")),
     path("can-bo/phan-bo/", include("allocation.urls")),
     path("can-bo/phan-anh/", include("reports.feedback_urls")),
+    path("can-bo/bao-cao/", include("reports.urls")),
     path("", include("donations.public_urls")),
     path("", include("reports.public_urls")),
     path("admin/", admin.site.urls),

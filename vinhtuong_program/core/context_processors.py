@@ -32,6 +32,8 @@ def navigation(request) -> dict:
         if commune_id and user.has_perm("allocation.view_support"):
             code = user.profile.commune.code
             items.append((_("Commune allocation summary"), reverse("allocation:commune-summary", args=[code])))
+        if user.has_perm("students.view_all_communes"):
+            items.append((_("Progress report"), reverse("reports:progress")))
         if user.has_perm("reports.view_feedback"):
             items.append((_("Reports from the public"), reverse("feedback:list")))
         if user.has_perm("telecom.view_hamletcoverage"):

@@ -40,6 +40,8 @@ OFFICE_ONLY = {
     "allocation:support-withdraw",
     "allocation:support-release",
     "allocation:support-create",
+    # The district's progress report: for district-wide roles only.
+    "reports:download",
 }
 # Handover records and follow-up are the office's; they answer 404 before the role is checked, so
 # an official never learns a record exists (allocation/tests/test_handover_pages.py).
@@ -69,6 +71,7 @@ def _kwargs_for(pattern, commune):
         "support_id": support.pk if support else 0,
         "batch_id": batch.pk if batch else 0,
         "feedback_id": feedback.pk if feedback else 0,
+        "fmt": "json",
     }
     missing = set(pattern.converters) - set(values)
     assert not missing, f"{pattern}: teach this test which commune value fills {missing}"

@@ -1,0 +1,60 @@
+"""The 30/9 progress report for the leadership and the office: on screen and as files."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from reports.forms import AsOfForm
+from reports.progress import build_progress_report
+from students.models import VIEW_ALL_COMMUNES
+
+FORMATS = ("xlsx", "docx", "pdf", "json")
+
+
+def _allowed(request: HttpRequest) -> None:
+    # District-wide roles: the office, the accountant and the leadership. Figures only, no names.
+    if not request.user.has_perm(VIEW_ALL_COMMUNES):
+        raise PermissionDenied
+
+
+@login_required
+@require_safe
+def progress(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    form = AsOfForm(request.GET or None)
+    snapshot = form.snapshot()
+    report = build_progress_report(snapshot)
+    return render(
+        request,
+        "reports/progress.html",
+        {"form": form, "report": report, "query": f"?ngay={snapshot.as_of.isoformat()}" if snapshot.as_of else ""},
+    )
+
+
+@login_required
+@require_safe
+def download(request: HttpRequest, fmt: str) -> HttpResponse:
+    _allowed(request)
+    if fmt not in FORMATS:
+        raise Http404
+    form = AsOfForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        raise Http404
+    report = build_progress_report(form.snapshot())
+    if fmt == "json":
+        body = json.dumps(report, ensure_ascii=False, indent=2).encode()
+        content_type, filename = "application/json", f"bao-cao-tien-do-{report['as_of']}.json"
+    else:
+        from reports import documents
+
+        body = documents.render(report, fmt)
+        content_type, filename = documents.content_type(fmt), documents.filename(report, fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
