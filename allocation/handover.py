@@ -24,7 +24,7 @@ from docx.shared import Cm, Pt
 
 from allocation import pdf, word
 from allocation.models import HandoverBatch, Support
-from donations.letters import ISSUER, ISSUER_PARENT, PLACE, PROGRAMME
+from donations.letters import PLACE, PROGRAMME
 from students.models import Commune
 from students.spreadsheets import clean_text
 
@@ -255,9 +255,7 @@ def handover_docx(record: HandoverRecord) -> bytes:
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
 
-    word.official_header(
-        doc, issuer_parent=ISSUER_PARENT, issuer=ISSUER, number=record.number, place_and_date=record.place_and_date
-    )
+    word.official_header(doc, number=record.number, place_and_date=record.place_and_date)
     word.paragraph(doc)
     word.paragraph(doc, TITLE, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     word.paragraph(doc, SUBTITLE, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -289,13 +287,7 @@ def handover_docx(record: HandoverRecord) -> bytes:
 
 def handover_pdf(record: HandoverRecord) -> bytes:
     document = pdf.new_document(landscape=True, title=f"{TITLE} {record.number}")
-    pdf.official_header(
-        document,
-        issuer_parent=ISSUER_PARENT,
-        issuer=ISSUER,
-        number=record.number,
-        place_and_date=record.place_and_date,
-    )
+    pdf.official_header(document, number=record.number, place_and_date=record.place_and_date)
     pdf.title(document, TITLE, SUBTITLE, record.venue)
     pdf.paragraph(document, record.introduction)
     for party in record.parties:

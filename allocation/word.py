@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from allocation.pdf import MOTTO
+from donations.letters import ISSUER, ISSUER_PARENT
 
 # (text, bold, italic)
 Line = tuple[str, bool, bool]
@@ -63,8 +64,28 @@ def column_widths(table, widths_cm: Sequence[float]) -> None:
             cell.width = Cm(width)
 
 
+def no_side_padding(table) -> None:
+    """Cells without their left and right margins: the header's lines need the page's whole width."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    # The schema orders tblPr's children: the margins come before tblLook.
+    table._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
 def official_header(
-    doc, *, issuer_parent: str, issuer: str, number: str, place_and_date: str, size=12, widths_cm=None
+    doc,
+    *,
+    number: str,
+    place_and_date: str,
+    issuer_parent: str = ISSUER_PARENT,
+    issuer: str = ISSUER,
+    size=12,
+    place_size=None,
+    widths_cm=None,
 ) -> None:
     """A borderless table: the issuing body and the number left, the national motto and the
     place-and-date line (italic) right (Decree 30/2020/NĐ-CP)."""
@@ -75,9 +96,10 @@ def official_header(
     )
     cell_lines(header.cell(0, 1), [(MOTTO[0], True, False), (MOTTO[1], True, False), ("———", False, False)], size=size)
     cell_lines(header.cell(1, 0), [(f"Số: {number}", False, False)], size=size)
-    cell_lines(header.cell(1, 1), [(place_and_date, False, True)], size=size)
+    cell_lines(header.cell(1, 1), [(place_and_date, False, True)], size=place_size or size)
     if widths_cm:
         column_widths(header, widths_cm)
+        no_side_padding(header)
 
 
 def table(
