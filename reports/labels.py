@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from allocation import engine
+from allocation.models import Support
 from donations.models import Device, DeviceType, PledgeLine, Spending
 from reports import pupil_figures as pf
 from students.models import Hardship, SchoolLevel
@@ -37,3 +38,7 @@ MILESTONE_STATUSES = {
     "at_risk": _("at risk"),
     "upcoming": _("on schedule"),
 }
+SUPPORT_STATUSES = dict(Support.Status.choices)
+# Words for the codes of the report's `feedback` breakdowns, by breakdown ("by_status", "by_kind", …):
+# filled in when the public's reports of missed pupils join the report; a code without a word shows as is.
+FEEDBACK: dict[str, dict[str, str]] = {}
