@@ -37,7 +37,7 @@ def paragraph(container, text="", *, bold=False, italic=False, size=12, align=No
 
 def cell_lines(cell, lines: Sequence[Line], *, size=12, align=WD_ALIGN_PARAGRAPH.CENTER) -> None:
     """Write (text, bold, italic) lines into a table cell."""
-    cell.paragraphs[0].text = ""
+    cell.paragraphs[0].clear()
     for index, (text, bold, italic) in enumerate(lines):
         line = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         line.alignment = align
