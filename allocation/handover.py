@@ -12,7 +12,6 @@ control character pasted into a name would otherwise make the DOCX fail.
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -21,13 +20,11 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from allocation import pdf
+from allocation import pdf, word
 from allocation.models import HandoverBatch, Support
-from donations.letters import ISSUER, ISSUER_PARENT, PLACE, PROGRAMME
+from donations.letters import PLACE, PROGRAMME
 from students.models import Commune
 from students.spreadsheets import clean_text
 
@@ -247,36 +244,6 @@ def handover_record(batch: HandoverBatch, *, supports: QuerySet[Support] | None 
 # --- DOCX -----------------------------------------------------------------------------------------
 
 
-def _paragraph(container, text="", *, bold=False, italic=False, size=12, align=None, space_after=0):
-    paragraph = container.add_paragraph()
-    if text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    return paragraph
-
-
-def _cell_lines(cell, lines, *, size=12, align=WD_ALIGN_PARAGRAPH.CENTER):
-    """Write (text, bold, italic) lines into a table cell."""
-    cell.paragraphs[0].text = ""
-    for index, (text, bold, italic) in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.alignment = align
-        paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-
-
-def _repeat_as_heading(row) -> None:
-    """Word repeats this row at the top of every page the table runs onto."""
-    properties = row._tr.get_or_add_trPr()
-    heading = OxmlElement("w:tblHeader")
-    heading.set(qn("w:val"), "true")
-    properties.append(heading)
-
-
 def handover_docx(record: HandoverRecord) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -288,55 +255,31 @@ def handover_docx(record: HandoverRecord) -> bytes:
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
 
-    header = doc.add_table(rows=2, cols=2)
-    header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _cell_lines(header.cell(0, 0), [(ISSUER_PARENT, False, False), (ISSUER, True, False), ("———", False, False)])
-    _cell_lines(header.cell(0, 1), [(pdf.MOTTO[0], True, False), (pdf.MOTTO[1], True, False), ("———", False, False)])
-    _cell_lines(header.cell(1, 0), [(f"Số: {record.number}", False, False)])
-    _cell_lines(header.cell(1, 1), [(record.place_and_date, False, True)])
-    _paragraph(doc)
-    _paragraph(doc, TITLE, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, SUBTITLE, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, record.venue, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    _paragraph(doc, record.introduction, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=4)
+    word.official_header(doc, number=record.number, place_and_date=record.place_and_date)
+    word.paragraph(doc)
+    word.paragraph(doc, TITLE, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
+    word.paragraph(doc, SUBTITLE, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    word.paragraph(doc, record.venue, bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    word.paragraph(doc, record.introduction, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=4)
     for party in record.parties:
-        _paragraph(doc, party, space_after=2)
-    _paragraph(doc, space_after=4)
+        word.paragraph(doc, party, space_after=2)
+    word.paragraph(doc, space_after=4)
 
-    headings, widths = record.headings, record.widths
-    aligns = [WD_ALIGN_PARAGRAPH.CENTER if align == "CENTER" else WD_ALIGN_PARAGRAPH.LEFT for align in record.aligns]
-    grid = doc.add_table(rows=1, cols=len(headings))
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    total = sum(widths)
     usable = 29.7 - 2 - 1.5
-    for index, heading in enumerate(headings):
-        _cell_lines(grid.rows[0].cells[index], [(heading, True, False)], size=11)
-    _repeat_as_heading(grid.rows[0])
-    for values in record.table_rows:
-        cells = grid.add_row().cells
-        for index, value in enumerate(values):
-            lines = [(line, False, False) for line in value.split("\n")]
-            _cell_lines(cells[index], lines, size=11, align=aligns[index])
-    for row in grid.rows:
-        for index, cell in enumerate(row.cells):
-            cell.width = Cm(usable * widths[index] / total)
-
-    _paragraph(doc, space_after=4)
-    _paragraph(doc, record.undertaking, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=4)
-    _paragraph(doc, GUARDIANS_SIGN, italic=True, space_after=10)
+    word.table(doc, record.headings, record.table_rows, widths=record.widths, usable_cm=usable, aligns=record.aligns)
+    word.paragraph(doc, space_after=4)
+    word.paragraph(doc, record.undertaking, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=4)
+    word.paragraph(doc, GUARDIANS_SIGN, italic=True, space_after=10)
 
     footer = doc.add_table(rows=1, cols=2)
     footer.alignment = WD_TABLE_ALIGNMENT.CENTER
     blank = [("", False, False)] * 4
-    _cell_lines(
+    word.cell_lines(
         footer.cell(0, 0),
         [(record.receiver_role, True, False), (SCHOOL_HINT, False, True), *blank, (record.received_by, True, False)],
     )
-    _cell_lines(footer.cell(0, 1), [(OFFICE_ROLE, True, False), (OFFICE_HINT, False, True), *blank])
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    word.cell_lines(footer.cell(0, 1), [(OFFICE_ROLE, True, False), (OFFICE_HINT, False, True), *blank])
+    return word.to_bytes(doc)
 
 
 # --- PDF ------------------------------------------------------------------------------------------
@@ -344,13 +287,7 @@ def handover_docx(record: HandoverRecord) -> bytes:
 
 def handover_pdf(record: HandoverRecord) -> bytes:
     document = pdf.new_document(landscape=True, title=f"{TITLE} {record.number}")
-    pdf.official_header(
-        document,
-        issuer_parent=ISSUER_PARENT,
-        issuer=ISSUER,
-        number=record.number,
-        place_and_date=record.place_and_date,
-    )
+    pdf.official_header(document, number=record.number, place_and_date=record.place_and_date)
     pdf.title(document, TITLE, SUBTITLE, record.venue)
     pdf.paragraph(document, record.introduction)
     for party in record.parties:

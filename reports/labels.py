@@ -42,3 +42,5 @@ MILESTONE_STATUSES = {
 SUPPORT_STATUSES = dict(Support.Status.choices)
 FEEDBACK_STATUSES = dict(Feedback.Status.choices)
 FEEDBACK_KINDS = dict(Feedback.Kind.choices)
+# Words for the codes of the report's `feedback` breakdowns, by breakdown.
+FEEDBACK = {"by_status": FEEDBACK_STATUSES, "by_kind": FEEDBACK_KINDS}

@@ -8,29 +8,16 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from docx import Document
 from pypdf import PdfReader
 
 from allocation import handover, services
 from allocation.models import HandoverBatch, Support
+from allocation.tests.document_text import docx_text, pdf_text
 from allocation.tests.handover_data import approved_support, pupil, ready_device, school_with_record
 from donations.models import Device
 from students.tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _docx_text(content: bytes) -> str:
-    doc = Document(io.BytesIO(content))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
-
-
-def _pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_preparing_a_record_numbers_it_and_takes_the_schools_approved_supports(education_office_user, commune_a):
@@ -63,7 +50,7 @@ def test_the_docx_has_the_official_header_number_pupils_serials_sims_and_signatu
     education_office_user, commune_a
 ):
     batch, _first, _second = school_with_record(education_office_user, commune_a)
-    text = _docx_text(handover.handover_docx(handover.handover_record(batch)))
+    text = docx_text(handover.handover_docx(handover.handover_record(batch)))
     for expected in (
         "UBND HUYỆN VĨNH TƯỜNG",
         "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
@@ -94,7 +81,7 @@ def test_the_docx_has_the_official_header_number_pupils_serials_sims_and_signatu
 
 def test_the_docx_of_a_handed_over_record_carries_the_date_and_the_schools_receiver(education_office_user, commune_a):
     batch, _first, _second = school_with_record(education_office_user, commune_a, handed_over=True)
-    text = _docx_text(handover.handover_docx(handover.handover_record(batch)))
+    text = docx_text(handover.handover_docx(handover.handover_record(batch)))
     assert "Vĩnh Tường, ngày 25 tháng 09 năm 2021" in text
     assert "Lê Thị Mai" in text
 
@@ -105,7 +92,7 @@ def test_the_pdf_has_the_same_content_with_vietnamese_diacritics(education_offic
     assert content.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(content))
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
-    text = _pdf_text(content)
+    text = pdf_text(content)
     for expected in (
         "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",

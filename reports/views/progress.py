@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from reports import documents
 from reports.forms import AsOfForm
 from reports.progress import build_progress_report
 from students.models import VIEW_ALL_COMMUNES
@@ -51,8 +52,6 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         body = json.dumps(report, ensure_ascii=False, indent=2).encode()
         content_type, filename = "application/json", f"bao-cao-tien-do-{report['as_of']}.json"
     else:
-        from reports import documents
-
         body = documents.render(report, fmt)
         content_type, filename = documents.content_type(fmt), documents.filename(report, fmt)
     response = HttpResponse(body, content_type=content_type)

@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from reports.documents import FORMATS, render
 from reports.progress import build_progress_report
 from reports.snapshot import Snapshot
 
@@ -21,20 +22,36 @@ def _day(text: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "The 30/9 progress report (DESIGN.md)."
+    help = "The 30/9 progress report (DESIGN.md): JSON, or the .xlsx, .docx and .pdf files."
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["json", "xlsx", "docx", "pdf"], default="json")
+        parser.add_argument("--format", choices=FORMATS, default="json")
         parser.add_argument("-o", "--output", help="write to this file instead of standard output")
         parser.add_argument("--as-of", help="YYYY-MM-DD: the figures as they stood at the end of that day")
 
     def handle(self, *args, **options):
+        fmt, output = options["format"], options["output"]
+        binary = fmt != "json"
+        # Refuse before the work: a file's bytes would only garble a terminal.
+        if binary and not output and self.stdout.isatty():
+            raise CommandError(
+                f"--format {fmt} writes a binary file: give -o FILE, or redirect the output "
+                f"(python manage.py progress_report --format {fmt} > report.{fmt})."
+            )
         snapshot = Snapshot(_day(options["as_of"])) if options["as_of"] else Snapshot.live()
-        if options["format"] != "json":
-            raise CommandError(f"--format {options['format']} is not available yet; use --format json.")
-        text = json.dumps(build_progress_report(snapshot), ensure_ascii=False, indent=2)
-        if options["output"]:
-            with open(options["output"], "w", encoding="utf-8") as out:
-                out.write(text + "\n")
+        report = build_progress_report(snapshot)
+        if output:
+            with open(output, "wb") as out:
+                out.write(render(report, fmt))
+        elif binary:
+            self._write_bytes(render(report, fmt))
         else:
-            self.stdout.write(text)
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+
+    def _write_bytes(self, content: bytes) -> None:
+        stream = getattr(self.stdout, "buffer", None)
+        if stream is None:
+            raise CommandError("Standard output takes no binary data here: give -o FILE.")
+        self.stdout.flush()
+        stream.write(content)
+        stream.flush()
