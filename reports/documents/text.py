@@ -20,7 +20,7 @@ from donations.letters import PLACE, PROGRAMME
 from reports import labels
 from reports.documents import tables
 from reports.documents.tables import COUNT, DAY, MOMENT, MONEY, PERCENT, TEXT, Table
-from reports.progress import AT_RISK_BEFORE
+from reports.models import AT_RISK_BEFORE
 
 NUMBER = "……/BC-PGDĐT"  # the office writes the number in when it registers the report
 TITLE = "BÁO CÁO"
