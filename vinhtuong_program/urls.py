@@ -24,5 +24,6 @@ urlpatterns = [
     path("can-bo/ung-ho/", include("donations.urls")),
     path("can-bo/phan-bo/", include("allocation.urls")),
     path("", include("donations.public_urls")),
+    path("", include("reports.public_urls")),
     path("admin/", admin.site.urls),
 ]
