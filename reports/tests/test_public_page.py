@@ -262,6 +262,51 @@ def test_figures_are_cached_until_the_cache_expires(client, commune_a, settings)
     assert _html(client) != html
 
 
+def test_an_anonymous_visitor_gets_the_whole_page_from_the_cache(client, education_office_user):
+    first = client.get(URL)
+    assert "reports/public.html" in [t.name for t in first.templates]
+    again = client.get(URL)
+    assert again.templates == []  # nothing rendered: the page itself came from the cache
+    assert again.content == first.content
+    client.force_login(education_office_user)
+    signed_in = client.get(URL)
+    assert "reports/public.html" in [t.name for t in signed_in.templates]
+    assert "reports/_public_figures.html" not in [t.name for t in signed_in.templates]  # the content is cached
+
+
+def test_a_page_that_used_a_csrf_token_is_not_shared(client, monkeypatch):
+    from django.middleware.csrf import get_token
+
+    from reports.views import public
+
+    original = public.render
+
+    def render_with_token(request, *args, **kwargs):
+        get_token(request)  # as a form in the menu would
+        return original(request, *args, **kwargs)
+
+    monkeypatch.setattr(public, "render", render_with_token)
+    client.get(URL)
+    assert client.get(URL).templates  # rendered again, not shared
+
+
+def test_a_visitors_message_is_shown_to_them_and_never_shared(rf, client):
+    from django.contrib import messages
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from reports.views.public import transparency
+
+    request = rf.get(URL)
+    request.user, request.session = AnonymousUser(), {}
+    request._messages = FallbackStorage(request)
+    messages.info(request, "Tin nhắn riêng của khách")
+    response = transparency(request)
+    assert "Tin nhắn riêng của khách" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "Tin nhắn riêng của khách" not in _html(client)
+
+
 def test_signed_in_users_content_never_reaches_the_cache(client, education_office_user):
     client.force_login(education_office_user)
     signed_in = _html(client)
