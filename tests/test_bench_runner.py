@@ -1,7 +1,11 @@
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,3 +57,29 @@ def test_the_allocation_benchmark_runs_at_tiny_sizes():
     eligible = next(line for line in out.splitlines() if line.strip().startswith("600 pupils: eligible pupils"))
     assert eligible.split()[-1] == "600"
     assert "save(): queries" in out
+
+
+@pytest.mark.parametrize("tool", ["python", "wrk"])
+def test_the_public_page_load_benchmark_prints_its_figures_without_errors(tool):
+    if tool == "wrk" and not shutil.which("wrk"):
+        pytest.skip("wrk is not installed (apt-get install wrk); the Python load generator is tested")
+    result = _bench(
+        "public_load", BENCH_LOAD_SECONDS="2", BENCH_PUBLIC_LOAD_PUPILS="300", BENCH_LOAD_CONNECTIONS="4",
+        BENCH_LOAD_TOOL=tool,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    figures = {}
+    for line in out.splitlines():
+        found = re.match(
+            r"\s+(trivial view|public page): (requests/s|p50 latency|p99 latency|errors|non-2xx)\s+(\S+)", line
+        )
+        if found:
+            figures[(found[1], found[2])] = float(found[3].replace(",", ""))
+    for target in ("trivial view", "public page"):
+        assert figures[(target, "requests/s")] > 0
+        assert 0 < figures[(target, "p50 latency")] <= figures[(target, "p99 latency")]
+        assert figures[(target, "errors")] == 0 and figures[(target, "non-2xx")] == 0
+    assert "public / trivial request rate" in out
+    assert f"{tool}, 4 connections" in out
+    assert "PASS  errors and non-2xx: trivial 0, public 0" in out

@@ -141,6 +141,9 @@ CACHES = {
         "LOCATION": env_str("DJANGO_CACHE_LOCATION", "vinhtuong"),
     }
 }
+# The public transparency page (/cong-khai/) is computed at most once per this many seconds per
+# cache (per process with the default cache); anonymous visitors' browsers may keep it as long.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
 # Public pledge form: seconds a person needs at least to fill it; attempts per client per window.
 DONATIONS_MIN_FILL_SECONDS = env_int("DONATIONS_MIN_FILL_SECONDS", 3)
 DONATIONS_PLEDGE_RATE_LIMIT = (env_int("DONATIONS_PLEDGE_RATE_LIMIT", 10), 60 * 60)

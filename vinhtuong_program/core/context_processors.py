@@ -44,5 +44,6 @@ def navigation(request) -> dict:
         items.append((_("Pledge support"), reverse("donations-public:pledge-form")))
         items.append((_("Look up a pledge"), reverse("donations-public:lookup")))
         items.append((_("Report a missed pupil"), reverse("reports-public:feedback-form")))
+    items.append((_("Public report"), reverse("reports-public:transparency")))
     items.append((_("Free learning platforms"), reverse("learning-platforms")))
     return {"nav_items": items, "demo_mode": settings.DEBUG}
