@@ -64,6 +64,11 @@ def _with_pending(figures: dict, pending: int) -> dict:
 
 def build_progress_report(snapshot: Snapshot | None = None) -> dict:
     snapshot = snapshot or Snapshot.live()
+    with snapshot.reading():
+        return _build(snapshot)
+
+
+def _build(snapshot: Snapshot) -> dict:
     communes = list(Commune.objects.order_by("code").values("id", "code", "name", "kind"))
     schools = {s["id"]: s for s in School.objects.values("id", "code", "name", "level", "commune_id")}
     commune_by_id = {c["id"]: c for c in communes}
@@ -118,7 +123,7 @@ def build_progress_report(snapshot: Snapshot | None = None) -> dict:
     for row, coverage in zip(by_commune, infrastructure["by_commune"], strict=True):
         row["hamlets"], row["hamlets_covered"] = coverage["hamlets"], coverage["covered"]
     infrastructure["blocked_pupils"] = students["blocked_by_infrastructure"]
-    infrastructure["hamlet_unknown_pupils"] = sum(f.n for f in facts if f.infrastructure == pf.HAMLET_UNKNOWN)
+    infrastructure["hamlet_unknown_pupils"] = sum(f.hamlet_unknown for f in facts)
     evidence = {
         "pupil-lists": {"done": sum(1 for row in by_commune if row["list_received"]), "total": len(communes)},
         "coverage": {"done": infrastructure["covered"], "total": infrastructure["hamlets"]},

@@ -1,17 +1,22 @@
 """Pupils in need, their supports and what is still missing, counted in two grouped queries.
 
 The report must take the same few queries at 10,000 pupils as at 1,000,000 (issue 7), live
-and as of a past day. Each table is taken from the snapshot as a Django queryset and the
-queries join them with LEFT JOINs in one statement: `IN (subquery)` on hundreds of thousands
-of supports makes PostgreSQL rescan the subquery per pupil once the set outgrows work_mem,
-and historical models have no reverse relations to annotate with.
+and as of a past day. Each table is taken from the snapshot as a Django queryset, and one
+statement joins them with LEFT JOINs: `IN (subquery)` on hundreds of thousands of supports
+makes PostgreSQL rescan the subquery per pupil once the set outgrows work_mem, and historical
+models have no reverse relations to annotate with.
+
+The database groups pupils by plain columns only (commune, school, level, status, needs, and
+what the joins found); which situation a group is in is decided here, in Python, on a few
+thousand groups. Grouping by plain columns is what lets PostgreSQL aggregate in parallel workers
+(`Snapshot.reading()`); a CASE per situation in SQL cost more than the joins themselves.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import QuerySet, Subquery
@@ -19,7 +24,8 @@ from django.db.models import QuerySet, Subquery
 from allocation import engine
 from allocation.models import AllocationRun, LeftOut, Support
 from reports.snapshot import Snapshot
-from students.models import DuplicateCandidate, Student
+from students.models import DuplicateCandidate, Hardship, Student
+from telecom.models import HamletCoverage
 
 SUPPORTED = "supported"
 # Why a pupil in need has no support yet, in the order a pupil is classified (first that applies).
@@ -27,16 +33,17 @@ DUPLICATE_PENDING = engine.DUPLICATE_PENDING
 NOT_VERIFIED = engine.NOT_VERIFIED
 AWAITING_APPROVAL = "awaiting_approval"
 WITHDRAWN = "withdrawn"
-# Reasons the last saved run gave for an eligible pupil it could not serve.
+# Reasons the last saved run gave for an eligible pupil it could not serve, the one that explains
+# most first: coverage before supply (a pupil may miss both needs).
 LEFT_OUT_REASONS = (engine.NO_COVERAGE, engine.NO_HAMLET, engine.NO_DEVICE_LEFT, engine.NO_PLACE_LEFT)
 AWAITING_ALLOCATION = "awaiting_allocation"
 GAP_REASONS = (DUPLICATE_PENDING, NOT_VERIFIED, AWAITING_APPROVAL, WITHDRAWN, *LEFT_OUT_REASONS, AWAITING_ALLOCATION)
-
-# Infrastructure of a pupil who lacks Internet: their hamlet has no coverage at all, or is unknown.
-BLOCKED = "blocked"
-HAMLET_UNKNOWN = "hamlet_unknown"
-
+# What a supported pupil was given: a device only (1), a place only (2), or both (3).
+GIVEN = (1, 2, 3)
 NEEDS = ("device_only", "internet_only", "both")
+
+
+# --- the SQL ---------------------------------------------------------------------------------------
 
 
 def _sql(queryset: QuerySet) -> tuple[str, tuple]:
@@ -47,8 +54,6 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
 def _tables(snapshot: Snapshot, *, with_hardships: bool = False) -> tuple[str, tuple]:
     """The WITH clause: pupils in need, supports holding a place, pupils in an undecided pair,
     the last run's left-out reason per pupil, and the hamlets some provider covers."""
-    from telecom.models import HamletCoverage
-
     fields = ["id", "commune_id", "school_id", "hamlet_id", "level", "status", "lacks_device", "lacks_internet"]
     if with_hardships:
         fields.append("hardships")
@@ -65,7 +70,6 @@ def _tables(snapshot: Snapshot, *, with_hardships: bool = False) -> tuple[str, t
     # The pairs' query appears twice: a CTE read twice is materialised, and PostgreSQL plans no
     # parallel scan around a materialised CTE.
     parts = [_sql(pupils), _sql(holding), _sql(pairs), _sql(pairs), _sql(left_out), _sql(covered)]
-    # The left-out reason that explains most: coverage before supply (a pupil may miss both needs).
     reason_rank = " ".join(f"WHEN '{reason}' THEN {n}" for n, reason in enumerate(LEFT_OUT_REASONS))
     # Only the querysets' own SQL and this module's constants are spliced in; values go as parameters.
     sql = (
@@ -78,50 +82,26 @@ def _tables(snapshot: Snapshot, *, with_hardships: bool = False) -> tuple[str, t
     return sql, sum((params for _sql_text, params in parts), ())
 
 
-def _given() -> str:
-    statuses = ", ".join(f"'{status}'" for status in Support.GIVEN_STATUSES)
-    return f"h.status IN ({statuses})"
-
-
-_JOINS = (
-    " FROM p LEFT JOIN h ON h.student_id = p.id LEFT JOIN d ON d.sid = p.id"
-    " LEFT JOIN lo ON lo.student_id = p.id LEFT JOIN cov ON cov.hamlet_id = p.hamlet_id"
-)
-
-
 def _fact_sql(snapshot: Snapshot) -> tuple[str, tuple]:
-    given = _given()
-    left_out = " ".join(f"WHEN lo.r = {n} THEN '{reason}'" for n, reason in enumerate(LEFT_OUT_REASONS))
-    S = Student.Status  # noqa: N806
-    select = f"""
+    select = """
         SELECT p.commune_id, p.school_id, p.level, p.status, p.lacks_device, p.lacks_internet,
-          CASE WHEN {given} THEN (CASE WHEN h.device_id IS NOT NULL THEN 1 ELSE 0 END)
-                               + (CASE WHEN h.offer_id IS NOT NULL THEN 2 ELSE 0 END) ELSE 0 END AS given,
-          CASE WHEN {given} THEN '{SUPPORTED}'
-               WHEN p.status = '{S.HELD}' OR d.sid IS NOT NULL THEN '{DUPLICATE_PENDING}'
-               WHEN p.status = '{S.LISTED}' THEN '{NOT_VERIFIED}'
-               WHEN h.status = '{Support.Status.PROPOSED}' THEN '{AWAITING_APPROVAL}'
-               WHEN h.status = '{Support.Status.WITHDRAWN}' THEN '{WITHDRAWN}'
-               {left_out}
-               ELSE '{AWAITING_ALLOCATION}' END AS situation,
-          CASE WHEN NOT p.lacks_internet THEN ''
-               WHEN p.hamlet_id IS NULL THEN '{HAMLET_UNKNOWN}'
-               WHEN cov.hamlet_id IS NULL THEN '{BLOCKED}' ELSE '' END AS infrastructure,
-          COUNT(*) AS n
-        {_JOINS}
+               h.status, h.device_id IS NOT NULL, h.offer_id IS NOT NULL, d.sid IS NOT NULL, lo.r,
+               p.hamlet_id IS NULL, cov.hamlet_id IS NULL, COUNT(*)
+        FROM p LEFT JOIN h ON h.student_id = p.id LEFT JOIN d ON d.sid = p.id
+               LEFT JOIN lo ON lo.student_id = p.id LEFT JOIN cov ON cov.hamlet_id = p.hamlet_id
         GROUP BY p.commune_id, p.school_id, p.level, p.status, p.lacks_device, p.lacks_internet,
-                 given, situation, infrastructure
+                 h.status, h.device_id IS NOT NULL, h.offer_id IS NOT NULL, d.sid IS NOT NULL, lo.r,
+                 p.hamlet_id IS NULL, cov.hamlet_id IS NULL
     """
     tables, params = _tables(snapshot)
     return tables + select, params
 
 
 def _hardship_sql(snapshot: Snapshot) -> tuple[str, tuple]:
-    select = f"""
-        SELECT p.hardships, CASE WHEN {_given()} THEN 1 ELSE 0 END AS supported, COUNT(*) AS n
-        FROM p LEFT JOIN h ON h.student_id = p.id
-        GROUP BY p.hardships, supported
-    """  # noqa: S608 - constants only; values are parameters
+    select = """
+        SELECT p.hardships, h.status, COUNT(*) FROM p LEFT JOIN h ON h.student_id = p.id
+        GROUP BY p.hardships, h.status
+    """
     tables, params = _tables(snapshot, with_hardships=True)
     return tables + select, params
 
@@ -133,9 +113,29 @@ def _fetch(sql_and_params: tuple[str, tuple]) -> list[tuple]:
         return cursor.fetchall()
 
 
-@dataclass(frozen=True)
+# --- what the rows mean --------------------------------------------------------------------------
+
+
+def situation(*, status: str, support: str | None, in_pair: bool, left_out: int | None) -> str:
+    """SUPPORTED, or why a pupil in need has no support (the first of GAP_REASONS that applies)."""
+    if support in Support.GIVEN_STATUSES:
+        return SUPPORTED
+    if status == Student.Status.HELD or in_pair:
+        return DUPLICATE_PENDING
+    if status == Student.Status.LISTED:
+        return NOT_VERIFIED
+    if support == Support.Status.PROPOSED:
+        return AWAITING_APPROVAL
+    if support == Support.Status.WITHDRAWN:
+        return WITHDRAWN
+    if left_out is not None:
+        return LEFT_OUT_REASONS[left_out]
+    return AWAITING_ALLOCATION
+
+
+@dataclass
 class Fact:
-    """A group of pupils alike in everything the report counts."""
+    """Pupils alike in commune, school, level, status and needs, and how many are in each situation."""
 
     commune_id: int
     school_id: int
@@ -143,10 +143,11 @@ class Fact:
     status: str
     lacks_device: bool
     lacks_internet: bool
-    given: int  # bit 1: a device, bit 2: a connectivity place (0 when no support is given)
-    situation: str  # SUPPORTED or one of GAP_REASONS
-    infrastructure: str  # "", BLOCKED or HAMLET_UNKNOWN
-    n: int
+    n: int = 0
+    given: dict[int, int] = field(default_factory=lambda: dict.fromkeys(GIVEN, 0))  # GIVEN → pupils
+    gap: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GAP_REASONS, 0))  # GAP_REASONS → pupils
+    blocked: int = 0  # lacking Internet in a hamlet that nothing covers
+    hamlet_unknown: int = 0  # lacking Internet, hamlet not on the list
 
     @property
     def need(self) -> str:
@@ -154,16 +155,27 @@ class Fact:
             return "both"
         return "device_only" if self.lacks_device else "internet_only"
 
-    @property
-    def needs_met(self) -> bool:
-        return (not self.lacks_device or bool(self.given & 1)) and (not self.lacks_internet or bool(self.given & 2))
+    def met(self, given: int) -> bool:
+        """Whether what was given (one of GIVEN) meets every need of these pupils."""
+        return (not self.lacks_device or bool(given & 1)) and (not self.lacks_internet or bool(given & 2))
 
 
 def facts(snapshot: Snapshot) -> list[Fact]:
-    return [
-        Fact(commune, school, level, status, bool(device), bool(internet), int(given), situation, infra, int(n))
-        for commune, school, level, status, device, internet, given, situation, infra, n in _fetch(_fact_sql(snapshot))
-    ]
+    grouped: dict[tuple, Fact] = {}
+    for row in _fetch(_fact_sql(snapshot)):
+        *key, support, has_device, has_offer, in_pair, left_out, no_hamlet, uncovered, n = row
+        key[4:6] = bool(key[4]), bool(key[5])
+        fact = grouped.get(tuple(key)) or grouped.setdefault(tuple(key), Fact(*key))
+        fact.n += n
+        where = situation(status=fact.status, support=support, in_pair=bool(in_pair), left_out=left_out)
+        if where == SUPPORTED:
+            fact.given[bool(has_device) + 2 * bool(has_offer)] += n
+        else:
+            fact.gap[where] += n
+        if fact.lacks_internet:
+            fact.hamlet_unknown += n * bool(no_hamlet)
+            fact.blocked += n * (not no_hamlet and bool(uncovered))
+    return list(grouped.values())
 
 
 def counts(facts_: list[Fact]) -> dict:
@@ -175,24 +187,13 @@ def counts(facts_: list[Fact]) -> dict:
         c["lacks_internet"] += f.n * f.lacks_internet
         c["lacks_both"] += f.n * (f.lacks_device and f.lacks_internet)
         c["verified"] += f.n * (f.status == Student.Status.VERIFIED)
-        c["supported"] += f.n * (f.situation == SUPPORTED)
-        c["supported_device"] += f.n * bool(f.given & 1)
-        c["supported_connectivity"] += f.n * bool(f.given & 2)
-        c["fully_supported"] += f.n * (f.situation == SUPPORTED and f.needs_met)
-        c["blocked_by_infrastructure"] += f.n * (f.infrastructure == BLOCKED)
-    figures = {
-        key: c[key]
-        for key in (
-            "in_need",
-            "lacks_device",
-            "lacks_internet",
-            "lacks_both",
-            "verified",
-            "supported",
-            "supported_device",
-            "supported_connectivity",
-        )
-    }
+        c["supported"] += sum(f.given.values())
+        c["supported_device"] += f.given[1] + f.given[3]
+        c["supported_connectivity"] += f.given[2] + f.given[3]
+        c["fully_supported"] += sum(n for given, n in f.given.items() if f.met(given))
+        c["blocked_by_infrastructure"] += f.blocked
+    keys = ("in_need", "lacks_device", "lacks_internet", "lacks_both", "verified", "supported")
+    figures = {key: c[key] for key in (*keys, "supported_device", "supported_connectivity")}
     figures["unsupported"] = figures["in_need"] - figures["supported"]
     figures["supported_pct"] = percent(figures["supported"], figures["in_need"])
     figures["fully_supported"] = c["fully_supported"]
@@ -208,8 +209,8 @@ def gap(facts_: list[Fact]) -> dict[str, int]:
     """Pupils in need without support, by why (GAP_REASONS, every key present)."""
     by_reason = dict.fromkeys(GAP_REASONS, 0)
     for f in facts_:
-        if f.situation != SUPPORTED:
-            by_reason[f.situation] += f.n
+        for reason, n in f.gap.items():
+            by_reason[reason] += n
     return by_reason
 
 
@@ -222,15 +223,13 @@ def group(facts_: list[Fact], key) -> dict:
 
 def hardship_counts(snapshot: Snapshot) -> dict[str, dict[str, int]]:
     """In need and supported by hardship (a pupil counts under each of theirs; "none" when no hardship)."""
-    from students.models import Hardship
-
     result = {code: {"in_need": 0, "supported": 0} for code in [*Hardship.values, "none"]}
-    for hardships, supported, n in _fetch(_hardship_sql(snapshot)):
+    for hardships, support, n in _fetch(_hardship_sql(snapshot)):
         codes = json.loads(hardships) if isinstance(hardships, str) else hardships
         for code in set(codes or ["none"]):
             row = result.setdefault(code, {"in_need": 0, "supported": 0})
             row["in_need"] += n
-            row["supported"] += n * int(supported)
+            row["supported"] += n * (support in Support.GIVEN_STATUSES)
     for row in result.values():
         row["unsupported"] = row["in_need"] - row["supported"]
         row["supported_pct"] = percent(row["supported"], row["in_need"])
