@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations.models import CashReceipt, Device, DeviceType, Donor, PledgeLine, Spending
 from reports.progress import build_progress_report
-from telecom.models import ConnectivityOffer, LearningPlatform, Provider, SimAssignment, Technology
+from telecom.models import LearningPlatform, Technology
 
 MONEY_KINDS = [str(kind) for kind in PledgeLine.MONEY_KINDS]
 TOP_DONORS = 10
@@ -47,42 +47,27 @@ _LINE_SUMS = {
 }
 
 
-def _pledged_by_kind() -> dict[str, dict[str, int]]:
-    """Per kind of pledge line: money pledged, units pledged (devices, pupils) and pupils confirmed (telecom)."""
-    found = {row["kind"]: row for row in _active_lines().values("kind").annotate(**_LINE_SUMS)}
-    return {
-        kind: {key: (found.get(kind, {}).get(f"sum_{key}") or 0) for key in ("amount", "quantity", "confirmed")}
-        for kind in PledgeLine.Kind.values
-    }
-
-
-def _money_received_by_kind() -> dict[str, int]:
-    """Receipts by the kind of the line they pay; receipts not linked to a pledge under "other"."""
-    received = dict.fromkeys([*MONEY_KINDS, "other"], 0)
-    for row in CashReceipt.objects.values("pledge_line__kind").annotate(total=Sum("amount_vnd")):
-        kind = row["pledge_line__kind"] if row["pledge_line__kind"] in MONEY_KINDS else "other"
-        received[kind] += row["total"] or 0
-    return received
-
-
-def _money_by_kind(pledged: dict[str, dict[str, int]]) -> list[dict]:
-    received = _money_received_by_kind()
+def _money_by_kind(donations: dict) -> list[dict]:
+    """Money pledged and received by kind; receipts not linked to a pledge on a line of their own."""
+    received = dict(donations["money_received_by_kind"])
+    without_pledge = donations["money_received_without_pledge_vnd"]
+    received[PledgeLine.Kind.CASH] -= without_pledge
     rows = [
-        {"code": kind, "label": str(MONEY_LABELS[kind]), "pledged": pledged[kind]["amount"], "received": received[kind]}
+        {
+            "code": kind,
+            "label": str(MONEY_LABELS[kind]),
+            "pledged": donations["money_pledged_by_kind"][kind],
+            "received": received[kind],
+        }
         for kind in MONEY_KINDS
     ]
-    if received["other"]:
-        rows.append(
-            {"code": "other", "label": str(MONEY_LABELS["other"]), "pledged": None, "received": received["other"]}
-        )
+    if without_pledge:
+        rows.append({"code": "other", "label": str(MONEY_LABELS["other"]), "pledged": None, "received": without_pledge})
     return rows
 
 
-def _spending_by_category() -> list[dict]:
-    spent = {
-        row["category"]: row["total"] or 0
-        for row in Spending.objects.values("category").annotate(total=Sum("amount_vnd"))
-    }
+def _spending_by_category(donations: dict) -> list[dict]:
+    spent = donations["spent_by_category"]
     return [
         {"code": code, "label": capfirst(str(label)), "spent": spent.get(code, 0)}
         for code, label in Spending.Category.choices
@@ -102,22 +87,12 @@ def _devices_by_type(donations: dict) -> list[dict]:
     ]
 
 
-def _offers_by_provider() -> list[dict]:
+def _offers_by_provider(donations: dict) -> list[dict]:
     """Each provider with an offer: how many offers, places offered (capacity) and places taken."""
-    offers = ConnectivityOffer.objects.filter(provider=OuterRef("pk")).values("provider")
-    taken = SimAssignment.objects.active().filter(offer__provider=OuterRef("pk")).values("offer__provider")
-    providers = (
-        Provider.objects.filter(Exists(offers))
-        .annotate(
-            n_offers=Subquery(offers.annotate(n=Count("pk")).values("n")),
-            n_capacity=Coalesce(Subquery(offers.annotate(total=Sum("capacity")).values("total")), 0),
-            n_used=Coalesce(Subquery(taken.annotate(n=Count("pk")).values("n")), 0),
-        )
-        .order_by("name")
-    )
     return [
-        {"name": p["short_name"], "offers": p["n_offers"], "capacity": p["n_capacity"], "used": p["n_used"]}
-        for p in providers.values("short_name", "n_offers", "n_capacity", "n_used")
+        {"name": row["name"], "offers": row["offers"], "capacity": row["capacity"], "used": row["used"]}
+        for row in donations["connectivity_by_provider"]
+        if row["offers"]
     ]
 
 
@@ -168,8 +143,6 @@ def public_figures() -> dict:
     Computed at `computed_at`; a fixed number of queries whatever the size of the data.
     """
     report = build_progress_report()
-    pledged = _pledged_by_kind()
-    telecom = pledged[PledgeLine.Kind.TELECOM]
     donations = report["donations"]
     infrastructure = report["infrastructure"]
     hamlets = infrastructure["hamlets"]
@@ -191,12 +164,12 @@ def public_figures() -> dict:
             }
             for key, label in (("with_mobile_4g", Technology.MOBILE_4G.label), ("with_fibre", Technology.FIBRE.label))
         ],
-        "money_by_kind": _money_by_kind(pledged),
-        "spending_by_category": _spending_by_category(),
+        "money_by_kind": _money_by_kind(donations),
+        "spending_by_category": _spending_by_category(donations),
         "devices_by_type": _devices_by_type(donations),
-        "offers_by_provider": _offers_by_provider(),
-        "telecom_pupils_pledged": telecom["quantity"],
-        "telecom_pupils_confirmed": telecom["confirmed"],
+        "offers_by_provider": _offers_by_provider(donations),
+        "telecom_pupils_pledged": donations["telecom_pupils_pledged"],
+        "telecom_pupils_confirmed": donations["telecom_pupils_confirmed"],
         "zero_rated_platforms": LearningPlatform.objects.filter(published=True).count(),
         "donors": _donor_figures(),
     }

@@ -30,26 +30,33 @@ def donation_figures(snapshot: Snapshot) -> dict:
     """
     money_pledged = dict.fromkeys(PledgeLine.MONEY_KINDS, 0)
     devices_pledged = _by_type()
-    telecom_pupils_pledged = 0
+    telecom_pupils = {"pledged": 0, "confirmed": 0}
     lines = (
         snapshot.rows(PledgeLine)
         .filter(cancelled=False)
         .values("kind", "device_type")
-        .annotate(amount=Sum("amount_vnd"), quantity=Sum("quantity"))
+        .annotate(
+            sum_amount=Sum("amount_vnd"),
+            sum_quantity=Sum("quantity"),
+            sum_confirmed=Sum("quantity", filter=Q(confirmed_on__isnull=False)),
+        )
     )
     for row in lines:
         if row["kind"] in money_pledged:
-            money_pledged[row["kind"]] += row["amount"] or 0
+            money_pledged[row["kind"]] += row["sum_amount"] or 0
         elif row["kind"] == PledgeLine.Kind.DEVICE and row["device_type"] in devices_pledged:
-            devices_pledged[row["device_type"]] += row["quantity"] or 0
+            devices_pledged[row["device_type"]] += row["sum_quantity"] or 0
         elif row["kind"] == PledgeLine.Kind.TELECOM:
-            telecom_pupils_pledged += row["quantity"] or 0
+            telecom_pupils["pledged"] += row["sum_quantity"] or 0
+            telecom_pupils["confirmed"] += row["sum_confirmed"] or 0
 
     # A receipt's kind is its pledge line's (kinds never change); receipts without a line are cash.
     money_received = dict.fromkeys(PledgeLine.MONEY_KINDS, 0)
+    without_pledge = 0
     for row in snapshot.rows(CashReceipt).values("pledge_line__kind").annotate(total=Sum("amount_vnd")):
         kind = row["pledge_line__kind"] if row["pledge_line__kind"] in money_received else PledgeLine.Kind.CASH
         money_received[kind] += row["total"] or 0
+        without_pledge += (row["total"] or 0) if row["pledge_line__kind"] is None else 0
 
     spent_by_category = dict.fromkeys(Spending.Category.values, 0)
     for row in snapshot.rows(Spending).values("category").annotate(total=Sum("amount_vnd")):
@@ -78,12 +85,14 @@ def donation_figures(snapshot: Snapshot) -> dict:
         "cash_balance_vnd": received - spent,
         "money_pledged_by_kind": money_pledged,
         "money_received_by_kind": money_received,
+        "money_received_without_pledge_vnd": without_pledge,
         "spent_by_category": spent_by_category,
         "devices_pledged": devices_pledged,
         "devices_received": devices_received,
         "devices_allocated": devices_allocated,
         "devices_by_status": devices_by_status,
-        "telecom_pupils_pledged": telecom_pupils_pledged,
+        "telecom_pupils_pledged": telecom_pupils["pledged"],
+        "telecom_pupils_confirmed": telecom_pupils["confirmed"],
         "pledges": pledges["pledges"],
         "donors": pledges["donors"],
         **connectivity_figures(snapshot),
