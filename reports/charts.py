@@ -17,7 +17,10 @@ from collections.abc import Callable, Iterable, Sequence
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext as _
+
+from telecom.models import Technology
 
 Number = int | float
 Row = tuple[str, Number, Number | None]
@@ -156,3 +159,32 @@ def bar_chart(
 def _join(parts: Sequence[SafeString]) -> SafeString:
     # Each part was built by format_html, so each is already escaped.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+# --- charts both report pages draw -----------------------------------------------------------------
+
+
+def support_by_commune(by_commune: Iterable[dict]) -> SafeString:
+    """Pupils supported against pupils in need, a bar per commune (rows of the report's `by_commune`)."""
+    return bar_chart(
+        [(row["name"], row["supported"], row["in_need"]) for row in by_commune],
+        chart_id="chart-communes",
+        title=_("Pupils supported against pupils in need, by commune"),
+        value_name=_("supported"),
+        total_name=_("in need"),
+    )
+
+
+def coverage(infrastructure: dict) -> SafeString:
+    """Hamlets with 4G and with fibre against all hamlets (the report's `infrastructure`)."""
+    hamlets = infrastructure["hamlets"]
+    return bar_chart(
+        [
+            (capfirst(str(label)), infrastructure[key], hamlets)
+            for key, label in (("with_mobile_4g", Technology.MOBILE_4G.label), ("with_fibre", Technology.FIBRE.label))
+        ],
+        chart_id="chart-coverage",
+        title=_("Hamlets covered by 4G mobile and by fibre, of all hamlets"),
+        value_name=_("hamlets covered"),
+        total_name=_("all hamlets"),
+    )

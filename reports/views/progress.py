@@ -8,9 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from reports import documents
+from reports import charts, documents, labels
 from reports.forms import AsOfForm
 from reports.progress import build_progress_report
 from students.models import VIEW_ALL_COMMUNES
@@ -24,6 +27,42 @@ def _allowed(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _charts(report: dict) -> dict[str, SafeString]:
+    donations = report["donations"]
+    return {
+        "communes": charts.support_by_commune(report["by_commune"]),
+        "gap": charts.bar_chart(
+            [(capfirst(str(labels.GAP_REASONS[code])), n, None) for code, n in report["gap"]["by_reason"].items()],
+            chart_id="chart-gap",
+            title=_("Pupils not supported yet, by reason"),
+            value_name=_("pupils"),
+        ),
+        "money": charts.bar_chart(
+            [
+                (capfirst(str(labels.MONEY_KINDS[kind])), donations["money_received_by_kind"][kind], pledged)
+                for kind, pledged in donations["money_pledged_by_kind"].items()
+            ],
+            chart_id="chart-money",
+            title=_("Money received against money pledged, by kind"),
+            value_name=_("received"),
+            total_name=_("pledged"),
+            value_format=charts.vnd,
+        ),
+        "devices": charts.bar_chart(
+            [
+                (capfirst(str(labels.DEVICE_TYPES[kind])), donations["devices_received"][kind], pledged)
+                for kind, pledged in donations["devices_pledged"].items()
+            ],
+            chart_id="chart-devices",
+            title=_("Devices received against devices pledged, by type"),
+            value_name=_("received"),
+            total_name=_("pledged"),
+            show_percent=False,
+        ),
+        "coverage": charts.coverage(report["infrastructure"]),
+    }
+
+
 @login_required
 @require_safe
 def progress(request: HttpRequest) -> HttpResponse:
@@ -34,7 +73,12 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/progress.html",
-        {"form": form, "report": report, "query": f"?ngay={snapshot.as_of.isoformat()}" if snapshot.as_of else ""},
+        {
+            "form": form,
+            "report": report,
+            "charts": _charts(report),
+            "query": f"?ngay={snapshot.as_of.isoformat()}" if snapshot.as_of else "",
+        },
     )
 
 

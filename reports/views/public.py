@@ -30,7 +30,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from reports.charts import bar_chart, vnd
+from reports.charts import bar_chart, coverage, support_by_commune, vnd
 from reports.public import donor_roll, public_figures
 
 CACHE_PREFIX = "reports:public:v1"
@@ -90,13 +90,7 @@ def _cache_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse
 def _charts(figures: dict) -> dict[str, SafeString]:
     donations = figures["donations"]
     return {
-        "communes": bar_chart(
-            [(row["name"], row["supported"], row["in_need"]) for row in figures["by_commune"]],
-            chart_id="chart-communes",
-            title=_("Pupils supported against pupils in need, by commune"),
-            value_name=_("supported"),
-            total_name=_("in need"),
-        ),
+        "communes": support_by_commune(figures["by_commune"]),
         "money": bar_chart(
             [(row["label"], row["received"], row["pledged"]) for row in figures["money_by_kind"]],
             chart_id="chart-money",
@@ -120,13 +114,7 @@ def _charts(figures: dict) -> dict[str, SafeString]:
             total_name=_("offered"),
             empty_text=_("No telecom offer recorded yet."),
         ),
-        "coverage": bar_chart(
-            [(row["label"], row["covered"], row["hamlets"]) for row in figures["coverage"]],
-            chart_id="chart-coverage",
-            title=_("Hamlets covered by 4G mobile and by fibre, of all hamlets"),
-            value_name=_("hamlets covered"),
-            total_name=_("all hamlets"),
-        ),
+        "coverage": coverage(figures["infrastructure"]),
         "donors": bar_chart(
             [(row["name"], row["received"], row["pledged"]) for row in figures["donors"]["top_money"]],
             chart_id="chart-donors",
