@@ -20,6 +20,7 @@ from allocation.demo import allocation_demo_load
 from donations import ledger
 from donations.models import DeviceCondition, DeviceType, Donor, Pledge, PledgeLine, ProgrammeAccount
 from donations.pledges import LineData, devices_receive, pledge_create
+from reports.demo import feedback_demo_load
 from students.models import (
     Commune,
     DuplicateCandidate,
@@ -343,4 +344,5 @@ def demo_data_load(seed: int = 2021) -> dict[str, int]:
     counts = {"pupils": _create_pupils(rng), "pledges": _create_donations(), "users": len(DEMO_USERS)}
     telecom_demo_load(rng)
     counts["supports"] = allocation_demo_load()
+    counts["feedback"] = feedback_demo_load()
     return counts

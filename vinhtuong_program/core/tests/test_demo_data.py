@@ -38,6 +38,11 @@ def test_demo_data_loads_once_and_says_it_is_demo(settings, capsys):
     assert Device.objects.filter(purchase__isnull=False).count() == 10
     assert Device.objects.filter(pledge_line__isnull=False).count() == 14
     assert (Student.objects.count(), Pledge.objects.count()) == (pupils, pledges)
+    # Reports from the public in three states, one answered with the pupil added to the list.
+    from reports.models import Feedback
+
+    assert sorted(Feedback.objects.values_list("status", flat=True)) == ["checking", "new", "resolved"]
+    assert Feedback.objects.get(status="resolved").student is not None
     assert "phonggd" in second
     assert all(pledge.donor.name.startswith("[DEMO]") for pledge in Pledge.objects.select_related("donor"))
     users = get_user_model().objects.filter(username__in=[user.username for user in DEMO_USERS])
