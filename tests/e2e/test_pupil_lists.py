@@ -111,7 +111,7 @@ def test_a_commune_sends_its_list_and_the_education_office_verifies_it(
     page = context.new_page()
     page.set_default_timeout(15_000)
     log_in(page, "phonggd", PASSWORD)
-    page.get_by_role("link", name="Hồ sơ nghi trùng").click()
+    page.get_by_role("link", name="Hồ sơ nghi trùng", exact=True).click()
     expect(page.get_by_text("1 cặp đang chờ quyết định.")).to_be_visible()
     expect(page.get_by_text("trùng mã định danh")).to_be_visible()
     page.get_by_role("button", name="Cùng một học sinh").click()
