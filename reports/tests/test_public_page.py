@@ -331,6 +331,20 @@ def test_anonymous_responses_may_be_kept_signed_in_ones_may_not(client, settings
         assert "private" in control and "no-store" in control and "public" not in control
 
 
+def test_a_response_that_sends_a_visitors_session_cookie_is_never_public(client, settings):
+    """An anonymous visitor who sent a report keeps it in their session (the thanks page); the session
+    cookie goes out with every response, and a shared cache must never hand it to someone else."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 120
+    session = client.session
+    session["reports_last_feedback"] = "PA-ABCDEF"
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    for url in (URL, URL, DONORS_URL):
+        response = client.get(url)
+        assert settings.SESSION_COOKIE_NAME in response.cookies
+        assert "public" not in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 # --- the donor roll ----------------------------------------------------------------------------
 
 

@@ -78,12 +78,17 @@ def _cache_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse
     """Anonymous visitors all get the same page: let browsers and proxies keep it for a while.
 
     A signed-in user's page holds their name and the logout form's CSRF token, and a page
-    showing a one-time message is one visitor's: never kept.
+    showing a one-time message is one visitor's: never kept. A visitor with a session (one who
+    sent a report or a pledge) gets their session cookie back with every response
+    (SESSION_SAVE_EVERY_REQUEST): only their own browser may keep that response, never a proxy.
     """
+    max_age = max(settings.PUBLIC_PAGE_CACHE_SECONDS, 0)
     if request.user.is_authenticated or len(get_messages(request)):
         add_never_cache_headers(response)
+    elif settings.SESSION_COOKIE_NAME in request.COOKIES:
+        patch_cache_control(response, private=True, max_age=max_age)
     else:
-        patch_cache_control(response, public=True, max_age=max(settings.PUBLIC_PAGE_CACHE_SECONDS, 0))
+        patch_cache_control(response, public=True, max_age=max_age)
     return response
 
 
