@@ -388,3 +388,12 @@ def test_bad_page_numbers_answer_a_page_not_an_error(client, page):
     response = client.get(DONORS_URL, {"trang": page})
     assert response.status_code == 200
     assert "Nhà tài trợ" in response.content.decode()
+
+
+@pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning")
+@pytest.mark.parametrize("page", ["9" * 4000, "-" + "9" * 4000])
+def test_a_huge_page_number_makes_no_cache_key_memcached_would_refuse(client, page):
+    PledgeLineFactory(pledge__donor__publish_consent=True)
+    response = client.get(DONORS_URL, {"trang": page})
+    assert response.status_code == 200
+    assert "Nhà tài trợ" in response.content.decode()

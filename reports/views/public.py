@@ -144,12 +144,18 @@ def transparency(request: HttpRequest) -> HttpResponse:
     return _public_page(request, "figures", "reports/public.html", _transparency_fragment)
 
 
+# Far beyond any donor roll: a larger number (or one below 1) gives the last page all the same, and
+# keeps the page's cache key short (memcached refuses keys over 250 characters).
+_PAGE_LIMIT = 100_000
+
+
 def _page_number(raw: str | None) -> int:
     """The page a visitor asked for; what is not a whole number means the first (as Paginator.get_page does)."""
     try:
-        return int(raw or 1)
+        number = int(raw or 1)
     except (TypeError, ValueError):
         return 1
+    return max(min(number, _PAGE_LIMIT), 0)
 
 
 @require_safe
