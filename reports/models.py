@@ -137,9 +137,10 @@ class Feedback(models.Model):
         verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    # PROTECT, not SET_NULL: Django would unlink with an UPDATE that writes no history.
     student = models.ForeignKey(
         Student,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="feedback_cases",
