@@ -69,11 +69,13 @@ def donation_figures(snapshot: Snapshot) -> dict:
         devices_by_status[row["status"]] += row["n"]
 
     devices_allocated = _by_type()
-    given_devices = snapshot.rows(Support).filter(
-        status__in=[Support.Status.APPROVED, Support.Status.HANDED_OVER], device__isnull=False
+    given_devices = (
+        snapshot.rows(Support)
+        .filter(status__in=[Support.Status.APPROVED, Support.Status.HANDED_OVER], device__isnull=False)
+        .annotate(device_type=snapshot.field_of(Device, "device_type", id_from="device_id"))
     )
-    for row in given_devices.values("device__device_type").annotate(n=Count("id")):
-        devices_allocated[row["device__device_type"]] = row["n"]
+    for row in given_devices.values("device_type").annotate(n=Count("id")):
+        devices_allocated[row["device_type"]] = row["n"]
 
     pledges = snapshot.rows(Pledge).aggregate(pledges=Count("id"), donors=Count("donor_id", distinct=True))
     received = sum(money_received.values())

@@ -238,6 +238,28 @@ def test_as_of_a_past_day_reads_the_history_not_todays_rows(w):
     assert before["infrastructure"]["hamlets"] == 0 and before["milestones"] == []
 
 
+def test_as_of_a_past_day_a_breakdown_reads_the_related_row_as_it_was_then(w):
+    """Pending pairs by the candidate's level and devices given by type join another table: the
+    level or type that row had at the end of the day counts, not today's correction."""
+    _move_history_to(datetime(2021, 9, 24, 10, tzinfo=VN))
+    before = build_progress_report()
+    held = w.pupils["b_held"]
+    held.level = "primary"  # a corrected list re-imported today
+    held.save()
+    laptop = w.supports["full"].device
+    laptop.device_type = "tablet"  # a typo in the inventory corrected today
+    laptop.save()
+    live = build_progress_report()
+    assert live["by_level"]["primary"]["duplicates_pending"] == 1
+    assert live["donations"]["devices_allocated"]["laptop"] == 0
+
+    past = build_progress_report(Snapshot(datetime(2021, 9, 24).date()))
+    for key in ("by_level", "donations"):
+        assert past[key] == before[key]
+    assert past["by_level"]["upper_secondary"]["duplicates_pending"] == 1
+    assert past["donations"]["devices_allocated"]["laptop"] == 1
+
+
 def test_a_deleted_row_no_longer_counts_after_the_day_it_was_deleted(w):
     _move_history_to(datetime(2021, 9, 24, 10, tzinfo=VN))
     w.pupils["a_listed"].delete()
