@@ -93,7 +93,6 @@ def _cache_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse
 
 
 def _charts(figures: dict) -> dict[str, SafeString]:
-    donations = figures["donations"]
     return {
         "communes": support_by_commune(figures["by_commune"]),
         "money": bar_chart(
@@ -129,7 +128,6 @@ def _charts(figures: dict) -> dict[str, SafeString]:
             value_format=vnd,
             empty_text=_("No money pledged yet."),
         ),
-        "cash_balance": vnd(donations["cash_received_vnd"] - donations["cash_spent_vnd"]),
     }
 
 
