@@ -195,7 +195,10 @@ def allocation_figures(snapshot: Snapshot) -> dict:
 
 
 def list_figures(snapshot: Snapshot) -> dict[int, dict]:
-    """Per commune id: whether a list was imported, when last uploaded, whether the latest upload failed."""
+    """Per commune id: whether a list was imported, when last uploaded, whether the latest upload failed.
+
+    The latest is the one sent last (as the staff dashboard decides), even if an earlier list finished
+    importing after it failed."""
     failed = [StudentUpload.Status.INVALID, StudentUpload.Status.UNREADABLE]
     rows = (
         snapshot.rows(StudentUpload)
@@ -203,7 +206,7 @@ def list_figures(snapshot: Snapshot) -> dict[int, dict]:
         .annotate(
             imported=Count("id", filter=Q(status=StudentUpload.Status.IMPORTED)),
             last_upload=Max("uploaded_at"),
-            last_import=Max("finished_at", filter=Q(status=StudentUpload.Status.IMPORTED)),
+            last_import=Max("uploaded_at", filter=Q(status=StudentUpload.Status.IMPORTED)),
             last_failure=Max("uploaded_at", filter=Q(status__in=failed)),
         )
     )

@@ -178,6 +178,30 @@ def test_supports_by_status_and_the_lists_each_commune_sent(w, commune_a, commun
     assert lists is None  # no milestones loaded in this world
 
 
+def test_the_report_and_the_dashboard_agree_on_which_communes_latest_list_failed(
+    commune_a, commune_b, education_office_user
+):
+    """The latest list sent decides, even when it failed while an earlier one was still importing."""
+    from reports.dashboard import attention_items
+
+    def sent(commune, status, uploaded: int, finished: int):
+        at = datetime(2021, 9, 21, 10, tzinfo=VN)
+        upload = StudentUpload.objects.create(commune=commune, original_name=f"{uploaded}.xlsx", status=status)
+        # uploaded_at is set on creation: the test's own times (the live report reads the rows).
+        StudentUpload.objects.filter(pk=upload.pk).update(
+            uploaded_at=at + timedelta(minutes=uploaded), finished_at=at + timedelta(minutes=finished)
+        )
+
+    sent(commune_a, "imported", uploaded=0, finished=5)  # a long list, imported at 10:05
+    sent(commune_a, "invalid", uploaded=2, finished=3)  # sent after it, refused at once
+    sent(commune_b, "invalid", uploaded=0, finished=1)
+    sent(commune_b, "imported", uploaded=3, finished=4)  # the corrected list
+    report = {row["code"]: row["list_has_errors"] for row in build_progress_report()["by_commune"]}
+    assert report == {commune_a.code: True, commune_b.code: False}
+    dashboard = next(i for i in attention_items(education_office_user) if i.key == "lists_with_errors")
+    assert [detail.label for detail in dashboard.details] == [str(commune_a)]
+
+
 @pytest.mark.parametrize(
     ("done_at", "now", "status"),
     [
