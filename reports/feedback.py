@@ -18,6 +18,8 @@ from students.spreadsheets import fold
 
 # A case still open this long after it came in is flagged in the report and on the dashboard.
 OPEN_TOO_LONG = timedelta(days=3)
+# The staff list's status filter for every case still waiting for an answer (new or being checked).
+OPEN = "open"
 _CODE_ATTEMPTS = 5
 
 
@@ -159,8 +161,11 @@ def filter_feedback(
     kind: str = "",
     commune: Commune | None = None,
 ) -> models.QuerySet[Feedback]:
-    """Staff list filters; the search matches the code, a name without accents, or the phone."""
-    if status:
+    """Staff list filters; the search matches the code, a name without accents, or the phone.
+    `status` is one of Feedback.Status, or OPEN for the cases waiting for an answer."""
+    if status == OPEN:
+        queryset = queryset.filter(status__in=Feedback.OPEN_STATUSES)
+    elif status:
         queryset = queryset.filter(status=status)
     if kind:
         queryset = queryset.filter(kind=kind)

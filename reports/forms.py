@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donations import antispam
 from donations.forms import clean_phone
+from reports.feedback import OPEN
 from reports.models import MAX_DESCRIPTION_LENGTH, MAX_RESPONSE_LENGTH, Feedback
 from reports.snapshot import Snapshot
 from students.models import Commune, Student
@@ -185,7 +186,9 @@ class FeedbackLookupForm(forms.Form):
 class FeedbackFilterForm(forms.Form):
     q = forms.CharField(label=_("Code, name or phone"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("all statuses")), *Feedback.Status.choices], required=False
+        label=_("Status"),
+        choices=[("", _("all statuses")), (OPEN, _("waiting for an answer")), *Feedback.Status.choices],
+        required=False,
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("all kinds")), *Feedback.Kind.choices], required=False)
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)

@@ -13,7 +13,12 @@ from students.models import Hardship, SchoolLevel
 
 LEVELS = dict(SchoolLevel.choices)
 DEVICE_TYPES = dict(DeviceType.choices)
-DEVICE_STATUSES = dict(Device.Status.choices)
+# A device "allocated" in the inventory is held for a proposed or approved support: not the report's
+# "devices given to pupils" (approved or handed over), so the report words it apart.
+DEVICE_STATUSES = {
+    **dict(Device.Status.choices),
+    Device.Status.ALLOCATED: _("set aside for a pupil, not handed over yet"),
+}
 MONEY_KINDS = {PledgeLine.Kind.CASH: _("cash donations"), PledgeLine.Kind.BUDGET: _("state budget and funds")}
 SPENDING = dict(Spending.Category.choices)
 HARDSHIPS = {**dict(Hardship.choices), "none": _("no hardship stated")}
@@ -27,7 +32,8 @@ GAP_REASONS = {
     pf.NOT_VERIFIED: _("not verified yet"),
     pf.AWAITING_APPROVAL: _("proposed, awaiting approval"),
     pf.WITHDRAWN: _("support withdrawn"),
-    engine.NO_COVERAGE: _("no coverage in the hamlet"),
+    # The engine's reason: the hamlet may have service, but from no provider with places on offer.
+    engine.NO_COVERAGE: _("no provider with places on offer covers the hamlet"),
     engine.NO_HAMLET: _("hamlet not given on the list"),
     engine.NO_DEVICE_LEFT: _("no device of a suitable type left"),
     engine.NO_PLACE_LEFT: _("no connectivity place left"),

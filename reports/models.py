@@ -48,16 +48,17 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_done(self) -> bool:
-        return self.done_at is not None
-
     def status_at(self, moment: datetime) -> str:
         return milestone_status(due=self.due_at, done_at=self.done_at, moment=moment)
 
+    # The home page's badge: the same rule as the report and the dashboard, now.
+    @property
+    def is_done(self) -> bool:
+        return self.status_at(timezone.now()) == "done"
+
     @property
     def is_late(self) -> bool:
-        return self.done_at is None and timezone.now() > self.due_at
+        return self.status_at(timezone.now()) == "late"
 
 
 # No 0/O, 1/I/L: people read the code aloud over the phone.
@@ -137,9 +138,10 @@ class Feedback(models.Model):
         verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    # PROTECT, not SET_NULL: Django would unlink with an UPDATE that writes no history.
     student = models.ForeignKey(
         Student,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="feedback_cases",

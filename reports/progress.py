@@ -23,7 +23,7 @@ from reports.supply_figures import (
     infrastructure_figures,
     list_figures,
 )
-from students.models import Commune, DuplicateCandidate, School, SchoolLevel
+from students.models import Commune, DuplicateCandidate, School, SchoolLevel, Student
 
 
 def _local(moment: datetime | None) -> str | None:
@@ -75,9 +75,13 @@ def _build(snapshot: Snapshot) -> dict:
 
     facts = pf.facts(snapshot)
     pending_by_level = dict.fromkeys(SchoolLevel.values, 0)
-    pairs = snapshot.rows(DuplicateCandidate).filter(decision=DuplicateCandidate.Decision.PENDING)
-    for row in pairs.values("candidate__level").annotate(n=Count("id")):
-        pending_by_level[row["candidate__level"]] = row["n"]
+    pairs = (
+        snapshot.rows(DuplicateCandidate)
+        .filter(decision=DuplicateCandidate.Decision.PENDING)
+        .annotate(level=snapshot.field_of(Student, "level", id_from="candidate_id"))
+    )
+    for row in pairs.values("level").annotate(n=Count("id")):
+        pending_by_level[row["level"]] = row["n"]
     lists = list_figures(snapshot)
 
     by_commune_facts = pf.group(facts, lambda f: f.commune_id)

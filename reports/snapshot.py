@@ -5,8 +5,9 @@ is the model's rows; "as of" a day, it is the model's history (django-simple-his
 reduced to each row's last version before midnight of that day, deleted rows left out.
 Selectors therefore use only the model's own fields and forward joins to reference data
 (communes, schools, hamlets, providers): historical models have no reverse relations,
-and joins reach today's rows. Never use `pk` in a selector: on a history table it is
-`history_id`; use `id`.
+and joins reach today's rows. A field of another business row (a pupil's level, a device's
+type) is read with `Snapshot.field_of()`, as that row stood. Never use `pk` in a selector: on
+a history table it is `history_id`; use `id`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, models, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 
@@ -53,6 +55,11 @@ class Snapshot:
         if self.as_of is None:
             return model._base_manager.order_by()
         return model.history.as_of(self.moment).order_by()
+
+    def field_of(self, model: type[models.Model], field: str, *, id_from: str) -> Subquery:
+        """`field` of the `model` row whose id is in the outer row's `id_from`, as this snapshot sees
+        that row: a join through a foreign key would read today's row, even as of a past day."""
+        return Subquery(self.rows(model).filter(id=OuterRef(id_from)).values(field)[:1])
 
     @staticmethod
     @contextmanager

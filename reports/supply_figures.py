@@ -69,11 +69,13 @@ def donation_figures(snapshot: Snapshot) -> dict:
         devices_by_status[row["status"]] += row["n"]
 
     devices_allocated = _by_type()
-    given_devices = snapshot.rows(Support).filter(
-        status__in=[Support.Status.APPROVED, Support.Status.HANDED_OVER], device__isnull=False
+    given_devices = (
+        snapshot.rows(Support)
+        .filter(status__in=[Support.Status.APPROVED, Support.Status.HANDED_OVER], device__isnull=False)
+        .annotate(device_type=snapshot.field_of(Device, "device_type", id_from="device_id"))
     )
-    for row in given_devices.values("device__device_type").annotate(n=Count("id")):
-        devices_allocated[row["device__device_type"]] = row["n"]
+    for row in given_devices.values("device_type").annotate(n=Count("id")):
+        devices_allocated[row["device_type"]] = row["n"]
 
     pledges = snapshot.rows(Pledge).aggregate(pledges=Count("id"), donors=Count("donor_id", distinct=True))
     received = sum(money_received.values())
@@ -193,7 +195,10 @@ def allocation_figures(snapshot: Snapshot) -> dict:
 
 
 def list_figures(snapshot: Snapshot) -> dict[int, dict]:
-    """Per commune id: whether a list was imported, when last uploaded, whether the latest upload failed."""
+    """Per commune id: whether a list was imported, when last uploaded, whether the latest upload failed.
+
+    The latest is the one sent last (as the staff dashboard decides), even if an earlier list finished
+    importing after it failed."""
     failed = [StudentUpload.Status.INVALID, StudentUpload.Status.UNREADABLE]
     rows = (
         snapshot.rows(StudentUpload)
@@ -201,7 +206,7 @@ def list_figures(snapshot: Snapshot) -> dict[int, dict]:
         .annotate(
             imported=Count("id", filter=Q(status=StudentUpload.Status.IMPORTED)),
             last_upload=Max("uploaded_at"),
-            last_import=Max("finished_at", filter=Q(status=StudentUpload.Status.IMPORTED)),
+            last_import=Max("uploaded_at", filter=Q(status=StudentUpload.Status.IMPORTED)),
             last_failure=Max("uploaded_at", filter=Q(status__in=failed)),
         )
     )

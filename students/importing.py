@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from students.bulk import insert_with_history
+from students.bulk import insert_with_history, record_history
 from students.matching import DistrictIndex, Match
 from students.models import (
     Commune,
@@ -621,12 +621,25 @@ def import_file(
     return outcome
 
 
+def upload_status_set(upload_id: int, status: str, *, unless: str | None = None, **fields) -> bool:
+    """Set an upload's status (and `fields`) in one UPDATE, unless it is in status `unless`, and keep
+    the change in its history (the report as of a past day reads it there); True when it changed."""
+    uploads = StudentUpload.objects.filter(pk=upload_id)
+    if unless is not None:
+        uploads = uploads.exclude(status=unless)
+    if not uploads.update(status=status, **fields):
+        return False
+    record_history(StudentUpload, [upload_id], reason=str(StudentUpload.Status(status).label))
+    return True
+
+
 def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUpload:
     """Import an uploaded list (run by the background worker); records the outcome on the upload."""
     upload = StudentUpload.objects.select_related("commune").get(pk=upload_id)
-    StudentUpload.objects.filter(pk=upload.pk).update(status=StudentUpload.Status.PROCESSING)
+    upload_status_set(upload.pk, StudentUpload.Status.PROCESSING)
 
     def progress(done: int, total: int) -> None:
+        # Only counters for the progress bar: not kept in the history.
         StudentUpload.objects.filter(pk=upload.pk).update(rows_done=done, rows_total=total)
 
     with upload.original_file.open("rb") as file:

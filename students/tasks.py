@@ -22,8 +22,10 @@ def process_student_upload(upload_id: int) -> str:
     except Exception:
         # The page polls this upload: it must end in a final state, never spin for ever.
         logger.exception("Pupil list upload %s failed", upload_id)
-        StudentUpload.objects.filter(pk=upload_id).exclude(status=StudentUpload.Status.IMPORTED).update(
-            status=StudentUpload.Status.UNREADABLE,
+        importing.upload_status_set(
+            upload_id,
+            StudentUpload.Status.UNREADABLE,
+            unless=StudentUpload.Status.IMPORTED,
             message=_("The file could not be processed because of a fault in the system. Nothing was saved."),
             finished_at=timezone.now(),
         )

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from allocation.models import Support
 from donations.selectors import outstanding_pledge_counts
 from reports.dashboard.items import AttentionItem, Detail, Severity, Viewer, counted, moment, url_with_query
-from reports.feedback import OPEN_TOO_LONG
+from reports.feedback import OPEN, OPEN_TOO_LONG
 from reports.models import Feedback
 
 
@@ -197,7 +197,7 @@ def feedback(viewer: Viewer) -> list[AttentionItem]:
                 counts["open"],
             ),
             count=counts["open"],
-            url=url_with_query("feedback:list", status=Feedback.Status.NEW),
+            url=url_with_query("feedback:list", status=OPEN),
             details=details,
             read_only=not viewer.may("reports.change_feedback"),
         )

@@ -461,3 +461,16 @@ def test_open_reports_from_the_public_reach_the_office_and_their_commune_only(
     assert (recent.count, recent.severity, recent.details) == (1, Severity.WARNING, [])
     # Leadership reads counts in the report, never the reporters' cases.
     assert "feedback_open" not in items(leadership_user)
+
+
+def test_the_open_reports_item_links_to_exactly_the_cases_it_counts(client, education_office_user, commune_a):
+    from reports.models import Feedback
+    from reports.tests.factories import FeedbackFactory
+
+    waiting = [FeedbackFactory(commune=commune_a), FeedbackFactory(commune=commune_a, status=Feedback.Status.CHECKING)]
+    FeedbackFactory(commune=commune_a, status=Feedback.Status.RESOLVED, response="Đã bổ sung vào danh sách.")
+    item = items(education_office_user)["feedback_open"]
+    client.force_login(education_office_user)
+    listed = client.get(item.url).context["page_obj"].object_list
+    assert item.count == 2
+    assert sorted(case.code for case in listed) == sorted(case.code for case in waiting)

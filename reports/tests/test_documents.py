@@ -272,3 +272,32 @@ def test_an_empty_district_still_makes_every_file(db):
     for fmt in ("xlsx", "docx", "pdf"):
         assert render(report, fmt)
     assert "Có 0/0 xã, thị trấn đã gửi danh sách" in docx_text(_docx(render(report, "docx")))
+
+
+def test_the_words_for_the_gap_and_the_devices_do_not_contradict_the_other_figures(commune_a, viettel):
+    """A hamlet Viettel covers, but no provider with places on offer: the engine's "no coverage".
+    A device set aside for a proposed support is not yet a device given to a pupil."""
+    from allocation.models import AllocationRun, LeftOut, Support
+    from reports.tests import world
+    from students.models import Student
+    from students.tests.factories import HamletFactory, StudentFactory
+    from telecom.tests.factories import HamletCoverageFactory
+
+    hamlet = HamletFactory(commune=commune_a)
+    HamletCoverageFactory(hamlet=hamlet, provider=viettel, technology="4g")
+    pupil = StudentFactory(
+        commune=commune_a, hamlet=hamlet, lacks_device=False, lacks_internet=True, status=Student.Status.VERIFIED
+    )
+    LeftOut.objects.create(run=AllocationRun.objects.create(), student=pupil, need="connectivity", reason="no_coverage")
+    proposed = StudentFactory(commune=commune_a, hamlet=hamlet, status=Student.Status.VERIFIED)
+    world.support(proposed, Support.Status.PROPOSED, with_device="tablet")
+
+    report = build_progress_report()
+    assert report["infrastructure"]["covered"] == report["infrastructure"]["hamlets"] == 1
+    assert report["gap"]["by_reason"]["no_coverage"] == 1
+    assert sum(report["donations"]["devices_allocated"].values()) == 0
+    body = docx_text(render(report, "docx"))
+    assert "chưa có sóng" not in body
+    assert "không có nhà mạng nào có gói hỗ trợ phủ sóng thôn 1 em" in body
+    assert "Thiết bị đã phân bổ cho học sinh (đã duyệt hoặc đã bàn giao): 0." in body
+    assert "Tình trạng thiết bị đã tiếp nhận: đã dành cho học sinh, chưa bàn giao 1." in body

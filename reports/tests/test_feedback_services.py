@@ -104,6 +104,27 @@ def test_the_office_resolves_a_case_with_a_response_and_history_keeps_both_versi
     assert list(feedback.history.values_list("status", flat=True)) == ["resolved", "new"]
 
 
+def test_a_pupil_a_case_is_linked_to_cannot_be_deleted_behind_the_cases_history(commune_a, education_office_user):
+    """Deleting the pupil would unlink the case with one UPDATE that writes no history (the report
+    as of a later day would still count the pupil as found): the link holds the pupil instead."""
+    from django.db.models import ProtectedError
+
+    pupil = StudentFactory(commune=commune_a)
+    feedback = FeedbackFactory(commune=commune_a, kind=Feedback.Kind.MISSED_PUPIL)
+    services.feedback_update(
+        feedback=feedback,
+        status="resolved",
+        response="Đã có trong danh sách.",
+        user=education_office_user,
+        student=pupil,
+    )
+    with pytest.raises(ProtectedError), transaction.atomic():
+        pupil.delete()
+    feedback.refresh_from_db()
+    assert feedback.student == pupil
+    assert feedback.history.latest("history_date").student_id == pupil.pk
+
+
 def test_a_commune_official_handles_only_their_commune(commune_a, commune_b, commune_a_official):
     own = FeedbackFactory(commune=commune_a)
     other = FeedbackFactory(commune=commune_b)

@@ -28,3 +28,17 @@ def test_the_home_page_marks_each_milestone_with_its_state(client):
     assert body.count("quá hạn") == 1
     assert body.count("đã xong") == 1
     assert body.count("text-bg-secondary") == 1
+
+
+def test_the_home_page_and_the_report_agree_on_a_done_time_still_ahead(client):
+    """A done time typed ahead of now (a slip of the day) is not done yet, by the report's one rule."""
+    from reports.progress import build_progress_report
+
+    Milestone.objects.create(
+        code="slip", name="slip", due_at=timezone.now() - timedelta(days=1), done_at=timezone.now() + timedelta(days=1)
+    )
+    assert build_progress_report()["milestones"][0]["status"] == "late"
+    milestone = Milestone.objects.get()
+    assert (milestone.is_done, milestone.is_late) == (False, True)
+    body = client.get(reverse("home")).content.decode()
+    assert body.count("quá hạn") == 1 and "đã xong" not in body

@@ -178,6 +178,30 @@ def test_supports_by_status_and_the_lists_each_commune_sent(w, commune_a, commun
     assert lists is None  # no milestones loaded in this world
 
 
+def test_the_report_and_the_dashboard_agree_on_which_communes_latest_list_failed(
+    commune_a, commune_b, education_office_user
+):
+    """The latest list sent decides, even when it failed while an earlier one was still importing."""
+    from reports.dashboard import attention_items
+
+    def sent(commune, status, uploaded: int, finished: int):
+        at = datetime(2021, 9, 21, 10, tzinfo=VN)
+        upload = StudentUpload.objects.create(commune=commune, original_name=f"{uploaded}.xlsx", status=status)
+        # uploaded_at is set on creation: the test's own times (the live report reads the rows).
+        StudentUpload.objects.filter(pk=upload.pk).update(
+            uploaded_at=at + timedelta(minutes=uploaded), finished_at=at + timedelta(minutes=finished)
+        )
+
+    sent(commune_a, "imported", uploaded=0, finished=5)  # a long list, imported at 10:05
+    sent(commune_a, "invalid", uploaded=2, finished=3)  # sent after it, refused at once
+    sent(commune_b, "invalid", uploaded=0, finished=1)
+    sent(commune_b, "imported", uploaded=3, finished=4)  # the corrected list
+    report = {row["code"]: row["list_has_errors"] for row in build_progress_report()["by_commune"]}
+    assert report == {commune_a.code: True, commune_b.code: False}
+    dashboard = next(i for i in attention_items(education_office_user) if i.key == "lists_with_errors")
+    assert [detail.label for detail in dashboard.details] == [str(commune_a)]
+
+
 @pytest.mark.parametrize(
     ("done_at", "now", "status"),
     [
@@ -236,6 +260,28 @@ def test_as_of_a_past_day_reads_the_history_not_todays_rows(w):
     before = _json("--as-of", "2021-09-23")
     assert before["students"]["in_need"] == 0 and before["donations"]["cash_pledged_vnd"] == 0
     assert before["infrastructure"]["hamlets"] == 0 and before["milestones"] == []
+
+
+def test_as_of_a_past_day_a_breakdown_reads_the_related_row_as_it_was_then(w):
+    """Pending pairs by the candidate's level and devices given by type join another table: the
+    level or type that row had at the end of the day counts, not today's correction."""
+    _move_history_to(datetime(2021, 9, 24, 10, tzinfo=VN))
+    before = build_progress_report()
+    held = w.pupils["b_held"]
+    held.level = "primary"  # a corrected list re-imported today
+    held.save()
+    laptop = w.supports["full"].device
+    laptop.device_type = "tablet"  # a typo in the inventory corrected today
+    laptop.save()
+    live = build_progress_report()
+    assert live["by_level"]["primary"]["duplicates_pending"] == 1
+    assert live["donations"]["devices_allocated"]["laptop"] == 0
+
+    past = build_progress_report(Snapshot(datetime(2021, 9, 24).date()))
+    for key in ("by_level", "donations"):
+        assert past[key] == before[key]
+    assert past["by_level"]["upper_secondary"]["duplicates_pending"] == 1
+    assert past["donations"]["devices_allocated"]["laptop"] == 1
 
 
 def test_a_deleted_row_no_longer_counts_after_the_day_it_was_deleted(w):

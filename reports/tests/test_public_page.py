@@ -331,6 +331,20 @@ def test_anonymous_responses_may_be_kept_signed_in_ones_may_not(client, settings
         assert "private" in control and "no-store" in control and "public" not in control
 
 
+def test_a_response_that_sends_a_visitors_session_cookie_is_never_public(client, settings):
+    """An anonymous visitor who sent a report keeps it in their session (the thanks page); the session
+    cookie goes out with every response, and a shared cache must never hand it to someone else."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 120
+    session = client.session
+    session["reports_last_feedback"] = "PA-ABCDEF"
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    for url in (URL, URL, DONORS_URL):
+        response = client.get(url)
+        assert settings.SESSION_COOKIE_NAME in response.cookies
+        assert "public" not in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 # --- the donor roll ----------------------------------------------------------------------------
 
 
@@ -371,6 +385,15 @@ def test_the_donor_roll_is_paginated_with_trang(client):
 def test_bad_page_numbers_answer_a_page_not_an_error(client, page):
     for _ in range(DONORS_PER_PAGE + 1):
         PledgeLineFactory(pledge__donor__publish_consent=True)
+    response = client.get(DONORS_URL, {"trang": page})
+    assert response.status_code == 200
+    assert "Nhà tài trợ" in response.content.decode()
+
+
+@pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning")
+@pytest.mark.parametrize("page", ["9" * 4000, "-" + "9" * 4000])
+def test_a_huge_page_number_makes_no_cache_key_memcached_would_refuse(client, page):
+    PledgeLineFactory(pledge__donor__publish_consent=True)
     response = client.get(DONORS_URL, {"trang": page})
     assert response.status_code == 200
     assert "Nhà tài trợ" in response.content.decode()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,8 +15,6 @@ from reports import charts, documents, labels
 from reports.forms import AsOfForm
 from reports.progress import build_progress_report
 from students.models import VIEW_ALL_COMMUNES
-
-FORMATS = ("xlsx", "docx", "pdf", "json")
 
 
 def _allowed(request: HttpRequest) -> None:
@@ -86,18 +82,12 @@ def progress(request: HttpRequest) -> HttpResponse:
 @require_safe
 def download(request: HttpRequest, fmt: str) -> HttpResponse:
     _allowed(request)
-    if fmt not in FORMATS:
+    if fmt not in documents.FORMATS:
         raise Http404
     form = AsOfForm(request.GET or None)
     if request.GET and not form.is_valid():
         raise Http404
     report = build_progress_report(form.snapshot())
-    if fmt == "json":
-        body = json.dumps(report, ensure_ascii=False, indent=2).encode()
-        content_type, filename = "application/json", f"bao-cao-tien-do-{report['as_of']}.json"
-    else:
-        body = documents.render(report, fmt)
-        content_type, filename = documents.content_type(fmt), documents.filename(report, fmt)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = HttpResponse(documents.render(report, fmt), content_type=documents.content_type(fmt))
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(report, fmt)}"'
     return response

@@ -78,17 +78,21 @@ def _cache_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse
     """Anonymous visitors all get the same page: let browsers and proxies keep it for a while.
 
     A signed-in user's page holds their name and the logout form's CSRF token, and a page
-    showing a one-time message is one visitor's: never kept.
+    showing a one-time message is one visitor's: never kept. A visitor with a session (one who
+    sent a report or a pledge) gets their session cookie back with every response
+    (SESSION_SAVE_EVERY_REQUEST): only their own browser may keep that response, never a proxy.
     """
+    max_age = max(settings.PUBLIC_PAGE_CACHE_SECONDS, 0)
     if request.user.is_authenticated or len(get_messages(request)):
         add_never_cache_headers(response)
+    elif settings.SESSION_COOKIE_NAME in request.COOKIES:
+        patch_cache_control(response, private=True, max_age=max_age)
     else:
-        patch_cache_control(response, public=True, max_age=max(settings.PUBLIC_PAGE_CACHE_SECONDS, 0))
+        patch_cache_control(response, public=True, max_age=max_age)
     return response
 
 
 def _charts(figures: dict) -> dict[str, SafeString]:
-    donations = figures["donations"]
     return {
         "communes": support_by_commune(figures["by_commune"]),
         "money": bar_chart(
@@ -124,7 +128,6 @@ def _charts(figures: dict) -> dict[str, SafeString]:
             value_format=vnd,
             empty_text=_("No money pledged yet."),
         ),
-        "cash_balance": vnd(donations["cash_received_vnd"] - donations["cash_spent_vnd"]),
     }
 
 
@@ -139,12 +142,18 @@ def transparency(request: HttpRequest) -> HttpResponse:
     return _public_page(request, "figures", "reports/public.html", _transparency_fragment)
 
 
+# Far beyond any donor roll: a larger number (or one below 1) gives the last page all the same, and
+# keeps the page's cache key short (memcached refuses keys over 250 characters).
+_PAGE_LIMIT = 100_000
+
+
 def _page_number(raw: str | None) -> int:
     """The page a visitor asked for; what is not a whole number means the first (as Paginator.get_page does)."""
     try:
-        return int(raw or 1)
+        number = int(raw or 1)
     except (TypeError, ValueError):
         return 1
+    return max(min(number, _PAGE_LIMIT), 0)
 
 
 @require_safe

@@ -198,6 +198,21 @@ def test_a_processing_fault_ends_the_upload_instead_of_spinning(
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_every_status_an_upload_takes_is_kept_in_its_history(client, send, monkeypatch, commune_a, commune_a_official):
+    """The report as of a past day reads uploads from history: a fault must be there, not only in the row."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "import_file", broken)
+    client.force_login(commune_a_official)
+    send(commune_a, xlsx(grid([pupil_row(1)])))
+    upload = StudentUpload.objects.get()
+    statuses = list(upload.history.order_by("history_date", "history_id").values_list("status", flat=True))
+    assert statuses == ["pending", "processing", "unreadable"]
+    assert upload.history.latest("history_date").finished_at == upload.finished_at
+
+
 def test_another_communes_upload_ids_are_404(client, commune_a, commune_b, commune_a_official):
     theirs = StudentUpload.objects.create(commune=commune_b, original_name="bi-mat.xlsx")
     client.force_login(commune_a_official)
