@@ -201,4 +201,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # fpdf2 subsets the PDF fonts through fontTools, which logs every glyph at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
