@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donations import antispam
-from donations.forms import clean_phone
+from donations.forms import LookupForm, clean_phone
 from reports.feedback import OPEN
 from reports.models import MAX_DESCRIPTION_LENGTH, MAX_RESPONSE_LENGTH, Feedback
 from reports.snapshot import Snapshot
@@ -170,17 +170,11 @@ class PublicFeedbackForm(forms.Form):
         return {name: self.cleaned_data[name] for name in names} | {"submission_token": self.submission_nonce}
 
 
-class FeedbackLookupForm(forms.Form):
+class FeedbackLookupForm(LookupForm):
+    """The pledge lookup's form (layout, phone check) with the report's words."""
+
     code = forms.CharField(label=_("Report code"), max_length=12, help_text=_("E.g. PA-7KQ2MX"))
     phone = forms.CharField(label=_("Phone number given with the report"), max_length=20)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout("code", "phone", Submit("submit", _("Look up"), css_class="w-100"))
-
-    def clean_phone(self):
-        return clean_phone(self.cleaned_data.get("phone", ""))
 
 
 class FeedbackFilterForm(forms.Form):
