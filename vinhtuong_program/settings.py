@@ -204,3 +204,9 @@ LOGGING = {
     # fpdf2 subsets the PDF fonts through fontTools, which logs every glyph at INFO.
     "loggers": {"fontTools": {"level": "WARNING"}},
 }
+
+# Backups (`make backup`, `python manage.py backup_database`): one directory per backup in
+# BACKUP_DIR, holding children's personal data (owner-only permissions; copy them off the server).
+# Each backup deletes all but the BACKUP_KEEP newest (0 keeps every one).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
