@@ -141,6 +141,10 @@ CACHES = {
         "LOCATION": env_str("DJANGO_CACHE_LOCATION", "vinhtuong"),
     }
 }
+# Django's own caches keep 300 entries by default: a burst of clients would evict each other's
+# counters. (Redis and memcached manage their memory themselves and take no such option.)
+if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {"LocMemCache", "DatabaseCache", "FileBasedCache"}:
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 20_000)}
 # The public transparency page (/cong-khai/) is computed at most once per this many seconds per
 # cache (per process with the default cache); anonymous visitors' browsers may keep it as long.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
