@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,7 +136,7 @@ def _free_name(backup_dir: Path, moment: datetime) -> Path:
 
 def _dump_postgresql(target: Path) -> str:
     tool = _tool_version("pg_dump")  # "pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)"
-    connection.ensure_connection()
+    existing_tables()  # reachable, or a clear message
     server_major = connection.connection.server_version // 10000
     connection.close()
     tool_major = int(re.search(r"\)\s*(\d+)", tool).group(1))
@@ -287,9 +287,13 @@ def read_manifest(backup: Path) -> dict:
 
 
 def existing_tables() -> list[str]:
-    with connection.cursor() as cursor:
-        tables = connection.introspection.table_names(cursor)
-    return tables
+    try:
+        with connection.cursor() as cursor:
+            return connection.introspection.table_names(cursor)
+    except DatabaseError as error:
+        raise BackupError(
+            _("Cannot open the database %(database)s: %(error)s") % {"database": database_label(), "error": error}
+        ) from None
 
 
 def _verify(path: Path, expected: dict) -> None:
