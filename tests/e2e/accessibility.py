@@ -72,3 +72,25 @@ def phone_problems(page) -> list[str]:
         problems.append(f"the skip link is not shown whole and tappable when focused: {box}")
     skip.blur()
     return problems
+
+
+def menu_focus_problems(page) -> list[str]:
+    """Tabbing through the menu bar: each link must show a focus ring that stands out on the blue bar.
+
+    Bootstrap's own ring is a pale blue glow, invisible there; the site draws a solid white outline.
+    """
+    problems = []
+    page.locator("body").focus()
+    for _ in range(page.locator("header a, header button").count()):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const el = document.activeElement, style = getComputedStyle(el);
+                return {inHeader: !!el.closest('header'), html: el.outerHTML.slice(0, 80),
+                        outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+                        color: style.outlineColor}; }"""
+        )
+        if not focused["inHeader"]:
+            continue
+        if focused["outline"] in ("none", "") or focused["width"] < 2 or focused["color"] != "rgb(255, 255, 255)":
+            problems.append(f"no visible focus ring ({focused['outline']} {focused['color']}): {focused['html']}")
+    return problems

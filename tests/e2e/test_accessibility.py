@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 from django.core.cache import cache
 
-from tests.e2e.accessibility import PHONE, axe_violations, describe, failing, phone_problems
+from tests.e2e.accessibility import PHONE, axe_violations, describe, failing, menu_focus_problems, phone_problems
 from tests.public_pages import FEEDBACK_PHONE, PLEDGE_PHONE, Scene, build_scene
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -131,6 +131,8 @@ def test_the_public_pages_and_the_upload_page_pass_axe(browser, live_server):
         problems += describe(state, failing(violations))
         if state.endswith("-errors"):
             problems += [f"{state}: {problem}" for problem in _error_problems(page)]
+        if state == "home":
+            problems += [f"{state}: {problem}" for problem in menu_focus_problems(page)]
     context.close()
     assert not problems, "\n".join(problems)
     if found:  # moderate and minor ones are reported, not failed
