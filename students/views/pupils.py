@@ -129,6 +129,8 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
             "can_review": can_review,
             "reject_form": reject_form,
             "panels": pupil_page_panels(request, student),
+            "can_serve_guardians": request.user.has_perm("students.view_guardianrequest"),
+            "can_correct": Student.objects.editable_by(request.user).filter(pk=student.pk).exists(),
         },
     )
 
