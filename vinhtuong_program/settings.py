@@ -203,7 +203,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No phone, ID or quoted value of a pupil reaches a log, even inside an exception's text.
+    "filters": {"personal_data": {"()": "vinhtuong_program.core.logs.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # fpdf2 subsets the PDF fonts through fontTools, which logs every glyph at INFO.
     "loggers": {"fontTools": {"level": "WARNING"}},
