@@ -16,9 +16,13 @@ with a new parameter also needs its value in the `site` fixture's "values".
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -33,10 +37,18 @@ from donations.views.public import _SESSION_KEY as PLEDGE_SESSION_KEY
 from reports.models import Milestone
 from reports.tests.factories import FeedbackFactory
 from students.models import StudentUpload
-from students.tests.factories import DuplicateCandidateFactory, StudentFactory
+from students.tests.factories import CommuneFactory, DuplicateCandidateFactory, StudentFactory
 from telecom import inspections
 from telecom.models import DeviceInspection
-from telecom.tests.factories import ConnectivityOfferFactory, HamletCoverageFactory, LearningPlatformFactory
+from telecom.tests.factories import (
+    ConnectivityOfferFactory,
+    HamletCoverageFactory,
+    LearningPlatformFactory,
+    ProviderFactory,
+)
+from vinhtuong_program.core import roles
+from vinhtuong_program.core.roles import sync_roles
+from vinhtuong_program.core.tests.factories import make_user
 from vinhtuong_program.core.tests.site_urls import kwargs_for, named_patterns
 from vinhtuong_program.core.tests.test_scoping import _bad_list
 
@@ -195,30 +207,45 @@ ADMIN_ROLES = ("kt", "ld", "gd")
 # ---------------------------------------------------------------------------- the data
 
 
-@pytest.fixture
-def users(
-    commune_a_official,
-    commune_b_official,
-    viettel_user,
-    vnpt_user,
-    accountant_user,
-    leadership_user,
-    education_office_user,
-):
-    return {
-        "xa_a": commune_a_official,
-        "xa_b": commune_b_official,
-        "vt": viettel_user,
-        "vnpt": vnpt_user,
-        "kt": accountant_user,
-        "ld": leadership_user,
-        "gd": education_office_user,
+def _cast():
+    """The conftest's cast (two communes, two providers, one user per role), made once for the module."""
+    sync_roles()
+    commune_a = CommuneFactory(code="09076", name="Vĩnh Tường", kind="township")
+    commune_b = CommuneFactory(code="09079", name="Kim Xá")
+    viettel = ProviderFactory(code="viettel", name="Viettel", short_name="Viettel")
+    vnpt = ProviderFactory(code="vnpt", name="VNPT", short_name="VNPT/VinaPhone")
+    users = {
+        "xa_a": make_user(roles.COMMUNE_OFFICIAL, "xa_a", commune=commune_a),
+        "xa_b": make_user(roles.COMMUNE_OFFICIAL, "xa_b", commune=commune_b),
+        "vt": make_user(roles.TELECOM_STAFF, "nv_viettel", provider=viettel),
+        "vnpt": make_user(roles.TELECOM_STAFF, "nv_vnpt", provider=vnpt),
+        "kt": make_user(roles.ACCOUNTANT, "ketoan"),
+        "ld": make_user(roles.LEADERSHIP, "lanhdao"),
+        "gd": make_user(roles.EDUCATION_OFFICE, "phonggd"),
     }
+    return users, commune_a, commune_b, viettel
+
+
+@pytest.fixture(scope="module")
+def _site_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module's tests (each runs inside its own savepoint), rolled back at the end."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        data = _build_site(media)
+        yield data
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def site(users, commune_a, commune_b, viettel, vnpt, client, django_capture_on_commit_callbacks, settings):
+def site(_site_data, db, settings):
+    # Each test has its own MEDIA_ROOT (conftest): the uploaded list and the signed scan go with it.
+    shutil.copytree(_site_data["media"], settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return _site_data
+
+
+def _build_site(media):
     """One object of every kind, of commune A and Viettel; the values that fill every URL's parameters."""
+    users, commune_a, commune_b, viettel = _cast()
     office = users["gd"]
     # Commune B first has a pupil too, so that a page hiding commune A's rows still has rows to show.
     StudentFactory(commune=commune_b)
@@ -228,13 +255,13 @@ def site(users, commune_a, commune_b, viettel, vnpt, client, django_capture_on_c
     FollowUp.objects.create(support=support, checked_on=batch.handed_over_on, result=FollowUp.Result.IN_USE)
     pupil = support.student
     DuplicateCandidateFactory(existing=pupil, candidate__commune=commune_a, candidate__school=pupil.school)
+    client = Client()
     client.force_login(users["xa_a"])
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         client.post(
             reverse("students:upload", args=[commune_a.code]),
             {"file": SimpleUploadedFile("ds.csv", _bad_list(pupil.school.name))},
         )
-    client.logout()
     upload = StudentUpload.objects.get(commune=commune_a, status=StudentUpload.Status.INVALID)
     feedback = FeedbackFactory(commune=commune_a)
 
@@ -279,6 +306,8 @@ def site(users, commune_a, commune_b, viettel, vnpt, client, django_capture_on_c
         "fmt": "json",
     }
     return {
+        "users": users,
+        "media": media,
         "pledge_code": telecom_line.pledge.reference_code,
         "values": {
             "": common,
@@ -338,13 +367,13 @@ def _expected_admin_code(role, label, page):
     return 200 if letter in may else 403
 
 
-def _sign_in(client, role, users, site):
+def _sign_in(client, role, site):
     if role == "donor":
         session = client.session
         session[PLEDGE_SESSION_KEY] = site["pledge_code"]
         session.save()
     elif role != "anon":
-        client.force_login(users[role])
+        client.force_login(site["users"][role])
 
 
 def _admin_letters(answers, label, role):
@@ -358,8 +387,8 @@ def _admin_letters(answers, label, role):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-def test_every_url_answers_each_role_as_the_matrix_says(role, client, users, site):
-    _sign_in(client, role, users, site)
+def test_every_url_answers_each_role_as_the_matrix_says(role, client, site):
+    _sign_in(client, role, site)
     wrong = []
     for name, pattern in _site_urls():
         if name in SITE:
@@ -384,11 +413,11 @@ def test_every_url_and_admin_model_is_in_the_matrix(request):
     rows = []
     if missing_urls or missing_models:
         # The data is built only when a row is missing, to print the codes the app gives today.
-        client, users, site = (request.getfixturevalue(name) for name in ("client", "users", "site"))
+        client, site = request.getfixturevalue("client"), request.getfixturevalue("site")
         answers = {}
         for role in ROLES:
             client.logout()
-            _sign_in(client, role, users, site)
+            _sign_in(client, role, site)
             for name, pattern in missing_urls:
                 answers[name, role] = client.get(_site_path(name, pattern, site)).status_code
             for label, page, url_name in _admin_pages():
