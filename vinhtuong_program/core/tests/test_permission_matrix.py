@@ -5,13 +5,14 @@ they just made; xa_a / xa_b = commune officials of commune A / B; vt / vnpt = te
 of Viettel / VNPT; kt = accountant; ld = district leadership; gd = education office.
 
 Objects in URLs belong to commune A and to Viettel, so xa_b and vnpt show where scope applies.
-Codes: 200 shown, 302 sent to sign in (or elsewhere), 403 refused, 404 hidden, 405 POST only
-(a GET is enough to prove who gets past the door: the role check comes before the method check).
+Codes: 200 shown, 302 sent to sign in (or elsewhere), 403 refused, 404 hidden, 405 POST only.
+POST-only URLs are visited with a GET: most check the role first, so a refused role gets its
+403/404 even then; the few that check the method first say so in a comment.
 
 Adding a URL: add a row to SITE below, named as in `reverse()`; adding a model to the admin:
 a row to ADMIN. Until then `test_every_url_and_admin_model_is_in_the_matrix` fails and prints
 the row as the app answers today, to check against the README's roles before pasting. A URL
-with a new parameter also needs its value in the `site` fixture's "values".
+with a new parameter also needs its value in "values" at the end of `_build_site`.
 """
 
 from __future__ import annotations
@@ -247,8 +248,6 @@ def _build_site(media):
     """One object of every kind, of commune A and Viettel; the values that fill every URL's parameters."""
     users, commune_a, commune_b, viettel = _cast()
     office = users["gd"]
-    # Commune B first has a pupil too, so that a page hiding commune A's rows still has rows to show.
-    StudentFactory(commune=commune_b)
     batch, support, _second = school_with_record(office, commune_a, handed_over=True)
     batch.signed_record = SimpleUploadedFile("ban-da-ky.pdf", b"%PDF-1.4 signed")
     batch.save()
@@ -263,6 +262,8 @@ def _build_site(media):
             {"file": SimpleUploadedFile("ds.csv", _bad_list(pupil.school.name))},
         )
     upload = StudentUpload.objects.get(commune=commune_a, status=StudentUpload.Status.INVALID)
+    # Made after commune A's rows, so that the admin's first object of each model is commune A's.
+    StudentFactory(commune=commune_b)
     feedback = FeedbackFactory(commune=commune_a)
 
     hamlet = pupil.hamlet
