@@ -83,6 +83,10 @@ class StudentAdmin(ExportMixin, CommuneScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         return search_students(queryset, search_term), False
 
+    def has_export_permission(self, request):
+        # django-import-export opens its export to every admin user; pupils' records need the view permission.
+        return self.has_view_permission(request)
+
     def save_model(self, request, obj, form, change):
         obj.name_key = fold(obj.full_name)
         super().save_model(request, obj, form, change)

@@ -27,6 +27,7 @@ from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from allocation.models import AllocationRun, AllocationSettings, FollowUp
@@ -163,46 +164,50 @@ SITE = {
     "admin:index":                    (302, 302, 302, 302, 302, 302, 200, 200, 200),
 }
 
-# The admin, per registered model: which pages kt, ld and gd may open ("v" the list, an object
-# and its history; "a" the add form; "d" the delete page); any other page answers 403.
-# Roles without the admin (anon, donor, xa_*, vt, vnpt) are sent to its sign-in page (302).
+# The admin, per registered model: which pages kt, ld and gd may open ("v" the list, an object,
+# its history and a past version; "a" the add form; "d" the delete page; "e" the export); any
+# other page answers 403. Roles without the admin (anon, donor, xa_*, vt, vnpt) are sent to its
+# sign-in page (302).
 ADMIN = {
-    #                                  kt    ld    gd
+                                          # kt    ld     gd
     # Users and groups are the superuser's (README, Production).
-    "auth.user":                      ("",   "",   ""),
-    "auth.group":                     ("",   "",   ""),
-    "core.userprofile":               ("",   "",   "v"),
-    "django_tasks_database.dbtaskresult": ("", "", ""),
-    "students.commune":               ("v",  "v",  "vad"),
-    "students.hamlet":                ("v",  "v",  "vad"),
-    "students.school":                ("v",  "v",  "vad"),
-    "students.student":               ("",   "",   "vad"),
+    "auth.user":                          ("",    "",    ""),
+    "auth.group":                         ("",    "",    ""),
+    "core.userprofile":                   ("",    "",    "v"),
+    "django_tasks_database.dbtaskresult": ("",    "",    ""),
+    "students.commune":                   ("v",   "v",   "vad"),
+    "students.hamlet":                    ("v",   "v",   "vad"),
+    "students.school":                    ("v",   "v",   "vad"),
+    "students.student":                   ("",    "",    "vade"),
     # Lists arrive through the commune's upload page, pairs through the import.
-    "students.studentupload":         ("",   "",   "vd"),
-    "students.duplicatecandidate":    ("",   "",   "vd"),
-    "donations.donor":                ("va", "v",  "vad"),
-    "donations.pledge":               ("va", "v",  "vad"),
-    "donations.pledgeline":           ("va", "v",  "vad"),
+    "students.studentupload":             ("",    "",    "vd"),
+    "students.duplicatecandidate":        ("",    "",    "vd"),
+    "donations.donor":                    ("va",  "v",   "vad"),
+    "donations.pledge":                   ("va",  "v",   "vad"),
+    "donations.pledgeline":               ("vae", "ve",  "vade"),
     # The cash ledger is never deleted from, only corrected by a new entry.
-    "donations.cashreceipt":          ("va", "v",  "va"),
-    "donations.spending":             ("va", "v",  "va"),
-    "donations.device":               ("va", "v",  "vad"),
+    "donations.cashreceipt":              ("vae", "ve",  "vae"),
+    "donations.spending":                 ("vae", "ve",  "vae"),
+    "donations.device":                   ("vae", "ve",  "vade"),
     # One account, made on first use; its row is the ledger's lock.
-    "donations.programmeaccount":     ("v",  "v",  "v"),
-    "donations.committeemember":      ("va", "v",  "vad"),
-    "telecom.provider":               ("v",  "v",  "vad"),
-    "telecom.learningplatform":       ("v",  "v",  "vad"),
+    "donations.programmeaccount":         ("v",   "v",   "v"),
+    "donations.committeemember":          ("va",  "v",   "vad"),
+    "telecom.provider":                   ("v",   "v",   "vad"),
+    "telecom.learningplatform":           ("v",   "v",   "vad"),
     # Allocation is changed on its own pages, through the services; the admin only reads it.
-    "allocation.support":             ("v",  "v",  "v"),
-    "allocation.allocationrun":       ("v",  "v",  "v"),
-    "allocation.allocationsettings":  ("v",  "v",  "v"),
-    "allocation.handoverbatch":       ("v",  "v",  "v"),
-    "allocation.followup":            ("v",  "v",  "v"),
-    "reports.milestone":              ("v",  "v",  "vad"),
-    "reports.feedback":               ("",   "",   "vd"),
+    "allocation.support":                 ("v",   "v",   "v"),
+    "allocation.allocationrun":           ("v",   "v",   "v"),
+    "allocation.allocationsettings":      ("v",   "v",   "v"),
+    "allocation.handoverbatch":           ("v",   "v",   "v"),
+    "allocation.followup":                ("v",   "v",   "v"),
+    "reports.milestone":                  ("v",   "v",   "vad"),
+    "reports.feedback":                   ("",    "",    "vd"),
 }
 # fmt: on
 ADMIN_ROLES = ("kt", "ld", "gd")
+PAGE_LETTERS = {
+    "changelist": "v", "change": "v", "history": "v", "simple_history": "v", "add": "a", "delete": "d", "export": "e",
+}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- the data
@@ -348,23 +353,28 @@ def _admin_pages():
     for model, model_admin in admin.site._registry.items():
         pages = ["changelist", "add", "change", "delete"]
         if isinstance(model_admin, SimpleHistoryAdmin):
-            pages.append("history")
+            pages += ["history", "simple_history"]
+        if isinstance(model_admin, ExportMixin):
+            pages.append("export")
         for page in pages:
             yield model._meta.label_lower, page, f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}"
 
 
 def _admin_path(label, page, url_name):
-    if page in ("changelist", "add"):
+    if page in ("changelist", "add", "export"):
         return reverse(url_name)
     model = next(model for model in admin.site._registry if model._meta.label_lower == label)
-    return reverse(url_name, args=[model._default_manager.order_by("pk").values_list("pk", flat=True).first()])
+    obj = model._default_manager.order_by("pk").first()
+    if page == "simple_history":
+        return reverse(url_name, args=[obj.pk, obj.history.order_by("history_id").first().history_id])
+    return reverse(url_name, args=[obj.pk])
 
 
 def _expected_admin_code(role, label, page):
     if role not in ADMIN_ROLES:
         return 302
     may = ADMIN[label][ADMIN_ROLES.index(role)]
-    letter = {"changelist": "v", "change": "v", "history": "v", "add": "a", "delete": "d"}[page]
+    letter = PAGE_LETTERS[page]
     return 200 if letter in may else 403
 
 
@@ -379,8 +389,8 @@ def _sign_in(client, role, site):
 
 def _admin_letters(answers, label, role):
     """The ADMIN letters for what `role` could open of the model, from the answers got."""
-    pages = (("v", "changelist"), ("a", "add"), ("d", "delete"))
-    return "".join(letter for letter, page in pages if answers.get((label, page, role)) == 200)
+    pages = ("changelist", "add", "delete", "export")
+    return "".join(PAGE_LETTERS[page] for page in pages if answers.get((label, page, role)) == 200)
 
 
 # ---------------------------------------------------------------------------- the tests
