@@ -99,6 +99,10 @@ class StudentAdmin(ExportMixin, CommuneScopedAdmin):
         record_export(request.user, ExportKind.PUPIL_ADMIN, len(dataset), filters=sorted(request.GET.keys()) or None)
         return dataset
 
+    def has_export_permission(self, request):
+        # django-import-export opens its export to every admin user; pupils' records need the view permission.
+        return self.has_view_permission(request)
+
     def save_model(self, request, obj, form, change):
         obj.name_key = fold(obj.full_name)
         super().save_model(request, obj, form, change)
