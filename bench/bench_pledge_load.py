@@ -351,6 +351,7 @@ def run(figures) -> None:
     details += [f"    {what}" for what in (check.missing + check.duplicated + check.unexpected + check.wrong)[:10]]
     if details:
         lines += ["  what went wrong:", *details]
-    if not all(ok for _, ok in verdict):
+    figures.failed = not all(ok for _, ok in verdict)
+    if figures.failed:
         lines += ["  gunicorn log (end):", *("    " + line for line in server_log[-4000:].splitlines())]
     figures.text(lines)

@@ -116,6 +116,7 @@ def run(figures) -> None:
         figures.add(f"{page}: errors", load.errors)
         figures.add(f"{page}: non-2xx", load.non_2xx)
     bad = sum(load.errors + load.non_2xx for _, load in rows)
+    figures.failed = bad > 0
     figures.text(
         [
             f"  {connection.vendor}; gunicorn {workers} sync workers on 127.0.0.1, "
