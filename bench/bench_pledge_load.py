@@ -1,7 +1,8 @@
 """The public pledge form under load: concurrent donors against gunicorn, then every pledge checked in the database.
 
-1. A small district (`public_load`'s `_build`, BENCH_PLEDGE_LOAD_PUPILS, default 300) so the form,
-   its commune list and the thank-you page have what they show in service.
+1. A small district (`public_load`'s `_build`, BENCH_PLEDGE_LOAD_PUPILS, default 300; or the one
+   `public_pages` built when run just before) so the form, its commune list and the thank-you page
+   have what they show in service.
 2. gunicorn as deployed: BENCH_LOAD_WORKERS sync workers (default 2 × cores + 1) sharing the
    database cache (the rate limit must count across workers; `createcachetable` first). The spam
    protection stays on; only what the environment configures is relaxed: the minimum fill time
@@ -46,6 +47,7 @@ from django.utils.translation import gettext
 from bench.bench_public_load import _build, _gunicorn, _shared_database
 from bench.bench_public_pages import DATABASE_CACHE, cache_env, create_cache_table, default_workers
 from donations.models import Pledge, PledgeLine
+from students.models import Hamlet
 
 FORM = "/ung-ho/"
 THANKS = "/ung-ho/cam-on/"
@@ -297,7 +299,8 @@ def run(figures) -> None:
         "DONATIONS_PLEDGE_RATE_LIMIT": "1000000",
     }
     run_id = secrets.token_hex(4)
-    _build(pupils)
+    if not Hamlet.objects.exists():  # run after `public_pages`, the district is there already
+        _build(pupils)
     before = Pledge.objects.filter(channel=Pledge.Channel.PUBLIC_FORM).count()
     assert before == 0, f"{before} public-form pledges before the load"
     print(f"  ({submitters} submitters for {seconds:g} s against {workers} gunicorn workers; run {run_id})", flush=True)
