@@ -7,7 +7,8 @@
    database cache (the rate limit must count across workers; `createcachetable` first). The spam
    protection stays on; only what the environment configures is relaxed: the minimum fill time
    (DONATIONS_MIN_FILL_SECONDS, BENCH_PLEDGE_MIN_FILL_SECONDS, default 0) and the per-client rate
-   limit (every submitter comes from 127.0.0.1). The one-time form token stays, and so do CSRF
+   limit (every submitter comes from 127.0.0.1; BENCH_PLEDGE_RATE_LIMIT, default 1,000,000 an hour,
+   set it low to see the limit hold across workers). The one-time form token stays, and so do CSRF
    and the honeypot.
 3. BENCH_PLEDGE_SUBMITTERS (default 10) threads, each a real HTTP client with its own cookie jar
    per donor, submit for BENCH_PLEDGE_SECONDS (default 60): GET /ung-ho/ (CSRF cookie, form
@@ -296,7 +297,7 @@ def run(figures) -> None:
     pupils = int(os.environ.get("BENCH_PLEDGE_LOAD_PUPILS", "300"))
     env = cache_env() | {
         "DONATIONS_MIN_FILL_SECONDS": os.environ.get("BENCH_PLEDGE_MIN_FILL_SECONDS", "0"),
-        "DONATIONS_PLEDGE_RATE_LIMIT": "1000000",
+        "DONATIONS_PLEDGE_RATE_LIMIT": os.environ.get("BENCH_PLEDGE_RATE_LIMIT", "1000000"),
     }
     run_id = secrets.token_hex(4)
     if not Hamlet.objects.exists():  # run after `public_pages`, the district is there already
