@@ -14,7 +14,8 @@
    per donor, submit for BENCH_PLEDGE_SECONDS (default 60): GET /ung-ho/ (CSRF cookie, form
    token), POST a valid pledge (money, devices, or both) whose donor name and note carry a
    marker unique to the submission, expect 302 to /ung-ho/cam-on/, GET it and read the
-   reference code and the marker from the page.
+   reference code and the marker from the page. A second of the same by one donor per worker
+   comes first, so every worker is warm as in service: checked like the rest, not timed.
 4. Then BENCH_PLEDGE_REPLAYS (default 10) accepted submissions are sent again, token and cookies
    unchanged, as an attacker replaying them would (any worker may answer): each must be refused.
 5. Checked in the database: every accepted submission is there exactly once, by marker and by
