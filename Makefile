@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev test lint security format test-sqlite test-postgres messages bench bench-allocation worker clean
+.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation worker security backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ run: install
 ## Background worker for django-tasks (database backend)
 worker: install
 	$(BIN)/python manage.py db_worker
+
+## Back up the database of DATABASE_URL and MEDIA_ROOT into BACKUP_DIR (default ./backups/)
+# Needs the same environment as the app (DJANGO_SECRET_KEY, DATABASE_URL...): deploy/README.md.
+backup: install
+	$(BIN)/python manage.py backup_database
+
+## Restore one: make restore BACKUP=backups/vinhtuong-YYYYMMDD-HHMMSS [RESTORE_FORCE=1 to replace a non-empty database]
+restore: install
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/vinhtuong-YYYYMMDD-HHMMSS [RESTORE_FORCE=1]" >&2; exit 2; }
+	$(BIN)/python manage.py restore_database "$(BACKUP)" $(if $(filter 1 yes true,$(RESTORE_FORCE)),--force)
 
 ## The whole suite, exactly as CI runs it
 test: install-dev lint security test-sqlite test-postgres

@@ -55,6 +55,9 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
         hidden = () if request.user.has_perm(VIEW_PUPILS) else self.pupil_fields
         return ReadableChanges(self.model, historical_record, hidden=hidden)
 
+    def get_exclude(self, request, obj=None):
+        return [] if request.user.has_perm(VIEW_PUPILS) else self.pupil_fields
+
     def has_add_permission(self, request):
         return False
 
@@ -97,9 +100,6 @@ class SupportAdmin(ScopedReadOnlyAdmin):
             return ["student__full_name", "device__serial"]
         return ["device__serial"]
 
-    def get_exclude(self, request, obj=None):
-        return [] if request.user.has_perm(VIEW_PUPILS) else self.pupil_fields
-
 
 @admin.register(AllocationRun)
 class AllocationRunAdmin(ReadOnlyAdmin):
@@ -121,6 +121,8 @@ class HandoverBatchAdmin(ScopedReadOnlyAdmin):
     list_filter = ["status", "commune"]
     list_select_related = ["school", "commune"]
     search_fields = ["number", "school__name"]
+    # The signed scan lists the pupils and their guardians' signatures.
+    pupil_fields = ["signed_record"]
 
 
 @admin.register(FollowUp)
@@ -129,3 +131,5 @@ class FollowUpAdmin(ScopedReadOnlyAdmin):
     list_filter = ["result"]
     list_select_related = ["support", "checked_by"]
     date_hierarchy = "checked_on"
+    # Staff write what they found at the family's home: it may name the child.
+    pupil_fields = ["note"]

@@ -29,6 +29,9 @@ from students.models import Commune, School
 from students.spreadsheets import parse_int
 
 _BLANK = [("", "---------")]
+# The public forms are checked by the server only: its messages are in Vietnamese whatever the
+# browser's language, all shown at once, each tied to its field (aria-describedby) and kept on screen.
+NO_BROWSER_VALIDATION = {"novalidate": ""}
 
 
 class AmountField(forms.CharField):
@@ -230,6 +233,7 @@ class PublicPledgeForm(PledgeForm):
         self.submission_nonce: str | None = None
         self.helper = FormHelper()
         self.helper.form_id = "pledge-form"
+        self.helper.attrs = NO_BROWSER_VALIDATION
         self.helper.layout = Layout(
             *self._layout_sections(),
             Div("website", css_class="hp-field", aria_hidden="true"),
@@ -300,6 +304,7 @@ class LookupForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = NO_BROWSER_VALIDATION
         self.helper.layout = Layout("code", "phone", Submit("submit", _("Look up"), css_class="w-100"))
 
     def clean_phone(self):

@@ -10,7 +10,15 @@ from import_export import fields, resources
 from donations.models import CashReceipt, Spending
 
 
-class PledgeLineResource(resources.Resource):
+class _ListResource(resources.Resource):
+    """A hand-made column list; the admin's export form names each resource, which only ModelResource does."""
+
+    @classmethod
+    def get_display_name(cls):
+        return cls.__name__
+
+
+class PledgeLineResource(_ListResource):
     reference_code = fields.Field(attribute="pledge__reference_code", column_name=_("reference code"))
     pledged_at = fields.Field(column_name=_("pledged at"))
     donor = fields.Field(attribute="pledge__donor__name", column_name=_("donor"))
@@ -45,7 +53,7 @@ class PledgeLineResource(resources.Resource):
         return line.get_status_display()
 
 
-class DeviceResource(resources.Resource):
+class DeviceResource(_ListResource):
     id = fields.Field(attribute="pk", column_name="ID")
     device_type = fields.Field(column_name=_("device type"))
     brand_model = fields.Field(attribute="brand_model", column_name=_("brand and model"))

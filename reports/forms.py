@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donations import antispam
-from donations.forms import LookupForm, clean_phone
+from donations.forms import NO_BROWSER_VALIDATION, LookupForm, clean_phone
 from reports.feedback import OPEN
 from reports.models import MAX_DESCRIPTION_LENGTH, MAX_RESPONSE_LENGTH, Feedback
 from reports.snapshot import Snapshot
@@ -78,6 +78,7 @@ class PublicFeedbackForm(forms.Form):
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         self.helper = FormHelper()
         self.helper.form_id = "feedback-form"
+        self.helper.attrs = NO_BROWSER_VALIDATION
         self.helper.layout = Layout(
             "kind",
             Fieldset(

@@ -4,7 +4,18 @@ from django.http import Http404
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from students.models import Commune, DuplicateCandidate, Hamlet, Hardship, School, Student, StudentUpload
+from students.models import (
+    Commune,
+    DataExport,
+    DuplicateCandidate,
+    GuardianRequest,
+    Hamlet,
+    Hardship,
+    School,
+    Student,
+    StudentUpload,
+)
+from students.privacy import ExportKind, record_export
 from students.resources import StudentResource
 from students.selectors import search_students
 from students.spreadsheets import fold
@@ -83,6 +94,15 @@ class StudentAdmin(ExportMixin, CommuneScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         return search_students(queryset, search_term), False
 
+    def get_data_for_export(self, request, queryset, **kwargs):
+        dataset = super().get_data_for_export(request, queryset, **kwargs)
+        record_export(request.user, ExportKind.PUPIL_ADMIN, len(dataset), filters=sorted(request.GET.keys()) or None)
+        return dataset
+
+    def has_export_permission(self, request):
+        # django-import-export opens its export to every admin user; pupils' records need the view permission.
+        return self.has_view_permission(request)
+
     def save_model(self, request, obj, form, change):
         obj.name_key = fold(obj.full_name)
         super().save_model(request, obj, form, change)
@@ -108,3 +128,39 @@ class DuplicateCandidateAdmin(CommuneScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # pairs are found by the importer and decided on the review page
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    """The log of exports, for the education office to read; nobody edits it."""
+
+    list_display = ["created_at", "user", "kind", "row_count", "scope"]
+    list_filter = ["kind", "created_at"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "user", "kind", "row_count", "scope"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GuardianRequest)
+class GuardianRequestAdmin(CommuneScopedAdmin):
+    """Read here; requests are recorded on the pupil's staff page, which checks the scope."""
+
+    list_display = ["received_on", "kind", "student", "requester_name", "channel", "outcome", "handled_by"]
+    list_filter = ["kind", "outcome", "channel"]
+    list_select_related = ["student__school", "handled_by"]
+    readonly_fields = [f.name for f in GuardianRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

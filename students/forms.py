@@ -7,7 +7,17 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from students.models import Commune, DuplicateCandidate, Hardship, School, SchoolLevel, Student
+from students.models import (
+    Commune,
+    DuplicateCandidate,
+    GuardianRequest,
+    Hamlet,
+    Hardship,
+    School,
+    SchoolLevel,
+    Student,
+)
+from students.spreadsheets import parse_phone
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
 # What the first bytes of each kind of file look like; the importer checks the rest.
@@ -106,3 +116,93 @@ class PairDecisionForm(forms.Form):
         ]
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class StudentCorrectionForm(forms.ModelForm):
+    """A pupil's data corrected by the office or the pupil's commune, with the reason kept in the history."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the pupil's history with your name and the time."),
+    )
+    requester_name = forms.CharField(
+        label=_("Asked by a parent or guardian (name as given)"),
+        max_length=100,
+        required=False,
+        help_text=_("Fill in when a parent or guardian asked for the correction: the request is recorded."),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=GuardianRequest.Channel.choices, required=False)
+
+    class Meta:
+        model = Student
+        fields = [
+            "full_name",
+            "birth_date",
+            "gender",
+            "personal_id",
+            "pupil_id",
+            "class_name",
+            "hamlet",
+            "guardian_name",
+            "guardian_phone",
+        ]
+        widgets = {"birth_date": forms.DateInput(format="%d/%m/%Y")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hamlet"].queryset = Hamlet.objects.filter(commune=self.instance.commune_id)
+        self.fields["birth_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["birth_date"].help_text = _("dd/mm/yyyy")
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Type the pupil's full name."))
+        return name
+
+    def clean_personal_id(self):
+        value = self.cleaned_data["personal_id"].strip()
+        if value and not (value.isascii() and value.isdigit() and len(value) == 12):
+            raise forms.ValidationError(_("The personal ID has 12 digits."))
+        return value
+
+    def clean_pupil_id(self):
+        value = self.cleaned_data["pupil_id"].strip()
+        if value and not (value.isascii() and value.isdigit() and len(value) == 10):
+            raise forms.ValidationError(_("The pupil ID has 10 digits."))
+        return value
+
+    def clean_guardian_phone(self):
+        value = self.cleaned_data["guardian_phone"].strip()
+        if not value:
+            return ""
+        try:
+            return parse_phone(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("requester_name") and not cleaned.get("channel"):
+            self.add_error("channel", _("Say how the request came in."))
+        return cleaned
+
+
+class GuardianRequestForm(forms.ModelForm):
+    class Meta:
+        model = GuardianRequest
+        fields = ["kind", "requester_name", "channel", "received_on", "outcome", "note"]
+        widgets = {"received_on": forms.DateInput(format="%d/%m/%Y"), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["received_on"].help_text = _("dd/mm/yyyy")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == GuardianRequest.Outcome.REFUSED and not cleaned.get("note"):
+            self.add_error("note", _("Write the reason for refusing."))
+        return cleaned

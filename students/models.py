@@ -346,3 +346,83 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.existing_id} ~ {self.candidate_id}"
+
+
+class DataExport(models.Model):
+    """One download of pupils' personal data: who, when, what and how many rows (Decree 13/2023, art. 27)."""
+
+    class Kind(models.TextChoices):
+        PUPIL_LIST = "pupil_list", _("pupil list (.xlsx)")
+        PUPIL_ADMIN = "pupil_admin", _("pupil list from the admin")
+        MARKED_UPLOAD = "marked_upload", _("marked-up pupil list with errors")
+        SIM_LIST = "sim_list", _("SIM list for the operator")
+        HANDOVER_DOCX = "handover_docx", _("handover record (.docx)")
+        HANDOVER_PDF = "handover_pdf", _("handover record (.pdf)")
+        HANDOVER_SCAN = "handover_scan", _("signed handover record (scan)")
+        PUPIL_RECORD = "pupil_record", _("everything held about one pupil")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_exports", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # What was asked for: the filters, the record or the offer; never a pupil's data.
+    scope = models.JSONField(_("scope"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export of pupils' data")
+        verbose_name_plural = _("exports of pupils' data")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.row_count})"
+
+
+class GuardianRequestQuerySet(CommuneScopedQuerySet):
+    commune_field = "student__commune"
+
+
+class GuardianRequest(models.Model):
+    """A parent's or guardian's request to see or correct what is held about their child."""
+
+    class Kind(models.TextChoices):
+        SEE = "see", _("see the data")
+        CORRECT = "correct", _("correct the data")
+
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        PHONE = "phone", _("by phone")
+        LETTER = "letter", _("in writing")
+        OTHER = "other", _("other")
+
+    class Outcome(models.TextChoices):
+        PROVIDED = "provided", _("record provided")
+        CORRECTED = "corrected", _("data corrected")
+        NOTHING_TO_CORRECT = "nothing", _("nothing to correct")
+        REFUSED = "refused", _("refused, with the reason")
+
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="guardian_requests", verbose_name=_("pupil")
+    )
+    kind = models.CharField(_("request"), max_length=10, choices=Kind.choices)
+    requester_name = models.CharField(_("requested by (name as given)"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    received_on = models.DateField(_("received on"))
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("handled by")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = GuardianRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("request from a parent or guardian")
+        verbose_name_plural = _("requests from parents or guardians")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.received_on:%d/%m/%Y}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students.views import communes, pupils, uploads
+from students.views import communes, guardian, pupils, uploads
 
 app_name = "students"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("hoc-sinh/", pupils.student_list, name="student-list"),
     path("hoc-sinh/xuat-excel/", pupils.student_export, name="student-export"),
     path("hoc-sinh/<int:student_id>/", pupils.student_detail, name="student-detail"),
+    path("hoc-sinh/<int:student_id>/sua/", guardian.student_correct, name="student-correct"),
+    path("hoc-sinh/<int:student_id>/yeu-cau/", guardian.guardian_requests, name="guardian-requests"),
+    path("hoc-sinh/<int:student_id>/ho-so/", guardian.pupil_record, name="pupil-record"),
     path("xac-minh/", pupils.verification, name="verification"),
     path("trung-lap/", pupils.duplicate_review, name="duplicate-review"),
 ]

@@ -166,6 +166,10 @@ CACHES = {
         "LOCATION": env_str("DJANGO_CACHE_LOCATION", "vinhtuong"),
     }
 }
+# Django's own caches keep 300 entries by default: a burst of clients would evict each other's
+# counters. (Redis and memcached manage their memory themselves and take no such option.)
+if CACHES["default"]["BACKEND"].rsplit(".", 1)[-1] in {"LocMemCache", "DatabaseCache", "FileBasedCache"}:
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 20_000)}
 # The public transparency page (/cong-khai/) is computed at most once per this many seconds per
 # cache (per process with the default cache); anonymous visitors' browsers may keep it as long.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 60)
@@ -251,7 +255,9 @@ REQUEST_MAX_BYTES = env_int(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No phone, ID or quoted value of a pupil reaches a log, even inside an exception's text.
+    "filters": {"personal_data": {"()": "vinhtuong_program.core.logs.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # fpdf2 subsets the PDF fonts through fontTools, which logs every glyph at INFO.
     "loggers": {
@@ -260,3 +266,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Backups (`make backup`, `python manage.py backup_database`): one directory per backup in
+# BACKUP_DIR, holding children's personal data (owner-only permissions; copy them off the server).
+# Each backup deletes all but the BACKUP_KEEP newest (0 keeps every one).
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)

@@ -169,6 +169,18 @@ def test_admin_exports_xlsx_with_escaped_formulas(client, education_office_user,
     assert "'=1+1" in values
 
 
+def test_admin_export_of_pupils_is_closed_to_roles_without_pupil_records(
+    client, leadership_user, accountant_user, pupils
+):
+    url = reverse("admin:students_student_export")
+    for user in (leadership_user, accountant_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+        response = client.post(url, {"format": "0", "resource": "0", "studentresource_full_name": "on"})
+        assert response.status_code == 403
+        assert "Nguyễn Văn An" not in response.content.decode()
+
+
 def test_admin_history_of_a_pupil_is_closed_to_roles_without_pupil_records(
     client, leadership_user, education_office_user, pupils
 ):

@@ -19,6 +19,7 @@ from students import review
 from students.forms import PairDecisionForm, RejectForm, StudentFilterForm
 from students.models import DuplicateCandidate, Student
 from students.panels import pupil_page_panels
+from students.privacy import ExportKind, record_export
 from students.resources import StudentResource
 from students.selectors import filter_students
 
@@ -72,8 +73,12 @@ def student_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def student_export(request: HttpRequest) -> HttpResponse:
-    _form, students = _filtered(request)
+    form, students = _filtered(request)
     dataset = StudentResource().export(students.select_related("commune", "school", "hamlet"))
+    filters = form.filters()
+    # The search text may be a pupil's name: the log says a search was used, not what it was.
+    searched = bool(filters.pop("text"))
+    record_export(request.user, ExportKind.PUPIL_LIST, len(dataset), search=searched or None, **filters)
     export_format = XLSX()
     response = HttpResponse(export_format.export_data(dataset), content_type=export_format.get_content_type())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -124,6 +129,8 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
             "can_review": can_review,
             "reject_form": reject_form,
             "panels": pupil_page_panels(request, student),
+            "can_serve_guardians": request.user.has_perm("students.view_guardianrequest"),
+            "can_correct": Student.objects.editable_by(request.user).filter(pk=student.pk).exists(),
         },
     )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from students import importing
 from students.forms import StudentUploadForm
 from students.models import Commune, StudentUpload
+from students.privacy import ExportKind, record_export
 from students.tasks import process_student_upload
 from students.template import student_template
 
@@ -128,7 +129,10 @@ def upload_progress(request: HttpRequest, code: str, upload_id: int) -> JsonResp
 def upload_annotated(request: HttpRequest, code: str, upload_id: int) -> HttpResponse:
     """The uploader's own rows back, wrong cells in red with a comment each."""
     upload = _upload(request, code, upload_id)
-    if upload.status != StudentUpload.Status.INVALID:
+    # After the campaign the file is deleted (anonymise_pupils): the page says what the list was.
+    if upload.status != StudentUpload.Status.INVALID or not upload.original_file:
         return redirect("students:upload-detail", upload.commune.code, upload.pk)
     stem = slugify(Path(upload.original_name).stem) or "danh-sach"
-    return _attachment(importing.annotated_file(upload), f"{stem}-can-sua.xlsx")
+    content = importing.annotated_file(upload)
+    record_export(request.user, ExportKind.MARKED_UPLOAD, upload.rows_total, upload=upload.pk)
+    return _attachment(content, f"{stem}-can-sua.xlsx")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from donations.models import PledgeLine
+from students.privacy import ExportKind, record_export
 from telecom import selectors
 from telecom.exports import workbook_bytes
 from telecom.forms import OfferForm, SpreadsheetUploadForm
@@ -129,7 +130,10 @@ def offer_detail(request, offer_id: int):
 @require_safe
 def sim_export(request, offer_id: int):
     offer = _own_offer(request, offer_id)
-    return xlsx_response(workbook_bytes(sim_workbook(offer)), f"sim-goi-{offer.pk}.xlsx")
+    workbook = sim_workbook(offer)
+    # The operator needs the guardian's name and phone to activate the SIM; the copy is recorded.
+    record_export(request.user, ExportKind.SIM_LIST, workbook.active.max_row - 1, offer=offer.pk)
+    return xlsx_response(workbook_bytes(workbook), f"sim-goi-{offer.pk}.xlsx")
 
 
 @requires(VIEW_OFFERS, "telecom.change_simassignment")

@@ -52,7 +52,14 @@ def role_permissions() -> dict[Role, set[str]]:
     # Pupils' records are personal data of children: only roles that work on
     # them (education office, the pupil's commune) may open them, or the
     # uploads and duplicate pairs that show them.
-    pupil_records = {"students.view_student", "students.view_studentupload", "students.view_duplicatecandidate"}
+    pupil_records = {
+        "students.view_student",
+        "students.view_studentupload",
+        "students.view_duplicatecandidate",
+        "students.view_guardianrequest",
+        # The export log names the filters used, which may be a pupil's name.
+        "students.view_dataexport",
+    }
     # Reports from the public name the reporter and the pupil: only the office and the commune
     # handle them; leadership and the accountant read their counts in the report.
     view_all_but_pupils = view_all - pupil_records - {"reports.view_feedback"}
@@ -73,6 +80,9 @@ def role_permissions() -> dict[Role, set[str]]:
             "students.view_studentupload",
             "students.add_studentupload",
             "students.view_duplicatecandidate",
+            # Requests of their commune's pupils' guardians (scoped by GuardianRequest.objects.visible_to).
+            "students.view_guardianrequest",
+            "students.add_guardianrequest",
             "reports.view_milestone",
             # Reports from the public about their commune (scoped by Feedback.objects.visible_to).
             "reports.view_feedback",

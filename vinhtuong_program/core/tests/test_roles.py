@@ -6,7 +6,7 @@ from django.urls import reverse
 from donations.tests.factories import seed_every_donations_model
 from reports.models import Feedback
 from reports.tests.factories import FeedbackFactory
-from students.models import Commune, DuplicateCandidate, Student, StudentUpload
+from students.models import Commune, DataExport, DuplicateCandidate, GuardianRequest, Student, StudentUpload
 from students.tests.factories import DuplicateCandidateFactory, HamletFactory, SchoolFactory, StudentFactory
 from telecom.tests.factories import LearningPlatformFactory
 from vinhtuong_program.core.roles import LEADERSHIP, role_permissions
@@ -14,8 +14,9 @@ from vinhtuong_program.core.roles import LEADERSHIP, role_permissions
 pytestmark = pytest.mark.django_db
 
 # Personal data of children: leadership reads figures, never these records
-# (reports from the public name the pupil and the reporter).
-PUPIL_RECORDS = (Student, StudentUpload, DuplicateCandidate, Feedback)
+# (reports from the public name the pupil and the reporter; guardians' requests name the guardian;
+# the export log holds the filters staff used).
+PUPIL_RECORDS = (Student, StudentUpload, DuplicateCandidate, Feedback, GuardianRequest, DataExport)
 
 
 def test_leadership_can_only_view():
@@ -60,6 +61,17 @@ def test_leadership_cannot_add_change_or_delete_anything(client, leadership_user
     LearningPlatformFactory()
     FeedbackFactory(commune=commune_a)
     seed_every_donations_model()
+    office = leadership_user.__class__.objects.create(username="office-seed")
+    DataExport.objects.create(user=office, kind=DataExport.Kind.PUPIL_LIST)
+    GuardianRequest.objects.create(
+        student=Student.objects.first(),
+        kind="see",
+        requester_name="Phụ huynh",
+        channel="phone",
+        received_on="2021-09-20",
+        handled_by=office,
+        outcome="provided",
+    )
     client.force_login(leadership_user)
     for model in _admin_models():
         opts = model._meta
@@ -88,8 +100,8 @@ def test_education_office_manages_every_business_model(client, education_office_
     for model in _admin_models():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
         # Uploads come through the checked upload page, pairs from the importer, reports from the
-        # public form: never typed in by hand.
-        expected = 403 if model in (StudentUpload, DuplicateCandidate, Feedback) else 200
+        # public form, requests and the export log on the staff pages: never typed in by hand.
+        expected = 403 if model in (StudentUpload, DuplicateCandidate, Feedback, GuardianRequest, DataExport) else 200
         assert client.get(url).status_code == expected, url
 
 

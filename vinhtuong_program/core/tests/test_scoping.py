@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from allocation.models import HandoverBatch, Support
 from donations.models import Device
@@ -13,24 +13,19 @@ from students.models import Commune, Hamlet, School, Student, StudentUpload
 from students.tests.factories import HamletFactory, SchoolFactory, StudentFactory
 from students.tests.spreadsheet_files import csv_bytes, grid, pupil_row
 from telecom.models import Provider
+from vinhtuong_program.core.tests.site_urls import kwargs_for, named_patterns
 
 pytestmark = pytest.mark.django_db
 
 
-def _scoped_patterns(resolver=None, prefix=""):
+def _scoped_patterns():
     """(route, name) of every non-admin URL that takes a parameter."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            # Telecom pages are scoped by provider, not commune: telecom/tests/test_scoping.py.
-            # Donations are district-wide, not a commune's: commune officials get 403 on every page
-            # (donations/tests/test_staff_pages.py proves it).
-            if entry.app_name in ("admin", "telecom", "donations"):
-                continue
-            namespace = f"{entry.namespace}:" if entry.namespace else ""
-            yield from _scoped_patterns(entry, prefix + namespace)
-        elif isinstance(entry, URLPattern) and entry.pattern.converters and entry.name:
-            yield entry.pattern, prefix + entry.name
+    # Telecom pages are scoped by provider, not commune: telecom/tests/test_scoping.py.
+    # Donations are district-wide, not a commune's: commune officials get 403 on every page
+    # (donations/tests/test_staff_pages.py proves it).
+    for pattern, name in named_patterns(skip_apps=("admin", "telecom", "donations")):
+        if pattern.converters:
+            yield pattern, name
 
 
 # Pages only the education office uses, even for a commune's own rows: refused to every official.
@@ -55,7 +50,7 @@ REFUSED_TO_OFFICIALS = {
 }
 
 
-def _kwargs_for(pattern, commune):
+def _kwargs_for(pattern, name, commune):
     upload = StudentUpload.objects.filter(commune=commune).first()
     student = Student.objects.filter(commune=commune).first()
     support = Support.objects.filter(student__commune=commune).first()
@@ -73,9 +68,7 @@ def _kwargs_for(pattern, commune):
         "feedback_id": feedback.pk if feedback else 0,
         "fmt": "json",
     }
-    missing = set(pattern.converters) - set(values)
-    assert not missing, f"{pattern}: teach this test which commune value fills {missing}"
-    return {name: values[name] for name in pattern.converters}
+    return kwargs_for(pattern, name, values)
 
 
 def _bad_list(school_name: str) -> bytes:
@@ -108,8 +101,8 @@ def test_every_parametrised_url_refuses_another_communes_official(
     patterns = list(_scoped_patterns())
     assert patterns, "no parametrised URL found: the walk is broken"
     for pattern, name in patterns:
-        own = client.get(reverse(name, kwargs=_kwargs_for(pattern, commune_b)))
-        other = client.get(reverse(name, kwargs=_kwargs_for(pattern, commune_a)))
+        own = client.get(reverse(name, kwargs=_kwargs_for(pattern, name, commune_b)))
+        other = client.get(reverse(name, kwargs=_kwargs_for(pattern, name, commune_a)))
         if name in REFUSED_TO_OFFICIALS:
             assert own.status_code in (403, 404, 405), name
         else:

@@ -1,0 +1,197 @@
+"""Personal data of pupils and guardians: which fields they are, and the log of every export of them.
+
+Decree 13/2023/NĐ-CP and Law 91/2025/QH15 (FACTS.md): a child's data is processed only for
+what the programme needs, shown only to the roles that work on it, and each copy that leaves
+the system is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from students.models import DataExport, GuardianRequest, Hardship, Student
+from students.spreadsheets import fold
+
+# Fields that identify a pupil or their family. History, logs and exports leave them out
+# for roles without `students.view_student`; `anonymise_pupils` replaces them.
+STUDENT_PERSONAL_FIELDS = (
+    "full_name",
+    "name_key",
+    "birth_date",
+    "gender",
+    "personal_id",
+    "pupil_id",
+    "guardian_name",
+    "guardian_phone",
+    "rejection_reason",
+)
+FEEDBACK_PERSONAL_FIELDS = ("pupil_name", "pupil_birth_year", "reporter_name", "reporter_phone", "name_key")
+SUPPORT_PERSONAL_FIELDS = ("received_by",)
+
+ExportKind = DataExport.Kind
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def record_export(user, kind: str, row_count: int, **scope) -> DataExport:
+    """Write down one export: who, what kind, what was asked for (filters or ids) and how many rows."""
+    return DataExport.objects.create(
+        user=user,
+        kind=kind,
+        row_count=row_count,
+        scope={key: _plain(value) for key, value in scope.items() if value not in (None, "", [], ())},
+    )
+
+
+# ---------------------------------------------------------------- a guardian's requests
+
+
+def correct_student(form, *, user, reason: str) -> Student:
+    """Save a corrected pupil with the reason in its history; record the guardian's request if one asked.
+
+    The unique constraints on the IDs hold only among active records, which the form cannot check
+    (it does not edit the status): the database decides, and says so in words.
+    """
+    student = form.instance
+    student.name_key = fold(student.full_name)
+    student._change_reason = reason
+    requester = form.cleaned_data.get("requester_name", "").strip()
+    try:
+        with transaction.atomic():
+            student.save()
+            if requester:
+                GuardianRequest.objects.create(
+                    student=student,
+                    kind=GuardianRequest.Kind.CORRECT,
+                    requester_name=requester,
+                    channel=form.cleaned_data["channel"],
+                    received_on=timezone.localdate(),
+                    handled_by=user,
+                    outcome=GuardianRequest.Outcome.CORRECTED,
+                    note=reason,
+                )
+    except IntegrityError:
+        raise ValidationError(
+            _("Another active pupil already has this personal ID or pupil ID: check the number."), code="unique_id"
+        ) from None
+    return student
+
+
+# Another person's data met on a pupil's rows (who reported, a lookup code): not the guardian's to read.
+_NOT_THE_PUPILS = {"reporter_name", "reporter_phone", "reporter_relation", "code", "submission_token", "name_key"}
+
+
+def _shown(instance: models.Model, field: models.Field, student: Student):
+    value = getattr(instance, field.attname)
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        if field.related_model is Student and value != student.pk:
+            return _("another pupil's record")
+        return str(getattr(instance, field.name))
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if field.name == "hardships":
+        labels = dict(Hardship.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value) or "—"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _fields_of(instance: models.Model, student: Student) -> list[tuple[str, str]]:
+    return [
+        (str(field.verbose_name).capitalize(), _shown(instance, field, student))
+        for field in instance._meta.concrete_fields
+        if field.name not in _NOT_THE_PUPILS and not field.primary_key
+    ]
+
+
+def _history_of(instance: models.Model, student: Student) -> list[dict]:
+    entries = []
+    previous = None
+    records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))
+    for record in records:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in _NOT_THE_PUPILS:
+                    continue
+                field = instance._meta.get_field(change.field)
+                changes.append(
+                    {
+                        "field": str(field.verbose_name).capitalize(),
+                        "old": _shown(previous, field, student),
+                        "new": _shown(record, field, student),
+                    }
+                )
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "type": record.get_history_type_display(),
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
+        previous = record
+    return entries
+
+
+@dataclass
+class RecordSection:
+    title: str
+    items: list[dict] = field(default_factory=list)  # {"fields": [(label, value)], "history": [...]}
+
+
+def pupil_record(student: Student) -> dict:
+    """Everything held about one pupil: their data, every row that refers to them, and who changed what when.
+
+    Rows of other apps (supports, places, reports from the public, requests) are found through the
+    relations to `Student`, so a new kind of row is in the record without this module knowing it.
+    """
+    by_model: dict[type[models.Model], dict[int, models.Model]] = {}
+    for relation in student._meta.related_objects:
+        model = relation.related_model
+        if model.__name__.startswith("Historical") or not relation.one_to_many:
+            continue
+        rows = model._base_manager.filter(**{relation.field.name: student})
+        by_model.setdefault(model, {}).update({row.pk: row for row in rows})
+    sections = []
+    for model, rows in by_model.items():
+        if not rows:
+            continue
+        section = RecordSection(str(model._meta.verbose_name_plural).capitalize())
+        for _pk, row in sorted(rows.items()):
+            history = _history_of(row, student) if hasattr(model, "history") else []
+            section.items.append({"fields": _fields_of(row, student), "history": history})
+        sections.append(section)
+    return {
+        "student": student,
+        "fields": _fields_of(student, student),
+        "history": _history_of(student, student),
+        "sections": sections,
+        "row_count": 1 + sum(len(s.items) for s in sections),
+    }
