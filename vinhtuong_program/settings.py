@@ -119,6 +119,9 @@ AXES_CLIENT_IP_CALLABLE = "vinhtuong_program.core.security.login_client_ip"
 # Attempts are counted in the database, so every server process sees the same count.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
+# The attempts (user names and addresses) stay out of the admin: `axes_list_attempts` lists them and
+# `axes_reset` / `axes_reset_username NAME` lift locks, from the server's command line.
+AXES_ENABLE_ADMIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "home"
