@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation worker security backup restore clean
+.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation load worker security backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,14 @@ bench: install-dev
 # make bench-allocation DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench [BENCH_ALLOCATION_SIZES=10000,100000]
 bench-allocation: install-dev
 	$(BIN)/python -m bench allocation
+
+## Load on 127.0.0.1 (issue 8), bounded (about 3 minutes): every public page under wrk (8 connections,
+# BENCH_LOAD_SECONDS each), then BENCH_PLEDGE_SUBMITTERS=10 donors submitting the pledge form for
+# BENCH_PLEDGE_SECONDS=60 against gunicorn (2 x cores + 1 sync workers, database cache), every pledge
+# checked in the database. A throwaway database; on PostgreSQL, e.g.
+# make load DATABASE_URL=postgres://postgres@127.0.0.1:5432/load
+load: install-dev
+	BENCH_LOAD_SECONDS=$${BENCH_LOAD_SECONDS:-10} $(BIN)/python -m bench public_pages pledge_load
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

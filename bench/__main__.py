@@ -44,14 +44,20 @@ def main(argv: list[str] | None = None) -> int:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     print(f"database: {connection.vendor} (throwaway)")
+    failed = []
     try:
         for name in args.names or names:
             figures = Figures(name)
             importlib.import_module(f"bench.bench_{name}").run(figures)
             print(figures.render(), flush=True)
+            if figures.failed:
+                failed.append(name)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
+    if failed:
+        print(f"Failed checks in: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
 
 

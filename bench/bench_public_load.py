@@ -125,8 +125,12 @@ def _build(pupils: int) -> dict[str, int]:
 
 
 @contextmanager
-def _shared_database() -> Iterator[str]:
-    """A database name the server processes can open: this one on PostgreSQL, a file copy of SQLite's memory."""
+def _shared_database(*, copy_back: bool = False) -> Iterator[str]:
+    """A database name the server processes can open: this one on PostgreSQL, a file copy of SQLite's memory.
+
+    With copy_back, what the servers wrote to the SQLite file is copied back into memory on leaving
+    (without an exception), so this process reads it with the ORM as it would on PostgreSQL.
+    """
     if connection.vendor != "sqlite":
         yield connection.settings_dict["NAME"]
         return
@@ -139,6 +143,11 @@ def _shared_database() -> Iterator[str]:
             connection.connection.backup(target)
         target.close()
         yield str(path)
+        if copy_back:
+            source = sqlite3.connect(path)
+            with source:
+                source.backup(connection.connection)
+            source.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -157,11 +166,9 @@ def _get(url: str, timeout: float = 10) -> tuple[int, str]:
         return response.status, response.read().decode()
 
 
-@contextmanager
-def _gunicorn(database: str, log: Path) -> Iterator[str]:
-    """gunicorn with 2 workers on a free port of 127.0.0.1, stopped (TERM, then KILL) whatever happens."""
-    port = _free_port()
-    env = {
+def _server_env(database: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of the server processes (and of management commands run against their database)."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
         "BENCH_LOAD_DATABASE_NAME": database,
@@ -174,10 +181,18 @@ def _gunicorn(database: str, log: Path) -> Iterator[str]:
         "DJANGO_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        **(extra or {}),
     }
+
+
+@contextmanager
+def _gunicorn(database: str, log: Path, *, workers: int = WORKERS, env: dict[str, str] | None = None) -> Iterator[str]:
+    """gunicorn with `workers` sync workers on a free port of 127.0.0.1, stopped (TERM, then KILL) whatever happens."""
+    port = _free_port()
+    env = _server_env(database, env)
     command = [
         sys.executable, "-m", "gunicorn", "vinhtuong_program.wsgi:application",
-        "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
         "--log-level", "warning", "--graceful-timeout", "5", "--timeout", "60",
     ]  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -14,6 +14,8 @@ class Figures:
     name: str
     rows: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # A benchmark that also checks behaviour (no error, nothing lost) sets this; the runner then exits 1.
+    failed: bool = False
 
     def add(self, label: str, value: float | int, unit: str = "") -> None:
         shown = f"{value:,.0f}" if isinstance(value, int) or value >= 100 else f"{value:,.3f}"

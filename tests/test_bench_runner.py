@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -96,3 +97,52 @@ def test_the_public_page_load_benchmark_prints_its_figures_without_errors(tool):
     assert "public / trivial request rate" in out
     assert f"{tool}, 4 connections" in out
     assert "PASS  errors and non-2xx: trivial 0, public 0" in out
+
+
+def _figures(out: str) -> dict[str, float]:
+    """`  label   1,234 unit` lines of a benchmark's output, by label."""
+    found = (re.match(r"\s+(.+?)\s{2,}([\d,.]+)(?: \S+)?$", line) for line in out.splitlines())
+    return {m[1]: float(m[2].replace(",", "")) for m in found if m}
+
+
+def test_every_public_page_answers_under_load_without_errors():
+    result = _bench(
+        "public_pages", BENCH_LOAD_SECONDS="1", BENCH_PUBLIC_LOAD_PUPILS="300", BENCH_LOAD_CONNECTIONS="2",
+        BENCH_LOAD_WORKERS="2", BENCH_LOAD_TOOL="python",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = _figures(result.stdout)
+    for page in ("/", "/ung-ho/", "/tra-cuu/", "/cong-khai/", "/cong-khai/nha-hao-tam/", "/phan-anh/"):
+        assert figures[f"{page}: requests/s"] > 0, page
+        assert figures[f"{page}: errors"] == figures[f"{page}: non-2xx"] == 0, page
+    assert "PASS  errors and non-2xx on every public page: 0" in result.stdout
+
+
+def _bench_database_url() -> dict[str, str]:
+    """On PostgreSQL the benchmark gets a database of its own beside the suite's (test_<name>_pledge_load)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return {}
+    parts = urlsplit(url)
+    return {"DATABASE_URL": parts._replace(path=f"{parts.path.rstrip('/')}_pledge_load").geturl()}
+
+
+def test_concurrent_donors_lose_no_pledge_and_replays_are_refused():
+    # A real gunicorn with several workers and the database cache, three donors at once:
+    # behaviour, not speed — no error, nothing refused, every accepted pledge saved once.
+    result = _bench(
+        "pledge_load", BENCH_PLEDGE_SECONDS="3", BENCH_PLEDGE_SUBMITTERS="3", BENCH_PLEDGE_REPLAYS="3",
+        BENCH_LOAD_WORKERS="3", **_bench_database_url(),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    figures = _figures(out)
+    assert figures["accepted"] > 0
+    assert figures["errors"] == figures["refused"] == 0, out
+    submissions = figures["warm-up submissions (checked, not timed)"] + figures["timed submissions"]
+    assert figures["accepted and in the database exactly once"] == figures["accepted"] == submissions
+    assert figures["public-form pledges no accepted submission explains"] == 0
+    assert figures["replays refused"] == figures["replays sent"] == 3
+    assert "FAIL" not in out, out
+    vendor = "postgresql" if _bench_database_url() else "sqlite"
+    assert f"{vendor}; gunicorn 3 sync workers on 127.0.0.1, cache DatabaseCache; 3 submitters" in out

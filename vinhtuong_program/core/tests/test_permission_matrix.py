@@ -18,6 +18,7 @@ with a new parameter also needs its value in "values" at the end of `_build_site
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -38,7 +39,8 @@ from donations.tests.factories import DeviceFactory, PledgeLineFactory, TelecomL
 from donations.views.public import _SESSION_KEY as PLEDGE_SESSION_KEY
 from reports.models import Milestone
 from reports.tests.factories import FeedbackFactory
-from students.models import StudentUpload
+from students.models import DataExport, GuardianRequest, StudentUpload
+from students.privacy import record_export
 from students.tests.factories import CommuneFactory, DuplicateCandidateFactory, StudentFactory
 from telecom import inspections
 from telecom.models import DeviceInspection
@@ -79,6 +81,9 @@ SITE = {
     "students:student-list":          (302, 302, 200, 200, 403, 403, 403, 403, 200),
     "students:student-export":        (302, 302, 200, 200, 403, 403, 403, 403, 200),
     "students:student-detail":        (302, 302, 200, 404, 403, 403, 403, 403, 200),
+    "students:student-correct":       (302, 302, 200, 404, 403, 403, 403, 403, 200),
+    "students:guardian-requests":     (302, 302, 200, 404, 403, 403, 403, 403, 200),
+    "students:pupil-record":          (302, 302, 200, 404, 403, 403, 403, 403, 200),
     "students:verification":          (302, 302, 403, 403, 403, 403, 403, 403, 200),
     "students:duplicate-review":      (302, 302, 403, 403, 403, 403, 403, 403, 200),
     # Leadership and the accountant read every figure, telecom's included (roles.py).
@@ -179,6 +184,8 @@ ADMIN = {
     "students.hamlet":                    ("v",   "v",   "vad"),
     "students.school":                    ("v",   "v",   "vad"),
     "students.student":                   ("",    "",    "vade"),
+    "students.dataexport":                ("",    "",    "v"),  # the export log: nobody edits it
+    "students.guardianrequest":           ("",    "",    "vd"),
     # Lists arrive through the commune's upload page, pairs through the import.
     "students.studentupload":             ("",    "",    "vd"),
     "students.duplicatecandidate":        ("",    "",    "vd"),
@@ -245,7 +252,9 @@ def _site_data(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture
 def site(_site_data, db, settings):
     # Each test has its own MEDIA_ROOT (conftest): the uploaded list and the signed scan go with it.
-    shutil.copytree(_site_data["media"], settings.MEDIA_ROOT, dirs_exist_ok=True)
+    # When the module's data is first built inside a test, its MEDIA_ROOT is already this one.
+    if Path(settings.MEDIA_ROOT) != Path(_site_data["media"]):
+        shutil.copytree(_site_data["media"], settings.MEDIA_ROOT, dirs_exist_ok=True)
     return _site_data
 
 
@@ -295,6 +304,16 @@ def _build_site(media):
     Milestone.objects.create(code="thu-nghiem", name="Thử nghiệm", due_at=timezone.now())
     AllocationSettings.current()
     AllocationRun.objects.create(run_by=office)
+    GuardianRequest.objects.create(
+        student=pupil,
+        kind=GuardianRequest.Kind.SEE,
+        requester_name="Người giám hộ",
+        channel=GuardianRequest.Channel.IN_PERSON,
+        received_on=batch.handed_over_on,
+        handled_by=office,
+        outcome=GuardianRequest.Outcome.PROVIDED,
+    )
+    record_export(office, DataExport.Kind.PUPIL_LIST, 1)
     DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="students.tasks.process_upload",
