@@ -217,6 +217,8 @@ def test_deploy_check_has_no_warning_with_production_settings():
         "DJANGO_ALLOWED_HOSTS": "songmaytinh.example",
         "DJANGO_SECURE_COOKIES": "1",
         "DJANGO_SECURE_SSL_REDIRECT": "1",
+        # Several workers share the rate limits' counts (a per-process cache is a deploy warning).
+        "DJANGO_CACHE_BACKEND": "django.core.cache.backends.db.DatabaseCache",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
