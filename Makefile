@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation load worker backup restore clean
+.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation load worker security backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,11 +49,15 @@ restore: install
 	$(BIN)/python manage.py restore_database "$(BACKUP)" $(if $(filter 1 yes true,$(RESTORE_FORCE)),--force)
 
 ## The whole suite, exactly as CI runs it
-test: install-dev lint test-sqlite test-postgres
+test: install-dev lint security test-sqlite test-postgres
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## bandit over our code, pip-audit of the pinned requirements (skipped, saying so, only when no registry answers)
+security: install-dev
+	$(BIN)/python .ci/security.py
 
 format: install-dev
 	$(BIN)/ruff check --fix .

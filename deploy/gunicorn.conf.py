@@ -26,7 +26,7 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 # The heartbeat file on tmpfs: a disk under load must not make workers look dead.
-worker_tmp_dir = "/dev/shm"  # noqa: S108 -- gunicorn creates its own unlinked files there
+worker_tmp_dir = "/dev/shm"  # noqa: S108  # nosec B108  # gunicorn creates its own unlinked files there
 
 # Request heads: URLs and headers as long as any page of the site needs, no longer.
 limit_request_line = 4094

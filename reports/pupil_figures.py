@@ -73,7 +73,7 @@ def _tables(snapshot: Snapshot, *, with_hardships: bool = False) -> tuple[str, t
     reason_rank = " ".join(f"WHEN '{reason}' THEN {n}" for n, reason in enumerate(LEFT_OUT_REASONS))
     # Only the querysets' own SQL and this module's constants are spliced in; values go as parameters.
     sql = (
-        f"WITH p AS ({parts[0][0]}), h AS ({parts[1][0]}), "  # noqa: S608
+        f"WITH p AS ({parts[0][0]}), h AS ({parts[1][0]}), "  # noqa: S608  # nosec B608  # see above
         f"d AS (SELECT existing_id AS sid FROM ({parts[2][0]}) e UNION SELECT candidate_id FROM ({parts[3][0]}) c), "
         f"lo AS (SELECT student_id, MIN(CASE reason {reason_rank} ELSE {len(LEFT_OUT_REASONS)} END) AS r "
         f"FROM ({parts[4][0]}) lo_rows GROUP BY student_id), "

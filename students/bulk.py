@@ -51,7 +51,7 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
             )
             return [row[0] for row in cursor.fetchall()]
         # SQLite: the import holds the database's write lock, so max + 1 onwards is ours.
-        cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608 - names from the model
+        cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608  # nosec B608  # names from the model
         start = cursor.fetchone()[0] + 1
         return list(range(start, start + count))
 
@@ -91,7 +91,7 @@ def _insert(model: type[models.Model], columns: list[str], rows: list[tuple]) ->
     names = ", ".join(f'"{c}"' for c in columns)
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES {one}', rows)  # noqa: S608
+        cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES {one}', rows)  # noqa: S608  # nosec B608  # names from the model
 
 
 _HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
@@ -177,7 +177,7 @@ def record_history(
             else:
                 where, params = f'"{pk}" IN ({", ".join(["%s"] * len(chunk))})', chunk
             cursor.execute(
-                f'INSERT INTO "{history._meta.db_table}" ({target}) '  # noqa: S608 - names from the models
+                f'INSERT INTO "{history._meta.db_table}" ({target}) '  # noqa: S608  # nosec B608  # names from the models
                 f'SELECT {source}, %s, %s, %s, %s FROM "{table}" WHERE {where}',
                 tail + params,
             )

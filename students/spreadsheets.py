@@ -25,6 +25,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
@@ -299,8 +300,9 @@ def _check_size(file) -> bytes:
 
 
 def _too_big(limit: int) -> str:
-    return _("The file is larger than %(size)s MB; split it or remove what is not the list.") % {
-        "size": limit // (1024 * 1024)
+    # filesizeformat: a limit under 1 MB (set lower for a test or a small server) must not read "0 MB".
+    return _("The file is larger than %(size)s; split it or remove what is not the list.") % {
+        "size": filesizeformat(limit)
     }
 
 

@@ -3,6 +3,7 @@ comes from an environment variable (see .env.example)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -18,7 +19,7 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 -- DEBUG only
+    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105  # nosec B105  # DEBUG only
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "import_export",
+    "axes",
+    "csp",
     "students",
     "donations",
     "telecom",
@@ -48,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "vinhtuong_program.core.security.SiteCSPMiddleware",
+    "vinhtuong_program.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vinhtuong_program.urls"
@@ -90,10 +97,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "vinhtuong_program.core.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: AXES_FAILURE_LIMIT wrong passwords for one user name from one address lock that
+# pair out for AXES_COOLOFF_MINUTES; other users and other addresses are not affected. A successful
+# login clears the count. `python manage.py axes_reset` lifts every lockout at once.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vinhtuong_program.core.security.lockout_response"
+# The client's address as the public forms' rate limits see it (DJANGO_BEHIND_PROXY).
+AXES_CLIENT_IP_CALLABLE = "vinhtuong_program.core.security.login_client_ip"
+# Attempts are counted in the database, so every server process sees the same count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+# The attempts (user names and addresses) stay out of the admin: `axes_list_attempts` lists them and
+# `axes_reset` / `axes_reset_username NAME` lift locks, from the server's command line.
+AXES_ENABLE_ADMIN = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "home"
@@ -174,7 +202,27 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie: forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "vinhtuong_program.core.security.csrf_failure"
+# No inline script, style or event handler anywhere on the site's own pages (tests/test_security.py
+# walks the templates); the admin gets the few inline styles and the one handler it needs
+# (vinhtuong_program/core/security.py). Bootstrap's icons are data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if env_bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is probed over plain HTTP by the load balancer or monitoring.
@@ -197,8 +245,15 @@ HANDOVER_SCAN_MAX_BYTES = env_int("HANDOVER_SCAN_MAX_BYTES", 5 * 1024 * 1024)
 # Exports never hand Excel a live formula (a cell starting with = + - @ is written as text).
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# Form fields other than files (Django answers 400 beyond this); files larger than this go to a
+# temporary file instead of memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# A whole request larger than this is refused with a 413 page before its body is read: the largest
+# file accepted anywhere plus room for the form's other fields. nginx's client_max_body_size should match.
+REQUEST_MAX_BYTES = env_int(
+    "DJANGO_REQUEST_MAX_BYTES", max(SPREADSHEET_MAX_BYTES, HANDOVER_SCAN_MAX_BYTES) + 1024 * 1024
+)
 
 LOGGING = {
     "version": 1,
@@ -208,7 +263,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # fpdf2 subsets the PDF fonts through fontTools, which logs every glyph at INFO.
-    "loggers": {"fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        # A locked-out login is logged at WARNING; each attempt would flood the log at INFO.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Backups (`make backup`, `python manage.py backup_database`): one directory per backup in

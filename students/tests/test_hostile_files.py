@@ -75,7 +75,7 @@ def test_xml_entity_expansion_is_refused(commune_a):
 def test_a_file_over_the_size_limit_is_refused(commune_a, settings):
     settings.SPREADSHEET_MAX_BYTES = 2 * 1024 * 1024
     data = csv_bytes(grid([pupil_row(1)] * 1)) + b"," * (3 * 1024 * 1024)
-    assert "lớn hơn 2 MB" in file_error(commune_a, data, "ds.csv")
+    assert "lớn hơn 2,0\xa0MB" in file_error(commune_a, data, "ds.csv")
 
 
 def test_formulas_are_never_evaluated_nor_stored_as_names(commune_a):

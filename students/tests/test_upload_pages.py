@@ -140,7 +140,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_clear_message(
 ):
     client.force_login(commune_a_official)
     response = send(commune_a, content, name)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert not StudentUpload.objects.exists()
 

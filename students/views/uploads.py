@@ -81,7 +81,10 @@ def upload_create(request: HttpRequest, code: str) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse({"errors": [str(error) for error in form.errors.get("file", [])]}, status=400)
     uploads = StudentUpload.objects.filter(commune=commune).select_related("uploaded_by")[:20]
-    return render(request, "students/upload_form.html", {"commune": commune, "form": form, "uploads": uploads})
+    # A refused file is a 400, as on every other upload page.
+    status = 400 if request.method == "POST" else 200
+    context = {"commune": commune, "form": form, "uploads": uploads}
+    return render(request, "students/upload_form.html", context, status=status)
 
 
 def _progress(upload: StudentUpload) -> dict:

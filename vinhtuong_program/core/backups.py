@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404  # pg_dump and pg_restore, with argument lists and no shell
 import tarfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -391,12 +391,12 @@ def _tool_version(tool: str) -> str:
             _("%(tool)s is not installed: apt-get install postgresql-client (the server's major version).")
             % {"tool": tool}
         )
-    return subprocess.run([tool, "--version"], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603
+    return subprocess.run([tool, "--version"], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603  # nosec B603
 
 
 def _run(command: list[str]) -> None:
     _tool_version(command[0])
-    result = subprocess.run(command, env=_postgres_environment(), capture_output=True, text=True)  # noqa: S603
+    result = subprocess.run(command, env=_postgres_environment(), capture_output=True, text=True)  # noqa: S603  # nosec B603
     if result.returncode != 0:
         raise BackupError(
             _("%(tool)s failed (exit %(code)d): %(error)s")

@@ -44,7 +44,7 @@ from vinhtuong_program.core.roles import (
     Role,
 )
 
-DEMO_PASSWORD = "demo-2021"  # noqa: S105 -- printed for demo logins; DEBUG only
+DEMO_PASSWORD = "demo-2021"  # noqa: S105  # nosec B105  # printed for demo logins; DEBUG only
 DEMO_SCHOOL_PREFIX = "DEMO-"
 
 FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô", "Dương", "Phan"]
@@ -339,7 +339,7 @@ def _create_donations() -> int:
 @transaction.atomic
 def demo_data_load(seed: int = 2021) -> dict[str, int]:
     """Create demo users, schools, hamlets, pupils, donors and pledges; returns counts."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311  # repeatable invented demo data, nothing secret
     _create_users()
     counts = {"pupils": _create_pupils(rng), "pledges": _create_donations(), "users": len(DEMO_USERS)}
     telecom_demo_load(rng)

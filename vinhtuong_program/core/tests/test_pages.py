@@ -66,7 +66,7 @@ def test_logout_needs_a_post_with_csrf(csrf_client, education_office_user):
     csrf_client.force_login(education_office_user)
     refused = csrf_client.post(reverse("logout"))
     assert refused.status_code == 403
-    assert "Kiểm tra CSRF không thành công" in refused.content.decode()
+    assert "Biểu mẫu đã hết hạn" in refused.content.decode()  # templates/403_csrf.html
     page = csrf_client.get(reverse("staff-home"))
     token = page.cookies["csrftoken"].value
     response = csrf_client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
