@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation worker clean
+.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation scan worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,5 +76,12 @@ bench: install-dev
 bench-allocation: install-dev
 	$(BIN)/python -m bench allocation
 
+## Security scan (issue 8): wapiti (whole site, signed in as staff) and sqlmap (public forms and lookups)
+# against a throwaway copy of the app under gunicorn on 127.0.0.1 only; reports in scan-reports/, ~15 min.
+# Installs the Debian packages wapiti and sqlmap when missing. Budgets: SCAN_WAPITI_CRAWL_SECONDS,
+# SCAN_WAPITI_ATTACK_SECONDS (per module), SCAN_SQLMAP_SECONDS (per form).
+scan: install
+	$(BIN)/python scripts/scan.py
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache scan-reports
