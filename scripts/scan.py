@@ -9,11 +9,13 @@
    (no TLS here). As root with `unshare`, the server and both tools run in a network namespace of
    their own that holds nothing but the loopback interface, so not one packet can leave the machine
    (wapiti's SSRF/XXE endpoint, its bug reports and its Wappalyzer download included).
-4. wapiti crawls and attacks the whole site signed in as the demo education office user, minus the
-   logout URLs (a scanner that signs itself out scans the login page only). Bounded by
-   SCAN_WAPITI_CRAWL_SECONDS, SCAN_WAPITI_ATTACK_SECONDS per module and a hard `timeout`.
+4. wapiti crawls and attacks the whole site in two passes (WAPITI_PASSES): the public pages
+   anonymously, then the staff pages and the admin signed in as the demo education office user,
+   minus the logout URLs (a scanner that signs itself out scans the login page only). Each pass is
+   bounded by a crawl time and a time per attack module (SCAN_WAPITI_*_SECONDS). Its default modules
+   are used except ssrf, which needs wapiti's endpoint on the Internet.
 5. sqlmap tests each public form and lookup (SCAN_SQLMAP_SECONDS each, under `timeout`).
-6. Reports go to scan-reports/ (wapiti.json, sqlmap/*.txt, server.log); a summary is printed.
+6. Reports go to scan-reports/ (wapiti-public.json, wapiti-staff.json, sqlmap/*.txt, server.log); a summary is printed.
 
 A server given with --target must run with the scan environment below (spam limits relaxed, demo
 data) or sqlmap meets the rate limit after a few requests.
@@ -52,18 +54,8 @@ ONLY_HOST = "127.0.0.1"
 ACCESS_LOG = '%(s)s %(L)ss %(b)s "%(r)s"'
 DEMO_USER, DEMO_PASSWORD = "phonggd", "demo-2021"  # the education office user of load_demo_data
 NEVER_VISIT = ("/dang-xuat/", "/admin/logout/")
-# wapiti's default modules minus ssrf, which only works with wapiti's endpoint on the Internet.
-# Debian's wapiti 3.0.4 builds its -x patterns as `...\\Z(?ms)`, which Python 3.11 rejects ("global flags
-# not at the start"), so any exclusion crashes it. This runs wapiti with that one function mended.
-WAPITI_WITH_EXCLUSIONS = """
-import re, sys
-from wapitiCore.net import crawler
-crawler.wildcard_translate = lambda p: re.compile("(?ms)" + ".*".join(map(re.escape, p.split("*"))) + r"\\Z")
-from wapitiCore.main.wapiti import wapiti_main
-sys.argv[0] = "wapiti"
-sys.exit(wapiti_main())
-"""
-WAPITI_MODULES = "blindsql,cookieflags,csp,exec,file,http_headers,permanentxss,redirect,sql,xss,crlf,methods"
+# Debian's wapiti with two mends (an exclusion crash on Python 3.11, copies of each Django form).
+WAPITI = Path(__file__).resolve().parent / "wapiti_patched.py"
 
 
 def _seconds(name: str, default: int) -> int:
@@ -274,27 +266,81 @@ def wapiti_cookie_file(cookies: dict[str, str], path: Path) -> None:
 # ---------------------------------------------------------------- wapiti
 
 
-def run_wapiti(base: str, cookies: dict[str, str], reports: Path, work: Path) -> dict:
-    cookie_file = work / "wapiti-cookies.json"
-    wapiti_cookie_file(cookies, cookie_file)
-    crawl, attack = _seconds("SCAN_WAPITI_CRAWL_SECONDS", 90), _seconds("SCAN_WAPITI_ATTACK_SECONDS", 30)
+WAPITI_PASSES = [
+    # The public pages first, anonymously, with every module but time-based blind SQL (sqlmap tests
+    # those forms for SQL injection far more thoroughly): twenty-field forms are what a visitor reaches.
+    {
+        "name": "public",
+        "start": "/",
+        "signed_in": False,
+        "modules": "crlf,csp,http_headers,cookieflags,exec,file,sql,xss,redirect,permanentxss,methods",
+        "exclude": ["/can-bo/*", "/admin/*"],
+        "crawl": ("SCAN_WAPITI_PUBLIC_CRAWL_SECONDS", 30),
+        "attack": ("SCAN_WAPITI_PUBLIC_ATTACK_SECONDS", 40),
+        "force": "normal",
+    },
+    # Then every staff page and the admin as the education office (the widest role). There are some
+    # two thousand URLs (a page per pupil, each filter of each list): `polite` keeps a few of each kind.
+    {
+        "name": "staff",
+        "start": "/can-bo/",
+        "signed_in": True,
+        "modules": "cookieflags,exec,file,sql,xss,redirect,blindsql,permanentxss",
+        "exclude": ["/ung-ho/*", "/phan-anh/*", "/tra-cuu/*", "/cong-khai/*"],
+        "crawl": ("SCAN_WAPITI_STAFF_CRAWL_SECONDS", 60),
+        "attack": ("SCAN_WAPITI_STAFF_ATTACK_SECONDS", 30),
+        "force": "polite",
+    },
+]
+
+
+def run_wapiti(base: str, reports: Path, work: Path) -> dict[str, dict]:
+    return {p["name"]: _wapiti_pass(p, base, reports, work) for p in WAPITI_PASSES}
+
+
+def _wapiti_pass(settings: dict, base: str, reports: Path, work: Path) -> dict:
+    name = settings["name"]
+    crawl, attack = _seconds(*settings["crawl"]), _seconds(*settings["attack"])
     # The SSRF/XXE endpoints are pointed at a closed local port: wapiti's default is a host on the Internet.
     dead_end = f"http://{ONLY_HOST}:{_free_port()}/"
-    command = ["/usr/bin/python3", "-c", WAPITI_WITH_EXCLUSIONS, "-u", base, "--scope", "folder"]
-    command += ["-m", WAPITI_MODULES, "-c", str(cookie_file), "--no-bugreport", "--endpoint", dead_end]
+    command = ["/usr/bin/python3", str(WAPITI), "-u", base, "--scope", "folder"]
+    command += ["-m", settings["modules"], "--no-bugreport", "--endpoint", dead_end, "-S", settings["force"]]
     command += ["--max-scan-time", str(crawl), "--max-attack-time", str(attack), "--timeout", "20"]
-    command += ["--store-session", str(work / "wapiti-session"), "--store-config", str(work / "wapiti-config")]
-    command += ["--flush-session", "-f", "json", "-o", str(reports / "wapiti.json"), "-v", "1"]
-    command += ["-s", local_url(base, "/can-bo/")]
-    for path in NEVER_VISIT:
+    session = work / f"wapiti-{name}"
+    command += ["--store-session", str(session), "--store-config", str(session), "--flush-session"]
+    command += ["-f", "json", "-o", str(reports / f"wapiti-{name}.json"), "-v", "1"]
+    command += ["-s", local_url(base, settings["start"])]
+    if settings["signed_in"]:
+        cookie_file = work / "wapiti-cookies.json"
+        wapiti_cookie_file(staff_cookies(base), cookie_file)
+        command += ["-c", str(cookie_file)]
+    for path in (*NEVER_VISIT, *settings["exclude"]):
         command += ["-x", local_url(base, path)]
     _check_command(command)
-    print(f"\n== wapiti (crawl {crawl} s, about {attack} s per attack module)", flush=True)
-    with (reports / "wapiti.log").open("w") as log:
+    print(f"\n== wapiti, {name} pages (crawl {crawl} s, about {attack} s per attack module)", flush=True)
+    with (reports / f"wapiti-{name}.log").open("w") as log:
         code = _wapiti_within_budget(command, log, attack, give_up_after=crawl + 20 * (attack + 30))
-    if not (reports / "wapiti.json").exists():
-        raise SystemExit(f"wapiti wrote no report (exit {code}); see {reports / 'wapiti.log'}")
-    return json.loads((reports / "wapiti.json").read_text())
+    report_file = reports / f"wapiti-{name}.json"
+    if not report_file.exists():
+        raise SystemExit(f"wapiti wrote no report (exit {code}); see {reports / f'wapiti-{name}.log'}")
+    report = json.loads(report_file.read_text())
+    report["coverage"] = _wapiti_coverage((reports / f"wapiti-{name}.log").read_text())
+    return report
+
+
+def _wapiti_coverage(log: str) -> list[str]:
+    """How many URLs and forms were found, and how many each module attacked within its time."""
+    found = re.search(r"Wapiti found (\d+) URLs and forms", log)
+    lines = [f"  URLs and forms found: {found.group(1) if found else '?'}"]
+    attacked = []
+    for block in re.split(r"^\[\*\] Launching module ", log, flags=re.M)[1:]:
+        module = block.split()[0]
+        pages = set(re.findall(r"^\[\+\] (\S+ \S+)", block, re.M))
+        if pages:
+            posts = sum(1 for page in pages if page.startswith("POST"))
+            attacked.append(f"{module} {len(pages)} ({posts} forms)")
+    lines.append("  attacked per module: " + (", ".join(attacked) or "none"))
+    return lines
 
 
 def _wapiti_within_budget(command: list[str], log, attack_seconds: int, give_up_after: int) -> int:
@@ -351,8 +397,7 @@ def wapiti_summary(report: dict) -> list[str]:
                 lines.append(f"      {where.strip()}: {' '.join(str(f.get('info', '')).split())[:140]}")
             if len(findings) > 8:
                 lines.append(f"      … {len(findings) - 8} more in wapiti.json")
-    crawled = report.get("infos", {}).get("crawled_pages_nbr") or len(report.get("infos", {}).get("crawled_pages", []))
-    return [f"  pages crawled: {crawled}", *(lines or ["  no finding"])]
+    return lines or ["  no finding"]
 
 
 # ---------------------------------------------------------------- sqlmap
@@ -554,15 +599,16 @@ def main(argv: list[str]) -> int:
             before = count_rows(db_path)
             wapiti = sqlmap = None
             if args.only in (None, "wapiti"):
-                wapiti = run_wapiti(target, staff_cookies(target), reports, work)
+                wapiti = run_wapiti(target, reports, work)
             if args.only in (None, "sqlmap"):
                 sqlmap = run_sqlmap(target, reports, work, db_path)
             after = count_rows(db_path)
 
     print(f"\n==== Summary ({time.monotonic() - started:.0f} s; reports in {reports})")
     if wapiti is not None:
-        print("wapiti:")
-        print("\n".join(wapiti_summary(wapiti)))
+        for name, report in wapiti.items():
+            print(f"wapiti, {name} pages (wapiti-{name}.json):")
+            print("\n".join(report["coverage"] + wapiti_summary(report)))
     if sqlmap is not None:
         print("sqlmap:")
         for name, slug, verdict in sqlmap:
