@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation scan worker clean
+.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,7 @@ bench-allocation: install-dev
 # against a throwaway copy of the app under gunicorn on 127.0.0.1 only; reports in scan-reports/, ~15 min.
 # Installs the Debian packages wapiti and sqlmap when missing. Budgets (seconds): SCAN_WAPITI_PUBLIC_CRAWL_SECONDS,
 # SCAN_WAPITI_PUBLIC_ATTACK_SECONDS (per module), the same two for STAFF, SCAN_SQLMAP_SECONDS (per form).
+.PHONY: scan
 scan: install
 	$(BIN)/python scripts/scan.py
 
