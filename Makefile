@@ -77,7 +77,7 @@ bench-allocation: install-dev
 	$(BIN)/python -m bench allocation
 
 ## Security scan (issue 8): wapiti (whole site, signed in as staff) and sqlmap (public forms and lookups)
-# against a throwaway copy of the app under gunicorn on 127.0.0.1 only; reports in scan-reports/, ~15 min.
+# against a throwaway copy of the app under gunicorn on 127.0.0.1 only; reports in scan-reports/, 7 to 15 min.
 # Installs the Debian packages wapiti and sqlmap when missing. Budgets (seconds): SCAN_WAPITI_PUBLIC_CRAWL_SECONDS,
 # SCAN_WAPITI_PUBLIC_ATTACK_SECONDS (per module), the same two for STAFF, SCAN_SQLMAP_SECONDS (per form).
 .PHONY: scan
