@@ -97,6 +97,13 @@ bench-allocation: install-dev
 # make load DATABASE_URL=postgres://postgres@127.0.0.1:5432/load
 load: install-dev
 	BENCH_LOAD_SECONDS=$${BENCH_LOAD_SECONDS:-10} $(BIN)/python -m bench public_pages pledge_load
+## Security scan (issue 8): wapiti (whole site, signed in as staff) and sqlmap (public forms and lookups)
+# against a throwaway copy of the app under gunicorn on 127.0.0.1 only; reports in scan-reports/, 7 to 15 min.
+# Installs the Debian packages wapiti and sqlmap when missing. Budgets (seconds): SCAN_WAPITI_PUBLIC_CRAWL_SECONDS,
+# SCAN_WAPITI_PUBLIC_ATTACK_SECONDS (per module), the same two for STAFF, SCAN_SQLMAP_SECONDS (per form).
+.PHONY: scan
+scan: install
+	$(BIN)/python scripts/scan.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache scan-reports

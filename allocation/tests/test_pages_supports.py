@@ -183,10 +183,14 @@ def test_only_the_office_approves(client, request, who, proposed, commune_a):
     assert support_of(proposed["a1"]).status == Support.Status.PROPOSED
 
 
-def test_bulk_approval_without_a_scope_or_with_garbage_changes_nothing(client, education_office_user, proposed):
+@pytest.mark.parametrize("garbage", ["x", "²", "-1", " 1"])  # "²" passes str.isdigit() but not int()
+def test_bulk_approval_without_a_scope_or_with_garbage_changes_nothing(
+    client, education_office_user, proposed, garbage
+):
     login(client, education_office_user)
     client.post(reverse("allocation:approve-many"), {})
-    assert client.post(reverse("allocation:approve-many"), {"scope": "commune", "commune": "x"}).status_code == 404
+    assert client.post(reverse("allocation:approve-many"), {"scope": "commune", "commune": garbage}).status_code == 404
+    assert client.post(reverse("allocation:approve-many"), {"scope": "school", "school": garbage}).status_code == 404
     assert not Support.objects.filter(status=Support.Status.APPROVED).exists()
 
 

@@ -43,7 +43,8 @@ def _report_error(request: HttpRequest, error: ValidationError) -> None:
 
 def _posted_id(request: HttpRequest, name: str) -> int:
     value = request.POST.get(name, "")
-    if not value.isdigit():
+    # isdigit() alone lets "²" through, which int() refuses.
+    if not (value.isascii() and value.isdigit()):
         raise Http404
     return int(value)
 
