@@ -1,5 +1,5 @@
 """Settings for the whole project; every value that differs between machines
-comes from an environment variable (see .env.example)."""
+comes from an environment variable (deploy/vinhtuong.env.example lists them all)."""
 
 from __future__ import annotations
 
