@@ -125,8 +125,10 @@ def anonymise() -> Result:
         for qs in _both(SimAssignment):
             qs.exclude(sim_number="", subscription_number="").update(sim_number="", subscription_number="")
             _free_text(qs, "cancel_reason")
+        # Notes on a device that went to a pupil may name the family; the stock's notes stay.
+        given = Support._base_manager.filter(device__isnull=False).values("device_id")
         for qs in _both(Device):
-            _free_text(qs, "notes")
+            _free_text(qs.filter(id__in=given), "notes")
 
         # The uploaded lists and the signed scans name the children: the files go, the rows
         # (who sent what, when, how many) stay.

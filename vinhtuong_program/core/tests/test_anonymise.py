@@ -172,9 +172,12 @@ def test_sim_places_and_device_notes_lose_the_pupils_data(district):
     place.subscription_number = "HNI-FTTH-88812"
     place.cancel_reason = "Gia đình em Vũ Thị Ngọc chuyển đi"
     place.save()
-    device = Device.objects.order_by("pk").first()
+    device = Support.objects.exclude(device=None).order_by("pk").first().device
     device.notes = "Em Vũ Thị Ngọc trả lại, màn hình vỡ"
     device.save()
+    in_stock = Device.objects.filter(supports=None).order_by("pk").first()
+    in_stock.notes = "Kho tầng 2"
+    in_stock.save()
     live_before, past_before = _both_reports()
 
     call_command("anonymise_pupils", "--confirm", stdout=io.StringIO())
@@ -187,4 +190,5 @@ def test_sim_places_and_device_notes_lose_the_pupils_data(district):
     for value in ("0961234567", "HNI-FTTH-88812", "Vũ Thị Ngọc"):
         assert value not in text, value
     assert SimAssignment.objects.get(pk=place.pk).status == place.status
+    assert Device.objects.get(pk=in_stock.pk).notes == "Kho tầng 2", "no child in the stock's notes"
     assert _both_reports() == (live_before, past_before)
