@@ -302,3 +302,16 @@ def test_a_supported_pupil_is_corrected_by_the_office_only(client, commune_a_off
     client.force_login(education_office_user)
     response = client.post(url, _correction(pupil_a, full_name="Nguyễn Thị Bí Mật Mới", reason="Giấy khai sinh"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("model", ["guardianrequest", "student"])
+@pytest.mark.parametrize("suffix", ["history/", "history/1/"])
+def test_an_admin_history_with_a_non_numeric_id_is_not_found(client, education_office_user, model, suffix):
+    client.force_login(education_office_user)
+    assert client.get(f"/admin/students/{model}/abc/{suffix}").status_code == 404
+
+
+def test_an_admin_past_version_with_a_non_numeric_id_is_not_found(client, education_office_user, pupil_a):
+    client.force_login(education_office_user)
+    for version in ("abc", "99999999999999999999"):
+        assert client.get(f"/admin/students/student/{pupil_a.pk}/history/{version}/").status_code == 404
