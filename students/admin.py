@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -32,7 +32,11 @@ class CommuneScopedAdmin(SimpleHistoryAdmin):
         # get_queryset(): that would show another commune's (or a deleted) record. Not here.
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        if not self.get_queryset(request).filter(pk=object_id).exists():
+        try:
+            visible = self.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, ValidationError):  # "abc" typed in place of the id
+            visible = False
+        if not visible:
             raise Http404
 
     def history_view(self, request, object_id, extra_context=None):
@@ -41,6 +45,8 @@ class CommuneScopedAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._require_visible(request, object_id)
+        if not (version_id.isascii() and version_id.isdigit()):
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

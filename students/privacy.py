@@ -16,6 +16,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from students import review
+from students.importing import supported_student_ids
 from students.models import DataExport, GuardianRequest, Hardship, Student
 from students.spreadsheets import fold
 
@@ -68,6 +70,17 @@ def correct_student(form, *, user, reason: str) -> Student:
     (it does not edit the status): the database decides, and says so in words.
     """
     student = form.instance
+    changed = [name for name in form.changed_data if name in form._meta.fields]
+    # The rules of an upload (students/importing.py) hold for the commune's corrections too: a
+    # supported pupil is named on a handover record, and a verified pupil was verified as they were.
+    if changed and not review.can_review(user):
+        if supported_student_ids([student.pk]):
+            raise ValidationError(
+                _("This pupil is already supported: only the education office can correct their data."),
+                code="supported",
+            )
+        if student.status == Student.Status.VERIFIED:
+            student.status = Student.Status.LISTED
     student.name_key = fold(student.full_name)
     student._change_reason = reason
     requester = form.cleaned_data.get("requester_name", "").strip()

@@ -117,6 +117,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vinhtuong_program.core.security.lockout_response"
 # The client's address as the public forms' rate limits see it (DJANGO_BEHIND_PROXY).
 AXES_CLIENT_IP_CALLABLE = "vinhtuong_program.core.security.login_client_ip"
+# The user name cut to axes' column: a longer one ended the login in a server error on PostgreSQL.
+AXES_USERNAME_CALLABLE = "vinhtuong_program.core.security.login_username"
 # Attempts are counted in the database, so every server process sees the same count.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False

@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from allocation.models import Support
+from reports.tests import world
 from reports.tests.factories import FeedbackFactory
 from students.models import DataExport, GuardianRequest, Student
 from students.tests.factories import StudentFactory
@@ -265,3 +267,51 @@ def test_a_correction_without_reason_or_with_a_taken_id_saves_nothing(client, ed
     pupil_a.refresh_from_db()
     assert pupil_a.personal_id == "026212000111" and pupil_a.full_name == "Nguyễn Thị Bí Mật"
     assert not GuardianRequest.objects.exists()
+
+
+def test_a_communes_correction_of_a_verified_pupil_needs_a_new_verification(client, commune_a_official, pupil_a):
+    # As when an upload changes a verified pupil (students/importing.py): the office verified other data.
+    Student.objects.filter(pk=pupil_a.pk).update(status=Student.Status.VERIFIED)
+    client.force_login(commune_a_official)
+    url = reverse("students:student-correct", args=[pupil_a.pk])
+    response = client.post(url, _correction(pupil_a, full_name="Một Em Khác Hẳn", reason="Sửa tên"))
+    assert response.status_code == 302
+    pupil_a.refresh_from_db()
+    assert pupil_a.full_name == "Một Em Khác Hẳn" and pupil_a.status == Student.Status.LISTED
+
+
+def test_the_office_correcting_a_verified_pupil_keeps_it_verified(client, education_office_user, pupil_a):
+    Student.objects.filter(pk=pupil_a.pk).update(status=Student.Status.VERIFIED)
+    client.force_login(education_office_user)
+    url = reverse("students:student-correct", args=[pupil_a.pk])
+    assert client.post(url, _correction(pupil_a, guardian_phone="0912000999", reason="Sửa số")).status_code == 302
+    pupil_a.refresh_from_db()
+    assert pupil_a.guardian_phone == "0912000999" and pupil_a.status == Student.Status.VERIFIED
+
+
+def test_a_supported_pupil_is_corrected_by_the_office_only(client, commune_a_official, education_office_user, pupil_a):
+    # An upload cannot change a supported pupil either: the handover record names them.
+    world.support(pupil_a, Support.Status.APPROVED, with_device="tablet")
+    url = reverse("students:student-correct", args=[pupil_a.pk])
+    client.force_login(commune_a_official)
+    response = client.post(url, _correction(pupil_a, full_name="Một Em Khác Hẳn", reason="Sửa tên"))
+    assert response.status_code == 400
+    assert "chỉ Phòng GD&amp;ĐT" in response.content.decode()
+    pupil_a.refresh_from_db()
+    assert pupil_a.full_name == "Nguyễn Thị Bí Mật"
+    client.force_login(education_office_user)
+    response = client.post(url, _correction(pupil_a, full_name="Nguyễn Thị Bí Mật Mới", reason="Giấy khai sinh"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("model", ["guardianrequest", "student"])
+@pytest.mark.parametrize("suffix", ["history/", "history/1/"])
+def test_an_admin_history_with_a_non_numeric_id_is_not_found(client, education_office_user, model, suffix):
+    client.force_login(education_office_user)
+    assert client.get(f"/admin/students/{model}/abc/{suffix}").status_code == 404
+
+
+def test_an_admin_past_version_with_a_non_numeric_id_is_not_found(client, education_office_user, pupil_a):
+    client.force_login(education_office_user)
+    for version in ("abc", "99999999999999999999"):
+        assert client.get(f"/admin/students/student/{pupil_a.pk}/history/{version}/").status_code == 404

@@ -18,8 +18,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Cast, Concat
 
 from allocation.models import FollowUp, HandoverBatch, Support
+from donations.models import Device
 from reports.models import Feedback
 from students.models import DuplicateCandidate, GuardianRequest, Student, StudentUpload
+from telecom.models import SimAssignment
 
 # Every pupil gets the same placeholder birth date: no figure reads it.
 ANONYMOUS_BIRTH_DATE = date(1900, 1, 1)
@@ -119,6 +121,14 @@ def anonymise() -> Result:
         for model in (FollowUp, DuplicateCandidate):
             for qs in _both(model):
                 _free_text(qs, "note")
+        # A pupil's SIM number or fibre contract identifies the family; no figure reads them.
+        for qs in _both(SimAssignment):
+            qs.exclude(sim_number="", subscription_number="").update(sim_number="", subscription_number="")
+            _free_text(qs, "cancel_reason")
+        # Notes on a device that went to a pupil may name the family; the stock's notes stay.
+        given = Support._base_manager.filter(device__isnull=False).values("device_id")
+        for qs in _both(Device):
+            _free_text(qs.filter(id__in=given), "notes")
 
         # The uploaded lists and the signed scans name the children: the files go, the rows
         # (who sent what, when, how many) stay.
@@ -133,7 +143,7 @@ def anonymise() -> Result:
             history.update(**{file_field: ""}, **cleared)
 
         # A change's reason (a correction, a change by hand) may name the child too.
-        for model in (Student, Feedback, Support, GuardianRequest, FollowUp, DuplicateCandidate):
+        for model in (Student, Feedback, Support, GuardianRequest, FollowUp, DuplicateCandidate, SimAssignment, Device):
             _live, history = _both(model)
             history.filter(history_change_reason__isnull=False).exclude(history_change_reason="").exclude(
                 history_change_reason=REMOVED_TEXT

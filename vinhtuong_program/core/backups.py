@@ -239,6 +239,7 @@ def restore_backup(backup: Path, *, force: bool = False) -> RestoreResult:
     media_archive = backup / manifest["media"]["file"]
     for part, path in (("database", database_file), ("media", media_archive)):
         _verify(path, manifest[part])
+    _check_readable(vendor, database_file)
 
     media_root = Path(settings.MEDIA_ROOT)
     tables = existing_tables()
@@ -303,6 +304,28 @@ def _verify(path: Path, expected: dict) -> None:
         raise BackupError(
             _("%(path)s is not the file that was backed up (its checksum differs): the copy is damaged.")
             % {"path": path}
+        )
+
+
+def _check_readable(vendor: str, database_file: Path) -> None:
+    """The dump or copy opens with this machine's tools, before a forced restore drops anything.
+
+    An unaltered file may still be unreadable here: a dump of a newer pg_dump, say.
+    """
+    if vendor == "postgresql":
+        _run(["pg_restore", "--list", str(database_file)])
+        return
+    try:
+        copy = sqlite3.connect(database_file.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            (verdict,) = copy.execute("PRAGMA quick_check").fetchone()
+        finally:
+            copy.close()
+    except sqlite3.DatabaseError as error:
+        verdict = str(error)
+    if verdict != "ok":
+        raise BackupError(
+            _("The copy of %(path)s is damaged: %(verdict)s") % {"path": database_file, "verdict": verdict}
         )
 
 

@@ -44,6 +44,23 @@ def login_client_ip(request) -> str | None:
         return None
 
 
+# The length of axes' username column (axes.models.AccessBase.username).
+LOGIN_USERNAME_MAX_LENGTH = 255
+
+
+def login_username(request, credentials=None) -> str | None:
+    """The user name axes counts failed logins by, cut to the length of the column it is stored in.
+
+    Django's login form lets a longer name through to authenticate(); PostgreSQL then refused
+    axes' row and the login page answered 500. No account has such a name, so the cut name still
+    counts (and locks) one attacker's attempts.
+    """
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get(field)
+    return username[:LOGIN_USERNAME_MAX_LENGTH] if isinstance(username, str) else username
+
+
 class LoginThrottleBackend(AxesStandaloneBackend):
     """Axes' lockout check, skipped when there is no request to count by.
 

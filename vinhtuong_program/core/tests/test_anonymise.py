@@ -15,6 +15,7 @@ from rapidfuzz.distance import Levenshtein
 
 from allocation.models import HandoverBatch, Support
 from allocation.tests.handover_data import school_with_record
+from donations.models import Device
 from reports.models import Feedback
 from reports.progress import build_progress_report
 from reports.snapshot import Snapshot
@@ -22,6 +23,7 @@ from reports.tests import world
 from reports.tests.factories import FeedbackFactory
 from students.models import GuardianRequest, Student, StudentUpload
 from students.tests.factories import StudentFactory
+from telecom.models import SimAssignment
 from vinhtuong_program.core.anonymise import ANONYMOUS_BIRTH_DATE, anonymous_token
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +163,32 @@ def test_tokens_are_at_least_two_edits_apart():
     for i, a in enumerate(tokens):
         for b in tokens[i + 1 :]:
             assert Levenshtein.distance(a, b, score_cutoff=1) > 1, (a, b)
+
+
+def test_sim_places_and_device_notes_lose_the_pupils_data(district):
+    """The pupil's SIM number, a fibre contract and the notes typed on places and devices name the family."""
+    place = SimAssignment.objects.order_by("pk").first()
+    place.sim_number = "0961234567"
+    place.subscription_number = "HNI-FTTH-88812"
+    place.cancel_reason = "Gia đình em Vũ Thị Ngọc chuyển đi"
+    place.save()
+    device = Support.objects.exclude(device=None).order_by("pk").first().device
+    device.notes = "Em Vũ Thị Ngọc trả lại, màn hình vỡ"
+    device.save()
+    in_stock = Device.objects.filter(supports=None).order_by("pk").first()
+    in_stock.notes = "Kho tầng 2"
+    in_stock.save()
+    live_before, past_before = _both_reports()
+
+    call_command("anonymise_pupils", "--confirm", stdout=io.StringIO())
+
+    rows = []
+    for model in (SimAssignment, Device):
+        for table in (model._base_manager, model.history.model._base_manager):
+            rows.extend(repr(row) for row in table.values())
+    text = "\n".join(rows)
+    for value in ("0961234567", "HNI-FTTH-88812", "Vũ Thị Ngọc"):
+        assert value not in text, value
+    assert SimAssignment.objects.get(pk=place.pk).status == place.status
+    assert Device.objects.get(pk=in_stock.pk).notes == "Kho tầng 2", "no child in the stock's notes"
+    assert _both_reports() == (live_before, past_before)

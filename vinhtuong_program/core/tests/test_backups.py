@@ -228,3 +228,22 @@ def test_pruning_keeps_the_newest_complete_backups_and_forgets_abandoned_partial
         "vinhtuong-20210930-030000.partial",
     ]
     assert backups.prune_backups(tmp_path, keep=0) == [], "0 keeps every backup"
+
+
+@pytest.mark.timeout(240)
+def test_a_forced_restore_of_a_dump_the_tools_cannot_read_leaves_the_database_as_it_was(new_database, tmp_path):
+    # The checksum matches, yet the dump is unreadable here (made by a newer pg_dump, say): the
+    # forced restore used to drop every table before pg_restore refused the file.
+    target = {"database_url": new_database("target"), "media_root": tmp_path / "media-target"}
+    _ok(_manage("migrate", "--verbosity", "0", **target))
+    (target["media_root"] / "uploads").mkdir(parents=True)
+    (target["media_root"] / "uploads" / "kept.txt").write_text("a pupil list")
+    before = _state(**target)
+    backup = _fake_backup(tmp_path / "vinhtuong-20210930-020000", connection.vendor, database=b"not a dump" * 100)
+
+    refused = _manage("restore_database", str(backup), "--force", **target)
+
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert _state(**target) == before
+    assert (target["media_root"] / "uploads" / "kept.txt").exists()

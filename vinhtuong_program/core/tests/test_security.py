@@ -85,6 +85,17 @@ def test_behind_the_proxy_the_client_is_the_address_the_proxy_appended(client, e
     assert _login(client, "phonggd", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/dang-nhap/", "/admin/login/"])
+def test_an_overlong_user_name_is_a_failed_login_not_a_server_error(client, path):
+    # Axes writes the name into a 255-character column: PostgreSQL refused a longer one with a 500.
+    overlong = "a" * 300
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _login(client, overlong, "sai", path=path).status_code == 200
+    # The failures still count: the last one allowed locks the name out.
+    assert _login(client, overlong, "sai", path=path).status_code == 429
+
+
 def test_the_login_address_is_none_when_it_is_no_ip_address(rf, settings):
     settings.DONATIONS_CLIENT_IP_FROM_PROXY = True
     assert security.login_client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, not-an-ip")) is None
