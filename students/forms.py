@@ -5,6 +5,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from students.models import (
@@ -200,6 +201,14 @@ class GuardianRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["received_on"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
         self.fields["received_on"].help_text = _("dd/mm/yyyy")
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError(_("A request cannot be received after today."))
+        if received_on.year < 2021:
+            raise forms.ValidationError(_("The programme began in 2021: check the year."))
+        return received_on
 
     def clean(self):
         cleaned = super().clean()

@@ -166,6 +166,24 @@ def test_a_refusal_needs_its_reason_in_vietnamese(client, commune_a_official, pu
     assert not GuardianRequest.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("received_on", "message"),
+    [("01/01/2099", "sau hôm nay"), ("20/09/0001", "bắt đầu từ năm 2021")],
+)
+def test_a_request_dated_after_today_or_before_the_programme_is_refused(
+    client, commune_a_official, pupil_a, received_on, message
+):
+    client.force_login(commune_a_official)
+    response = client.post(
+        reverse("students:guardian-requests", args=[pupil_a.pk]),
+        {"kind": "see", "requester_name": "Ai Đó", "channel": "phone", "received_on": received_on}
+        | {"outcome": "provided"},
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not GuardianRequest.objects.exists()
+
+
 def test_another_communes_requests_are_not_listed(client, commune_b_official, education_office_user, pupil_a, pupil_b):
     GuardianRequest.objects.create(
         student=pupil_a,
