@@ -198,6 +198,14 @@ def test_another_communes_requests_are_not_listed(client, commune_b_official, ed
     assert GuardianRequest.objects.visible_to(education_office_user).count() == 1
 
 
+def test_a_head_request_for_the_record_sends_no_data_and_records_no_export(client, commune_a_official, pupil_a):
+    client.force_login(commune_a_official)
+    response = client.head(reverse("students:pupil-record", args=[pupil_a.pk]))
+    assert response.status_code == 200
+    assert response.content == b""
+    assert not DataExport.objects.exists()
+
+
 def test_the_record_holds_everything_about_the_pupil_and_is_itself_recorded(
     client, commune_a_official, education_office_user, pupil_a, pupil_b
 ):
