@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime
 
 from django.contrib import admin
-from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from allocation.models import AllocationRun, AllocationSettings, FollowUp, HandoverBatch, Support
 from students.admin import CommuneScopedAdmin
+from students.privacy import readable_value
 
 VIEW_PUPILS = "students.view_student"
 
@@ -31,18 +29,8 @@ class ReadableChanges(HistoricalRecordContextHelper):
         return super().context_for_delta_changes(dataclasses.replace(delta, changes=shown))
 
     def prepare_delta_change_value(self, change, value):
-        field = self.model._meta.get_field(change.field)
-        if value is None or value == "":
-            return "—"
-        if field.choices:
-            return dict(field.flatchoices).get(value, value)
-        if isinstance(value, bool):
-            return gettext("yes") if value else gettext("no")
-        if isinstance(value, datetime.datetime):
-            return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
-        if isinstance(value, datetime.date):
-            return f"{value:%d/%m/%Y}"
-        return super().prepare_delta_change_value(change, value)
+        readable = readable_value(self.model._meta.get_field(change.field), value)
+        return readable if readable is not None else super().prepare_delta_change_value(change, value)
 
 
 class ReadOnlyAdmin(SimpleHistoryAdmin):

@@ -109,14 +109,13 @@ def correct_student(form, *, user, reason: str) -> Student:
 _NOT_THE_PUPILS = {"reporter_name", "reporter_phone", "reporter_relation", "code", "submission_token", "name_key"}
 
 
-def _shown(instance: models.Model, field: models.Field, student: Student):
-    value = getattr(instance, field.attname)
+def readable_value(field: models.Field, value):
+    """A stored value as a person reads it (words for codes, dd/mm/yyyy), or None for other kinds.
+
+    The pupil's record and the admin's history of changes (allocation.admin.ReadableChanges) share it.
+    """
     if value is None or value == "":
         return "—"
-    if field.is_relation:
-        if field.related_model is Student and value != student.pk:
-            return _("another pupil's record")
-        return str(getattr(instance, field.name))
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
@@ -125,6 +124,18 @@ def _shown(instance: models.Model, field: models.Field, student: Student):
         return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
     if isinstance(value, datetime.date):
         return f"{value:%d/%m/%Y}"
+    return None
+
+
+def _shown(instance: models.Model, field: models.Field, student: Student):
+    value = getattr(instance, field.attname)
+    if field.is_relation and value is not None:
+        if field.related_model is Student and value != student.pk:
+            return _("another pupil's record")
+        return str(getattr(instance, field.name))
+    readable = readable_value(field, value)
+    if readable is not None:
+        return readable
     if field.name == "hardships":
         labels = dict(Hardship.choices)
         return ", ".join(str(labels.get(v, v)) for v in value) or "—"

@@ -18,11 +18,12 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from vinhtuong_program.core import security
 from vinhtuong_program.core.tests.factories import PASSWORD, UserFactory
+from vinhtuong_program.core.tests.site_urls import named_urls
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCKED = "Đăng nhập tạm thời bị khóa"
@@ -246,17 +247,9 @@ def test_deploy_check_has_no_warning_with_production_settings():
 # ------------------------------------------------------------------ CSRF on every URL
 
 
-def _every_route(resolver=None, prefix=""):
-    """(name, pattern) of every named URL except the admin's (Django protects those itself)."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue
-            yield from _every_route(entry, prefix + (f"{entry.namespace}:" if entry.namespace else ""))
-        elif isinstance(entry, URLPattern):
-            assert entry.name, f"{entry.pattern}: every URL needs a name so that this test can reach it"
-            yield prefix + entry.name, entry
+def _every_route():
+    """(name, URLPattern) of every named URL except the admin's (Django protects those itself)."""
+    return [(name, entry) for entry, name in named_urls(skip_apps=("admin",))]
 
 
 def _dummy_kwargs(pattern: URLPattern) -> dict:
