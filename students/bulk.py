@@ -97,7 +97,9 @@ def _insert(model: type[models.Model], columns: list[str], rows: list[tuple]) ->
 _HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
 
 
-def _insert_with_history_copy(model, rows: list[dict[str, Any]], user_id: int | None, reason: str) -> None:
+def _insert_with_history_copy(
+    model, rows: list[dict[str, Any]], user_id: int | None, reason: str, row_reasons: Sequence[str] | None
+) -> None:
     """PostgreSQL: both tables through COPY, each value formatted once."""
     fields = list(model._meta.concrete_fields)
     formatters = [(f.attname, _copy_formatter(f)) for f in fields]
@@ -105,16 +107,21 @@ def _insert_with_history_copy(model, rows: list[dict[str, Any]], user_id: int | 
     tracked = [f for f in history._meta.concrete_fields if f.attname not in _HISTORY_FIELDS]
     position = {f.attname: i for i, f in enumerate(fields)}
     order = [position[f.attname] for f in tracked]
-    tail = "\t".join([timezone.now().isoformat(), _copy_text_or_null(reason), "+", _copy_text_or_null(user_id)])
+    now, user = timezone.now().isoformat(), _copy_text_or_null(user_id)
+    tail = "\t".join([now, _copy_text_or_null(reason), "+", user])
     main_columns = [f.column for f in fields]
     history_columns = [f.column for f in tracked] + list(_HISTORY_FIELDS[1:])
     # Formatted and sent a page at a time, so the text of 100,000 rows never sits in memory at once.
     for start in range(0, len(rows), _COPY_PAGE):
         main_lines, history_lines = [], []
-        for row in rows[start : start + _COPY_PAGE]:
+        for number, row in enumerate(rows[start : start + _COPY_PAGE], start=start):
             texts = [fmt(row[attname]) for attname, fmt in formatters]
             main_lines.append("\t".join(texts))
-            history_lines.append("\t".join([texts[i] for i in order]) + "\t" + tail)
+            if row_reasons and row_reasons[number]:
+                row_tail = "\t".join([now, _copy_text_or_null(row_reasons[number]), "+", user])
+            else:
+                row_tail = tail
+            history_lines.append("\t".join([texts[i] for i in order]) + "\t" + row_tail)
         _copy(model._meta.db_table, main_columns, main_lines)
         _copy(history._meta.db_table, history_columns, history_lines)
 
@@ -124,9 +131,17 @@ def _copy_text_or_null(value: Any) -> str:
 
 
 def insert_with_history(
-    model: type[models.Model], rows: list[dict[str, Any]], *, user_id: int | None = None, reason: str = ""
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    *,
+    user_id: int | None = None,
+    reason: str = "",
+    row_reasons: Sequence[str] | None = None,
 ) -> list[int]:
-    """Insert `rows` (attname → value, every concrete field but the pk) and their "+" history; returns the ids."""
+    """Insert `rows` (attname → value, every concrete field but the pk) and their "+" history; returns the ids.
+
+    `row_reasons`, when given, is a history reason per row (empty: `reason`).
+    """
     if not rows:
         return []
     ids = _allocate_ids(model, len(rows))
@@ -134,7 +149,7 @@ def insert_with_history(
     for pk_value, row in zip(ids, rows, strict=True):
         row[pk] = pk_value
     if connection.vendor == "postgresql":
-        _insert_with_history_copy(model, rows, user_id, reason)
+        _insert_with_history_copy(model, rows, user_id, reason, row_reasons)
         return ids
     columns = _columns(model)
     _insert(
@@ -148,7 +163,11 @@ def insert_with_history(
     _insert(
         history,
         [column for _a, column, _c in tracked] + list(_HISTORY_FIELDS[1:]),
-        [tuple(convert(row[a]) if convert else row[a] for a, _c, convert in tracked) + tail for row in rows],
+        [
+            tuple(convert(row[a]) if convert else row[a] for a, _c, convert in tracked)
+            + (tail if not (row_reasons and row_reasons[number]) else (tail[0], row_reasons[number], *tail[2:]))
+            for number, row in enumerate(rows)
+        ],
     )
     return ids
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from students.models import VIEW_ALL_COMMUNES, Commune, Hamlet, Student, profile_commune_id
+from students.name_case import place_name, typed_note
 from students.spreadsheets import CellError, Column, SpreadsheetError, clean_text, fold, read_table
 
 
@@ -62,6 +63,7 @@ class HamletImportResult:
     created: int = 0
     existing: int = 0
     errors: list[dict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -79,6 +81,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
     except SpreadsheetError as error:
         result.errors = [{"row": "", "column": "", "message": str(error)}]
         return result
+    result.notices = table.notices
     by_key: dict[str, Commune] = {}
     for commune in communes:
         by_key[commune.code] = commune
@@ -88,7 +91,8 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
     new: list[Hamlet] = []
     for row in table.rows:
         commune_value = clean_text(row.values.get("commune"))
-        name = clean_text(row.values.get("hamlet"))
+        typed = clean_text(row.values.get("hamlet"))
+        name = place_name(typed)
         commune = by_key.get(commune_value) or by_key.get(_commune_key(commune_value))
         if commune is None:
             errors.append(
@@ -108,7 +112,10 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
             result.existing += 1
             continue
         known.add(key)
-        new.append(Hamlet(commune=commune, name=name))
+        hamlet = Hamlet(commune=commune, name=name)
+        if typed != name:  # the history keeps the name as typed
+            hamlet._change_reason = f"{_('Hamlet list imported')}; {typed_note({str(_('Hamlet')): (typed, name)})}"
+        new.append(hamlet)
     if errors:
         result.existing = 0
         result.errors = [e.as_dict(HAMLET_COLUMNS) for e in errors]

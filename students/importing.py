@@ -32,6 +32,7 @@ from students.models import (
     Student,
     StudentUpload,
 )
+from students.name_case import person_name, place_name, typed_note
 from students.spreadsheets import (
     CellError,
     Column,
@@ -169,6 +170,8 @@ class PupilRow:
     number: int
     values: dict
     hamlet_name: str = ""
+    # Names stored in another case than typed, as typed: the reason of the pupil's history row.
+    typed_note: str = ""
 
     @property
     def natural_key(self) -> tuple[str, date, int]:
@@ -218,7 +221,8 @@ class RowValidator:
             errors.append(CellError(number, key, message))
 
         values: dict = {}
-        name = clean_text(raw.get("full_name"))
+        typed = {"full_name": clean_text(raw.get("full_name")), "guardian_name": clean_text(raw.get("guardian_name"))}
+        name = person_name(typed["full_name"])
         if not name:
             error("full_name", _("The name is missing."))
         elif len(name) > 100 or not _NAME.match(name):
@@ -327,7 +331,7 @@ class RowValidator:
         if birth_date and personal_id and personal_id[3] in "23" and personal_id[4:6] != f"{birth_date.year % 100:02d}":
             error("personal_id", _("The personal ID does not match the birth year."))
 
-        values["guardian_name"] = clean_text(raw.get("guardian_name"))
+        values["guardian_name"] = person_name(typed["guardian_name"])
         if values["guardian_name"] and (len(values["guardian_name"]) > 100 or not _NAME.match(values["guardian_name"])):
             error("guardian_name", _("A name has only letters and spaces (at most 100 characters)."))
         values["guardian_phone"] = ""
@@ -362,12 +366,14 @@ class RowValidator:
                 hardships.append(code)
         values["hardships"] = hardships
 
-        hamlet = clean_text(raw.get("hamlet"))
+        hamlet = place_name(clean_text(raw.get("hamlet")))
         if len(hamlet) > 100:
             error("hamlet", _("At most 100 characters."))
         if len(errors) > before:
             return None
-        return PupilRow(number, values, hamlet)
+        labels = {key: str(Student._meta.get_field(key).verbose_name) for key in typed}
+        note = typed_note({labels[key]: (text, values[key]) for key, text in typed.items()})
+        return PupilRow(number, values, hamlet, note)
 
 
 def read_rows(
@@ -507,7 +513,9 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
             }
         )
         to_create.append(row.values)
-    ids = insert_with_history(Student, to_create, user_id=user.pk if user else None)
+    ids = insert_with_history(
+        Student, to_create, user_id=user.pk if user else None, row_reasons=[row.typed_note for row in new_rows]
+    )
     # With history, like every business row: the 30/9 report counts pending pairs as of a past day.
     bulk_create_with_history(
         [
@@ -552,6 +560,8 @@ def _update_existing(matches: list[tuple[PupilRow, int]], index: DistrictIndex, 
             continue
         for f in differences:
             setattr(student, f, row.values[f])
+        if row.typed_note:
+            student._change_reason = row.typed_note
         student.name_key = row.values["name_key"]
         if student.status == Student.Status.VERIFIED:
             student.status = Student.Status.LISTED  # changed data needs a new verification
@@ -653,7 +663,7 @@ def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUplo
     upload.finished_at = timezone.now()
     upload.errors = [e.as_dict(STUDENT_COLUMNS) for e in read.errors]
     upload.error_count = len(read.errors)
-    upload.message = read.file_error
+    upload.message = " ".join([*(read.table.notices if read.table else []), read.file_error]).strip()
     if outcome.ok:
         saved = outcome.saved
         upload.status = StudentUpload.Status.IMPORTED
@@ -691,6 +701,7 @@ class SchoolImport:
     file_error: str = ""
     created: int = 0
     updated: int = 0
+    notices: list[str] = field(default_factory=list)
 
 
 def import_school_file(file, filename: str) -> SchoolImport:
@@ -701,6 +712,7 @@ def import_school_file(file, filename: str) -> SchoolImport:
     except SpreadsheetError as exc:
         result.file_error = str(exc)
         return result
+    result.notices = table.notices
     communes = {}
     for commune in Commune.objects.all():
         communes[commune.code] = communes[fold(commune.name)] = commune
@@ -709,7 +721,8 @@ def import_school_file(file, filename: str) -> SchoolImport:
     for row in table.rows:
         values = row.values
         code = clean_text(values.get("code")).upper()
-        name = clean_text(values.get("name"))
+        typed = clean_text(values.get("name"))
+        name = place_name(typed)
         level = LEVELS.get(fold(values.get("level")))
         commune = communes.get(fold(values.get("commune")))
         checks = [
@@ -728,16 +741,18 @@ def import_school_file(file, filename: str) -> SchoolImport:
                 CellError(row.number, "code", _("The same school as row %(row)s.") % {"row": seen[code]})
             )
         seen[code] = row.number
-        rows.append((code, name, level, commune))
+        rows.append((code, name, level, commune, typed))
     if result.errors:
         return result
     with transaction.atomic():
         existing = School.objects.in_bulk([r[0] for r in rows], field_name="code")
-        for code, name, level, commune in rows:
+        for code, name, level, commune, typed in rows:
             school = existing.get(code) or School(code=code)
             if school.pk and (school.name, school.level, school.commune_id) == (name, level, commune.pk):
                 continue
             school.name, school.level, school.commune = name, level, commune
+            if typed != name:  # the history keeps the name as typed
+                school._change_reason = typed_note({str(_("School")): (typed, name)})
             result.updated += bool(school.pk)
             result.created += not school.pk
             school.save()

@@ -29,6 +29,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
+from students.csv_encoding import CsvEncodingError, decode_csv
+from students.legacy_encoding import convert_grid
+
 EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -92,6 +95,8 @@ class Table:
     sheet_name: str = ""
     # Every row as read, title rows included, for the annotated copy.
     grid: list[list[Any]] = field(default_factory=list, repr=False)
+    # What the reader did to the file, for the uploader ("Tệp dùng bảng mã TCVN3, đã chuyển sang Unicode").
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -340,7 +345,9 @@ def _xlsx_has_formulas(data: bytes) -> bool:
     return False
 
 
-def _read_xlsx_keeping_formulas(data: bytes, columns: Sequence[Column]) -> tuple[str, list[list[Any]]]:
+def _read_xlsx_keeping_formulas(
+    data: bytes, columns: Sequence[Column], notices: list[str]
+) -> tuple[str, list[list[Any]]]:
     """The slow path for the rare file with formulas: openpyxl gives a formula's text, never its result.
 
     calamine only knows the cached results; a formula's text is what we keep
@@ -360,18 +367,20 @@ def _read_xlsx_keeping_formulas(data: bytes, columns: Sequence[Column]) -> tuple
                         _("A sheet of the file has far more cells than a list can have; it was refused.")
                     )
                 grid.append(list(row))
-            if _find_header(grid, columns) is not None:
+            if _find_header(convert_grid(grid, found := []), columns) is not None:
+                notices += found
                 return sheet.title, grid
         return (workbook.sheetnames[0] if workbook.sheetnames else ""), []
     finally:
         workbook.close()
 
 
-def _read_csv(data: bytes) -> list[list[Any]]:
+def _read_csv(data: bytes, notices: list[str]) -> list[list[Any]]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SpreadsheetError(_("The CSV file is not UTF-8; save it as “CSV UTF-8” and upload it again.")) from None
+        text, found = decode_csv(data)
+    except CsvEncodingError as exc:
+        raise SpreadsheetError(str(exc)) from None
+    notices += found
     if "\x00" in text:
         raise SpreadsheetError(_("The file is damaged or is not a spreadsheet."))
     sample = text[:20_000]
@@ -380,14 +389,14 @@ def _read_csv(data: bytes) -> list[list[Any]]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        return convert_grid([list(row) for row in csv.reader(io.StringIO(text), dialect)], notices)
     except csv.Error:
         raise SpreadsheetError(
             _("The CSV file is damaged (a quote is not closed or a cell is far too long).")
         ) from None
 
 
-def _read_workbook(data: bytes, columns: Sequence[Column]) -> tuple[str, list[list[Any]]]:
+def _read_workbook(data: bytes, columns: Sequence[Column], notices: list[str]) -> tuple[str, list[list[Any]]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [(name, workbook.get_sheet_by_name(name)) for name in workbook.sheet_names]
@@ -397,8 +406,9 @@ def _read_workbook(data: bytes, columns: Sequence[Column]) -> tuple[str, list[li
     for name, sheet in sheets:
         if sheet.total_height * max(sheet.total_width, 1) > max_cells:
             raise SpreadsheetError(_("A sheet of the file has far more cells than a list can have; it was refused."))
-        grid = sheet.to_python(skip_empty_area=False)
+        grid = convert_grid(sheet.to_python(skip_empty_area=False), found := [])
         if _find_header(grid, columns) is not None:
+            notices += found
             return name, grid
     return (sheets[0][0], []) if sheets else ("", [])
 
@@ -453,12 +463,13 @@ def read_table(file, filename: str, columns: Sequence[Column]) -> Table:
     if expected_magic == _ZIP_MAGIC:
         _check_zip(data)
 
+    notices: list[str] = []  # legacy fonts and encodings converted (legacy_encoding, csv_encoding)
     if extension == ".csv":
-        sheet_name, grid = "", _read_csv(data)
+        sheet_name, grid = "", _read_csv(data, notices)
     elif extension == ".xlsx" and _xlsx_has_formulas(data):
-        sheet_name, grid = _read_xlsx_keeping_formulas(data, columns)
+        sheet_name, grid = _read_xlsx_keeping_formulas(data, columns, notices)
     else:
-        sheet_name, grid = _read_workbook(data, columns)
+        sheet_name, grid = _read_workbook(data, columns, notices)
     del data
     found = _find_header(grid, columns)
     if found is None:
@@ -486,6 +497,7 @@ def read_table(file, filename: str, columns: Sequence[Column]) -> Table:
         column_numbers={key: i + 1 for key, i in positions.items()},
         sheet_name=sheet_name,
         grid=grid,
+        notices=notices,
     )
 
 
@@ -537,6 +549,11 @@ def annotated_workbook(table: Table, columns: Sequence[Column], errors: Sequence
         cell.fill = red
         cell.comment = Comment("\n".join(messages), "Phòng GD&ĐT")
     sheet.column_dimensions[sheet.cell(row=1, column=error_column).column_letter].width = 60
+    if table.notices:  # what the reader converted, next to the errors and on a sheet of its own
+        sheet.cell(row=table.header_row, column=error_column).comment = Comment("\n".join(table.notices), "Phòng GD&ĐT")
+        notes = workbook.create_sheet(_("Notes")[:31])
+        for index, notice in enumerate(table.notices, start=1):
+            notes.cell(row=index, column=1, value=notice)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

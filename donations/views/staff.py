@@ -381,6 +381,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = importing.import_file(upload, upload.name, user=request.user)
+        for notice in result.table.notices if result.table else []:
+            messages.info(request, notice)
         if result.ok:
             messages.success(
                 request,

@@ -44,7 +44,8 @@ def _replace_member(data: bytes, member: str, content: bytes) -> bytes:
         ("danh-sach.xlsx", b"just some text, not a workbook", "bị hỏng"),
         ("danh-sach.xls", b"%PDF-1.4 renamed", "bị hỏng"),
         ("danh-sach.ods", b"PK\x03\x04 truncated zip", "bị hỏng"),
-        ("danh-sach.csv", b"\xff\xfe\x00H\x00o", "UTF-8"),
+        # Neither UTF-8, UTF-16 with BOM, Windows-1258 nor a legacy Vietnamese font (issue 17).
+        ("danh-sach.csv", "Ho ten,東京,大阪\n".encode("shift_jis"), "UTF-8"),
         ("danh-sach.csv", b"", "Tệp trống"),
         ("danh-sach.csv", "Lý do,Số tiền\nabc,1\n".encode(), "Không tìm thấy dòng tiêu đề"),
     ],

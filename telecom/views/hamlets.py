@@ -52,6 +52,8 @@ def hamlet_import(request):
         return _page(request, upload_form=form, status=400)
     upload = form.cleaned_data["file"]
     result = hamlets_import(file=upload, filename=upload.name, communes=communes_open_for_hamlets(request.user))
+    for notice in result.notices:
+        messages.info(request, notice)
     if not result.ok:
         return _page(request, upload_form=form, errors=result.errors, status=400)
     messages.success(

@@ -19,6 +19,8 @@ class Command(BaseCommand):
             raise CommandError(_("File not found: %(file)s.") % {"file": file})
         with path.open("rb") as handle:
             result = import_file(handle, path.name, dry_run=dry_run)
+        for notice in result.table.notices if result.table else []:
+            self.stdout.write(notice)
         if result.file_error:
             self.stderr.write(result.file_error)
         for item in result.error_dicts():

@@ -18,6 +18,8 @@ class Command(BaseCommand):
             raise CommandError(_("File not found: %(file)s.") % {"file": file})
         with path.open("rb") as handle:
             result = import_school_file(handle, path.name)
+        for notice in result.notices:
+            self.stdout.write(notice)
         if result.file_error:
             self.stderr.write(result.file_error)
         for error in result.errors:

@@ -26,6 +26,8 @@ class Command(BaseCommand):
         with path.open("rb") as handle:
             outcome = import_file(handle, path.name, commune_obj, dry_run=dry_run)
         read = outcome.read
+        for notice in read.table.notices if read.table else []:
+            self.stdout.write(notice)
         if read.file_error:
             self.stderr.write(read.file_error)
         for error in read.errors:

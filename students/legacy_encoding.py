@@ -1,0 +1,167 @@
+"""Text typed in the legacy Vietnamese fonts (TCVN3, VNI-Windows), back to Unicode NFC.
+
+Offices still type in .VnTime (TCVN3) or VNI-Times: the file holds Latin-1
+characters that only the font shows as Vietnamese ("NguyÔn V¨n §øc",
+"Nguyeãn Vaên Ñöùc"). No maintained library on PyPI converts both (checked
+September 2021 and again for this change), so the tables are data in
+`legacy_tables.py`, each character tested.
+
+How a cell is judged: every word with a non-ASCII letter is read as it is,
+as TCVN3 and as VNI; each reading scores +1 for a word that is a Vietnamese
+syllable and -1 for one that is not. A cell is converted only when a legacy
+reading scores higher than the text as it is. So text that is already good
+Unicode is never touched: a cell with any letter outside Latin-1 ("Đặng Thị
+Ánh") or ASCII only is skipped outright, and a Latin-1 cell that reads as
+Vietnamese ("Hòa", "Tú") stays unless the file is a legacy one.
+
+The file decides ties: the encoding most cells of the file need (header rows
+included) is the file's, and a cell whose text reads equally well both ways
+is converted in a legacy file ("Tó" is TCVN3 for "Tú" there).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from students.legacy_tables import tcvn3_table, vni_table
+
+TCVN3 = "TCVN3"
+VNI = "VNI-Windows"
+ENCODINGS = (TCVN3, VNI)
+
+_TCVN3 = str.maketrans(tcvn3_table())
+_VNI_TABLE = vni_table()
+_VNI = re.compile("|".join(re.escape(key) for key in sorted(_VNI_TABLE, key=len, reverse=True)))
+# A legacy word: ASCII letters and the Latin-1 characters the fonts draw as letters.
+_LEGACY_WORD = re.compile(r"[A-Za-z\u00a1-\u00ff]+")
+
+_ONSET = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|q|r|s|t|v|x|f|j|w|z"
+_NUCLEUS = (
+    "uyê|uya|uyu|uây|uôi|ươi|ươu|oai|oao|oay|oeo|iêu|yêu|"
+    "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê|"
+    "a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
+)
+_SYLLABLE = re.compile(rf"(?:{_ONSET})?(?:{_NUCLEUS})(?:ng|nh|ch|c|m|n|p|t)?")
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def tcvn3_to_unicode(text: str) -> str:
+    return text.translate(_TCVN3)
+
+
+def vni_to_unicode(text: str) -> str:
+    return _VNI.sub(lambda match: _VNI_TABLE[match.group()], text)
+
+
+_CONVERTERS = {TCVN3: tcvn3_to_unicode, VNI: vni_to_unicode}
+
+
+@lru_cache(maxsize=65536)
+def is_syllable(word: str) -> bool:
+    """A Vietnamese syllable (any case): one tone at most, a known vowel group."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = sum(1 for char in decomposed if char in _TONES)
+    if tones > 1:
+        return False
+    toneless = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    return _SYLLABLE.fullmatch(toneless) is not None
+
+
+def _score(words: list[str]) -> int:
+    return sum(1 if is_syllable(word) else -1 for word in words)
+
+
+def scores(text: str) -> dict[str | None, int]:
+    """How Vietnamese `text` reads as it is (None) and in each legacy encoding."""
+    # Words of one letter ("ô", "à") say nothing about the encoding.
+    words = [word for word in _LEGACY_WORD.findall(text) if len(word) > 1 and not word.isascii()]
+    result: dict[str | None, int] = {None: _score(words)}
+    for name, convert in _CONVERTERS.items():
+        result[name] = _score([unicodedata.normalize("NFC", convert(word)) for word in words])
+    return result
+
+
+def _is_candidate(text: str) -> bool:
+    # Legacy text is Latin-1 only, with at least one letter beyond ASCII.
+    return not text.isascii() and max(text) <= "\xff"
+
+
+@lru_cache(maxsize=65536)
+def cell_encoding(text: str, file_encoding: str | None = None) -> str | None:
+    """The legacy encoding `text` is in, or None for text to keep as it is."""
+    if not _is_candidate(text):
+        return None
+    score = scores(text)
+    ranked = sorted(ENCODINGS, key=lambda name: (score[name], name == file_encoding), reverse=True)
+    best = ranked[0]
+    if score[best] > score[None]:
+        return best
+    if file_encoding and score[file_encoding] == score[None] > 0:
+        return file_encoding
+    return None
+
+
+def _capitals_font(original: str) -> bool:
+    """Typed in .VnTimeH: a small legacy letter inside a word of ASCII capitals ("B¶O", "H¦¥NG")."""
+    for raw in _LEGACY_WORD.findall(original):
+        inner_capital = any(char.isupper() and char.isascii() for char in raw[1:])
+        small_legacy = any(not char.isascii() and tcvn3_to_unicode(char).islower() for char in raw)
+        if inner_capital and small_legacy:
+            return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def to_unicode(text: str, encoding: str) -> str:
+    converted = unicodedata.normalize("NFC", _CONVERTERS[encoding](text))
+    if encoding == TCVN3 and _capitals_font(text):
+        converted = converted.upper()
+    return converted
+
+
+def file_encoding(grid: list[list[Any]], sample: int = 3000) -> str | None:
+    """The legacy encoding most of the file's legacy cells need (header and title rows first)."""
+    votes: Counter[str] = Counter()
+    seen = 0
+    for cells in grid:
+        for cell in cells:
+            if isinstance(cell, str) and _is_candidate(cell):
+                found = cell_encoding(cell)
+                if found:
+                    votes[found] += 1
+                seen += 1
+        if seen >= sample:
+            break
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def convert_grid(grid: list[list[Any]], notices: list[str]) -> list[list[Any]]:
+    """Every legacy cell of `grid` converted in place, every text NFC; a notice per encoding found."""
+    encoding = file_encoding(grid)
+    converted: Counter[str] = Counter()
+    for cells in grid:
+        for index, cell in enumerate(cells):
+            if not isinstance(cell, str) or cell.isascii():
+                continue
+            found = cell_encoding(cell, encoding)
+            if found:
+                cells[index] = to_unicode(cell, found)
+                converted[found] += 1
+            elif not unicodedata.is_normalized("NFC", cell):
+                cells[index] = unicodedata.normalize("NFC", cell)
+    for name, count in converted.most_common():
+        notices.append(conversion_notice(name, count))
+    return grid
+
+
+def conversion_notice(encoding: str, cells: int | None = None) -> str:
+    message = _("The file uses the %(encoding)s encoding; it was converted to Unicode.") % {"encoding": encoding}
+    if cells:
+        message += " " + _("(%(count)s cells)") % {"count": cells}
+    return message
