@@ -26,13 +26,15 @@ from donations.models import (
     MAX_PUPILS_PER_OFFER,
     CashReceipt,
     Device,
-    DeviceType,
     Donor,
     Pledge,
     PledgeLine,
     new_reference_code,
 )
-from donations.text import fold, parse_amount, parse_contact_phone
+from donations.synonyms import DEVICE_SYNONYMS, device_type, offer_quantity
+from donations.synonyms import amount as amount_words
+from donations.text import fold, parse_contact_phone
+from students.name_case import person_name, typed_note
 from students.spreadsheets import (
     CellError,
     Column,
@@ -62,6 +64,7 @@ DONATION_COLUMNS = [
     Column("received", "Đã nhận", ("da tiep nhan",)),
     Column("received_on", "Ngày nhận", ("ngay tiep nhan",)),
     Column("note", "Ghi chú", ("ghi chu",)),
+    Column("contact_person", "Người liên hệ", ("nguoi lien he", "nguoi dai dien")),
 ]
 
 KINDS = {
@@ -76,21 +79,7 @@ KINDS = {
     "quy": PledgeLine.Kind.BUDGET,
     "ngan sach/quy": PledgeLine.Kind.BUDGET,
 }
-DEVICE_TYPES = {
-    "may tinh de ban": DeviceType.DESKTOP,
-    "may de ban": DeviceType.DESKTOP,
-    "may tinh ban": DeviceType.DESKTOP,
-    "desktop": DeviceType.DESKTOP,
-    "may tinh xach tay": DeviceType.LAPTOP,
-    "laptop": DeviceType.LAPTOP,
-    "may xach tay": DeviceType.LAPTOP,
-    "may tinh bang": DeviceType.TABLET,
-    "tablet": DeviceType.TABLET,
-    "ipad": DeviceType.TABLET,
-    "dien thoai thong minh": DeviceType.SMARTPHONE,
-    "dien thoai": DeviceType.SMARTPHONE,
-    "smartphone": DeviceType.SMARTPHONE,
-}
+DEVICE_TYPES = DEVICE_SYNONYMS  # one table of the words lists use: donations/synonyms.py
 CONDITIONS = {"moi": "new", "new": "new", "cu": "used", "da qua su dung": "used", "used": "used"}
 DONOR_KINDS = [
     # First matching word wins; checked in this order.
@@ -119,6 +108,8 @@ class DonationRow:
     note: str
     received: bool
     received_on: date | None
+    # Names stored in another case than typed, as typed: the reason of the donor's history row.
+    typed_note: str = ""
 
 
 @dataclass
@@ -210,30 +201,25 @@ def _check_row(row, today: date) -> tuple[DonationRow | None, list[CellError]]:
         if values.get("amount") is None:
             fail("amount", _("Write the amount in đồng, e.g. 5.000.000."))
         else:
-            amount = parse("amount", parse_amount)
+            amount = parse("amount", amount_words)
             if amount is not None and amount > MAX_AMOUNT_VND:
                 fail("amount", _("This amount is too large; please check it."))
             line["amount_vnd"] = amount
         if kind == PledgeLine.Kind.BUDGET:
             line["fund_source"] = (note or name)[:200]
     elif kind == PledgeLine.Kind.DEVICE:
+        written_condition = None
         if values.get("device_type") is None:
             fail("device_type", _("Write the device type, e.g. máy tính xách tay."))
         else:
-            line["device_type"] = parse(
-                "device_type",
-                _lookup,
-                DEVICE_TYPES,
-                _(
-                    "“%(value)s” is not a device type; write máy tính để bàn, máy tính xách tay, "
-                    "máy tính bảng or điện thoại thông minh."
-                ),
-            )
+            line["device_type"], written_condition = parse("device_type", device_type) or (None, None)
         if values.get("quantity") is None:
             fail("quantity", _("Write how many devices."))
         else:
             line["quantity"] = parse("quantity", _count, MAX_DEVICES_PER_LINE)
-        if values.get("condition") is None:
+        if values.get("condition") is None and written_condition:
+            line["condition"] = written_condition  # "laptop cũ"
+        elif values.get("condition") is None:
             fail("condition", _("Write the condition: mới or cũ."))
         else:
             line["condition"] = parse(
@@ -242,7 +228,13 @@ def _check_row(row, today: date) -> tuple[DonationRow | None, list[CellError]]:
         line["specification"] = note[:300]
     elif kind == PledgeLine.Kind.TELECOM:
         if values.get("quantity") is None:
-            fail("quantity", _("Write for how many pupils."))
+            # "Tặng 100 SIM 4G, 4GB/ngày, miễn phí 3 tháng": the number is in the description.
+            before = len(errors)
+            line["quantity"] = parse("note", offer_quantity)
+            if line["quantity"] is None and len(errors) == before:
+                fail("quantity", _("Write for how many pupils, or name them in the description (“100 SIM”)."))
+            elif line["quantity"] is not None and not 1 <= line["quantity"] <= MAX_PUPILS_PER_OFFER:
+                fail("quantity", _("Write for how many pupils (1 to %(n)s).") % {"n": MAX_PUPILS_PER_OFFER})
         else:
             line["quantity"] = parse("quantity", _count, MAX_PUPILS_PER_OFFER)
         months = _MONTHS.search(fold(note))
@@ -265,8 +257,17 @@ def _check_row(row, today: date) -> tuple[DonationRow | None, list[CellError]]:
         fail("received_on", _("Write the date it was received."))
     if errors:
         return None, errors
-    donor = {"kind": donor_kind, "name": name, "phone": phone}
-    return DonationRow(row.number, donor, line, note, received, received_on), []
+    donor, typed_names = _donor(values, donor_kind, name, phone)
+    return DonationRow(row.number, donor, line, note, received, received_on, typed_names), []
+
+
+def _donor(values: dict, kind: str, name: str, phone: str) -> tuple[dict, str]:
+    """The donor's fields, people's names in Vietnamese case, and the history's note of the names as typed."""
+    typed = {"name": name, "contact_person": clean_text(values.get("contact_person"))}
+    if kind == Donor.Kind.INDIVIDUAL:
+        name = person_name(name)  # a person's name, as Vietnamese write it; a company's stays as typed
+    donor = {"kind": kind, "name": name, "phone": phone, "contact_person": person_name(typed["contact_person"])[:100]}
+    return donor, typed_note({str(Donor._meta.get_field(k).verbose_name): (typed[k], donor[k]) for k in typed})
 
 
 def read_rows(file, filename: str) -> ImportResult:
@@ -308,6 +309,8 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
         donor = known.get(key) or new_donors.get(key)
         if donor is None:
             donor = Donor(**row.donor, name_key=key[0])
+            if row.typed_note:
+                donor._change_reason = row.typed_note
             new_donors[key] = donor
         donor_of_row.append(donor)
     bulk_create_with_history(list(new_donors.values()), Donor, batch_size=2000)
