@@ -12,11 +12,13 @@ syllable and -1 for one that is not. A cell is converted only when a legacy
 reading scores higher than the text as it is. So text that is already good
 Unicode is never touched: a cell with any letter outside Latin-1 ("Đặng Thị
 Ánh") or ASCII only is skipped outright, and a Latin-1 cell that reads as
-Vietnamese ("Hòa", "Tú") stays unless the file is a legacy one.
+Vietnamese ("Hòa", "Thôn/Xóm") stays, even in a legacy file (a template in
+Unicode filled in TCVN3). The price: a legacy cell whose every word is also a
+Unicode syllable ("Tó", TCVN3 for "Tú", alone in its cell) stays as typed; a
+full name always has a letter that tells.
 
-The file decides ties: the encoding most cells of the file need (header rows
-included) is the file's, and a cell whose text reads equally well both ways
-is converted in a legacy file ("Tó" is TCVN3 for "Tú" there).
+The file decides between the two legacy fonts when a cell reads equally well
+in both: the encoding most of the file's cells need (header rows first).
 """
 
 from __future__ import annotations
@@ -47,8 +49,14 @@ _NUCLEUS = (
     "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê|"
     "a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
 )
-_SYLLABLE = re.compile(rf"(?:{_ONSET})?(?:{_NUCLEUS})(?:ng|nh|ch|c|m|n|p|t)?")
+_SYLLABLE = re.compile(rf"(?P<onset>{_ONSET})?(?P<nucleus>{_NUCLEUS})(?P<final>ng|nh|ch|c|m|n|p|t)?")
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+# Vowel groups that begin with the glide o/u, which never follows b, m, p(h) or v ("Boà" is VNI for "Bồ").
+_GLIDED = {"oa", "oă", "oe", "oai", "oao", "oay", "oeo", "uâ", "uê", "uy", "uya", "uyê", "uyu", "uơ"}
+_LABIALS = {"b", "m", "p", "ph", "v"}
+# Finals nh and ch follow only a, ê, i, y ("Vónh" is VNI for "Vĩnh"); ng and c never follow i or y.
+_FRONT_FINALS = {"nh", "ch"}
+_FRONT_NUCLEI = {"a", "ê", "i", "y", "oa", "uê", "uy"}
 
 
 def tcvn3_to_unicode(text: str) -> str:
@@ -62,15 +70,46 @@ def vni_to_unicode(text: str) -> str:
 _CONVERTERS = {TCVN3: tcvn3_to_unicode, VNI: vni_to_unicode}
 
 
+def _strip_tone(char: str) -> tuple[str, bool]:
+    decomposed = unicodedata.normalize("NFD", char)
+    bare = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", bare), bare != decomposed
+
+
 @lru_cache(maxsize=65536)
 def is_syllable(word: str) -> bool:
-    """A Vietnamese syllable (any case): one tone at most, a known vowel group."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = sum(1 for char in decomposed if char in _TONES)
-    if tones > 1:
+    """A Vietnamese syllable (any case): a known vowel group with one tone at most, where the spelling puts it.
+
+    The tone's place tells legacy text from Unicode: VNI's "Xaù" would be a tone
+    on the u of "au", which Vietnamese never writes ("Xá" is what it means).
+    """
+    letters = [_strip_tone(char) for char in unicodedata.normalize("NFC", word.lower())]
+    toned = [index for index, (_bare, tone) in enumerate(letters) if tone]
+    if len(toned) > 1:
         return False
-    toneless = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-    return _SYLLABLE.fullmatch(toneless) is not None
+    match = _SYLLABLE.fullmatch("".join(bare for bare, _tone in letters))
+    if match is None or (match["onset"] in _LABIALS and match["nucleus"] in _GLIDED):
+        return False
+    final, nucleus = match["final"], match["nucleus"]
+    if final in _FRONT_FINALS and nucleus not in _FRONT_NUCLEI:
+        return False
+    if final in ("ng", "c") and nucleus in ("i", "y"):
+        return False
+    return not toned or toned[0] - match.start("nucleus") in _tone_places(match["nucleus"], bool(match["final"]))
+
+
+def _tone_places(nucleus: str, closed: bool) -> set[int]:
+    """Where a vowel group takes its tone: on ơ of ươ, else on the marked vowel, else by length (old and new style)."""
+    if "ơ" in nucleus:
+        return {nucleus.index("ơ")}
+    marked = {index for index, char in enumerate(nucleus) if char in "âăêôư"}
+    if marked:
+        return marked
+    if len(nucleus) == 1:
+        return {0}
+    if len(nucleus) == 2:
+        return {1} if closed else ({0, 1} if nucleus in ("oa", "oe", "uy") else {0})
+    return {1}
 
 
 def _score(words: list[str]) -> int:
@@ -100,11 +139,7 @@ def cell_encoding(text: str, file_encoding: str | None = None) -> str | None:
     score = scores(text)
     ranked = sorted(ENCODINGS, key=lambda name: (score[name], name == file_encoding), reverse=True)
     best = ranked[0]
-    if score[best] > score[None]:
-        return best
-    if file_encoding and score[file_encoding] == score[None] > 0:
-        return file_encoding
-    return None
+    return best if score[best] > score[None] else None
 
 
 def _capitals_font(original: str) -> bool:
