@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -267,7 +268,7 @@ def _donor(values: dict, kind: str, name: str, phone: str) -> tuple[dict, str]:
     if kind == Donor.Kind.INDIVIDUAL:
         name = person_name(name)  # a person's name, as Vietnamese write it; a company's stays as typed
     donor = {"kind": kind, "name": name, "phone": phone, "contact_person": person_name(typed["contact_person"])[:100]}
-    return donor, typed_note({str(Donor._meta.get_field(k).verbose_name): (typed[k], donor[k]) for k in typed})
+    return donor, typed_note({capfirst(Donor._meta.get_field(k).verbose_name): (typed[k], donor[k]) for k in typed})
 
 
 def read_rows(file, filename: str) -> ImportResult:

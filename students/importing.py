@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -371,7 +372,7 @@ class RowValidator:
             error("hamlet", _("At most 100 characters."))
         if len(errors) > before:
             return None
-        labels = {key: str(Student._meta.get_field(key).verbose_name) for key in typed}
+        labels = {key: capfirst(Student._meta.get_field(key).verbose_name) for key in typed}
         note = typed_note({labels[key]: (text, values[key]) for key, text in typed.items()})
         return PupilRow(number, values, hamlet, note)
 

@@ -2,9 +2,9 @@
 
 Offices still type in .VnTime (TCVN3) or VNI-Times: the file holds Latin-1
 characters that only the font shows as Vietnamese ("NguyÔn V¨n §øc",
-"Nguyeãn Vaên Ñöùc"). No maintained library on PyPI converts both (checked
-September 2021 and again for this change), so the tables are data in
-`legacy_tables.py`, each character tested.
+"Nguyeãn Vaên Ñöùc"). No maintained PyPI package converts both (searched
+when this was written: only text normalisers and NLP tools), so the tables
+are data in `legacy_tables.py`, each character tested against the standards.
 
 How a cell is judged: every word with a non-ASCII letter is read as it is,
 as TCVN3 and as VNI; each reading scores +1 for a word that is a Vietnamese
@@ -12,13 +12,12 @@ syllable and -1 for one that is not. A cell is converted only when a legacy
 reading scores higher than the text as it is. So text that is already good
 Unicode is never touched: a cell with any letter outside Latin-1 ("Đặng Thị
 Ánh") or ASCII only is skipped outright, and a Latin-1 cell that reads as
-Vietnamese ("Hòa", "Thôn/Xóm") stays, even in a legacy file (a template in
-Unicode filled in TCVN3). The price: a legacy cell whose every word is also a
-Unicode syllable ("Tó", TCVN3 for "Tú", alone in its cell) stays as typed; a
-full name always has a letter that tells.
+Vietnamese ("Hòa", "Thôn/Xóm") stays in a Unicode file.
 
-The file decides between the two legacy fonts when a cell reads equally well
-in both: the encoding most of the file's cells need (header rows first).
+The file decides the rest: the encoding most of the file's cells need
+(header rows first) is the file's. In a legacy file a cell that reads as well
+as Unicode as in that font ("Líp", TCVN3 for "Lớp") is converted, unless its
+row has text that can only be Unicode (see `_convert_row`).
 """
 
 from __future__ import annotations
@@ -112,8 +111,19 @@ def _tone_places(nucleus: str, closed: bool) -> set[int]:
     return {1}
 
 
+_VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+
+
+def _is_word(word: str) -> bool:
+    """A syllable, or an abbreviation in capitals with Đ ("SĐT", "ĐTDĐ", "UBND-ĐT")."""
+    if is_syllable(word):
+        return True
+    bare = unicodedata.normalize("NFC", word)
+    return "Đ" in bare and bare.isalpha() and bare.isupper() and not _VOWELS & set(bare)
+
+
 def _score(words: list[str]) -> int:
-    return sum(1 if is_syllable(word) else -1 for word in words)
+    return sum(1 if _is_word(word) else -1 for word in words)
 
 
 def scores(text: str) -> dict[str | None, int]:
@@ -131,15 +141,22 @@ def _is_candidate(text: str) -> bool:
     return not text.isascii() and max(text) <= "\xff"
 
 
-@lru_cache(maxsize=65536)
 def cell_encoding(text: str, file_encoding: str | None = None) -> str | None:
     """The legacy encoding `text` is in, or None for text to keep as it is."""
+    return cell_reading(text, file_encoding)[0]
+
+
+@lru_cache(maxsize=65536)
+def cell_reading(text: str, file_encoding: str | None = None) -> tuple[str | None, str | None]:
+    """(the legacy encoding `text` is in, or None; the one it reads as well in as in Unicode, or None)."""
     if not _is_candidate(text):
-        return None
+        return None, None
     score = scores(text)
-    ranked = sorted(ENCODINGS, key=lambda name: (score[name], name == file_encoding), reverse=True)
-    best = ranked[0]
-    return best if score[best] > score[None] else None
+    best = max(ENCODINGS, key=lambda name: (score[name], name == file_encoding))
+    if score[best] > score[None]:
+        return best, None
+    tied = file_encoding if file_encoding and score[file_encoding] == score[None] else None
+    return None, tied
 
 
 def _capitals_font(original: str) -> bool:
@@ -181,18 +198,38 @@ def convert_grid(grid: list[list[Any]], notices: list[str]) -> list[list[Any]]:
     encoding = file_encoding(grid)
     converted: Counter[str] = Counter()
     for cells in grid:
-        for index, cell in enumerate(cells):
-            if not isinstance(cell, str) or cell.isascii():
-                continue
-            found = cell_encoding(cell, encoding)
-            if found:
-                cells[index] = to_unicode(cell, found)
-                converted[found] += 1
-            elif not unicodedata.is_normalized("NFC", cell):
-                cells[index] = unicodedata.normalize("NFC", cell)
+        _convert_row(cells, encoding, converted)
     for name, count in converted.most_common():
         notices.append(conversion_notice(name, count))
     return grid
+
+
+def _convert_row(cells: list[Any], encoding: str | None, converted: Counter[str]) -> None:
+    """A row is judged as a whole for the cells that read as well both ways ("Líp" is TCVN3 for "Lớp").
+
+    In a legacy file they are converted, unless the row has text that can only
+    be Unicode (a letter beyond Latin-1: "Họ và tên" next to "Thôn/Xóm" in a
+    template typed in Unicode and filled in TCVN3).
+    """
+    ties: list[tuple[int, str]] = []
+    unicode_row = False
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, str) or cell.isascii():
+            continue
+        found, tied = cell_reading(cell, encoding)
+        if found:
+            cells[index] = to_unicode(cell, found)
+            converted[found] += 1
+        elif tied and to_unicode(cell, tied) != cell:
+            ties.append((index, tied))
+        elif not _is_candidate(cell):
+            unicode_row = True
+            if not unicodedata.is_normalized("NFC", cell):
+                cells[index] = unicodedata.normalize("NFC", cell)
+    if ties and not unicode_row:
+        for index, tied in ties:
+            cells[index] = to_unicode(cells[index], tied)
+            converted[tied] += 1
 
 
 def conversion_notice(encoding: str, cells: int | None = None) -> str:

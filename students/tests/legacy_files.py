@@ -19,6 +19,9 @@ def to_vni(text: str) -> str:
     return "".join(_VNI.get(char, char) for char in unicodedata.normalize("NFC", text))
 
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
 def windows_1258_text(text: str) -> str:
     """Text as Windows-1258 holds it: precomposed where the code page has the letter, else a combining tone."""
     out = []
@@ -28,7 +31,8 @@ def windows_1258_text(text: str) -> str:
             out.append(char)
         except UnicodeEncodeError:
             decomposed = unicodedata.normalize("NFD", char)
-            out.append(unicodedata.normalize("NFC", decomposed[:-1]) + decomposed[-1])
+            tone = next(mark for mark in decomposed if mark in _TONES)
+            out.append(unicodedata.normalize("NFC", decomposed.replace(tone, "")) + tone)
     return "".join(out)
 
 
