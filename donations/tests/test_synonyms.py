@@ -80,8 +80,8 @@ def test_a_word_that_finds_no_type_names_the_closest_or_what_to_write(written, m
 
 def test_a_telecom_rows_quantity_is_taken_from_its_description():
     row = donation_row(
-        **{"Đơn vị/Cá nhân ủng hộ": "Viettel Vĩnh Phúc", "Loại đơn vị": "nhà mạng viễn thông", "Hình thức": "viễn thông",
-           "Số tiền": None, "Ghi chú": "Tặng 100 SIM 4G, 4GB/ngày, miễn phí 3 tháng"}
+        **{"Đơn vị/Cá nhân ủng hộ": "Viettel Vĩnh Phúc", "Loại đơn vị": "nhà mạng viễn thông",
+           "Hình thức": "viễn thông", "Số tiền": None, "Ghi chú": "Tặng 100 SIM 4G, 4GB/ngày, miễn phí 3 tháng"}
     )  # fmt: skip
     result = import_file(xlsx_file([row]), "ds.xlsx")
     assert result.ok, result.error_dicts()

@@ -54,7 +54,8 @@ def test_a_hamlet_or_school_name_keeps_its_abbreviations_and_roman_numerals(type
 
 @pytest.mark.django_db
 def test_the_school_list_stores_names_in_vietnamese_case_and_keeps_the_typed_name_in_history(commune_a):
-    data = xlsx([["Mã trường", "Tên trường", "Cấp học", "Xã/Thị trấn"], ["26001", "TRƯỜNG THCS VĨNH TƯỜNG", "THCS", "09076"]])
+    header = ["Mã trường", "Tên trường", "Cấp học", "Xã/Thị trấn"]
+    data = xlsx([header, ["26001", "TRƯỜNG THCS VĨNH TƯỜNG", "THCS", "09076"]])
     result = import_school_file(io.BytesIO(data), "truong.xlsx")
     assert not result.errors and not result.file_error
     school = School.objects.get(code="26001")
