@@ -108,3 +108,16 @@ def test_the_uploader_sees_the_conversion_on_the_upload_and_in_the_marked_up_fil
     sheet = workbook.worksheets[0]
     assert sheet.cell(row=2, column=2).value == "Nguyễn Văn Đức"  # the marked-up copy is in Unicode
     assert workbook.worksheets[1].cell(row=1, column=1).value.startswith("Tệp dùng bảng mã TCVN3")
+
+
+def test_the_command_line_says_what_was_converted(commune_a, school, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "danh-sach.csv"
+    path.write_bytes(legacy_file("csv", "VNI-Windows"))
+
+    call_command("import_students", str(path), "--commune", commune_a.code)
+
+    out = capsys.readouterr().out
+    assert out.startswith("Tệp dùng bảng mã VNI-Windows, đã chuyển sang Unicode.")
+    assert "7 dòng; thêm mới 7" in out
