@@ -233,7 +233,9 @@ def _convert_row(cells: list[Any], encoding: str | None, converted: Counter[str]
 
 
 def conversion_notice(encoding: str, cells: int | None = None) -> str:
-    message = _("The file uses the %(encoding)s encoding; it was converted to Unicode.") % {"encoding": encoding}
     if cells:
-        message += " " + _("(%(count)s cells)") % {"count": cells}
-    return message
+        return _("The file uses the %(encoding)s encoding; it was converted to Unicode (%(count)s cells).") % {
+            "encoding": encoding,
+            "count": cells,
+        }
+    return _("The file uses the %(encoding)s encoding; it was converted to Unicode.") % {"encoding": encoding}

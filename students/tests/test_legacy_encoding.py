@@ -177,4 +177,4 @@ def test_a_file_filled_in_two_fonts_converts_only_the_legacy_cells():
         notices,
     )
     assert cells == [["Họ và tên", "Thôn/Xóm"], ["Đặng Thị Ánh", "Thôn Đông"], ["Nguyễn Văn Đức", "Thôn Hòa"]]
-    assert notices == ["Tệp dùng bảng mã TCVN3, đã chuyển sang Unicode. (2 ô)"]
+    assert notices == ["Tệp dùng bảng mã TCVN3, đã chuyển sang Unicode (2 ô)."]

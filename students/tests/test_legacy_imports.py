@@ -119,5 +119,5 @@ def test_the_command_line_says_what_was_converted(commune_a, school, tmp_path, c
     call_command("import_students", str(path), "--commune", commune_a.code)
 
     out = capsys.readouterr().out
-    assert out.startswith("Tệp dùng bảng mã VNI-Windows, đã chuyển sang Unicode.")
+    assert out.startswith("Tệp dùng bảng mã VNI-Windows, đã chuyển sang Unicode (60 ô).")
     assert "7 dòng; thêm mới 7" in out
