@@ -136,9 +136,12 @@ def scores(text: str) -> dict[str | None, int]:
     return result
 
 
+_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")
+
+
 def _is_candidate(text: str) -> bool:
     # Legacy text is Latin-1 only, with at least one letter beyond ASCII.
-    return not text.isascii() and max(text) <= "\xff"
+    return not text.isascii() and not _BEYOND_LATIN1.search(text)
 
 
 def cell_encoding(text: str, file_encoding: str | None = None) -> str | None:
@@ -183,11 +186,11 @@ def file_encoding(grid: list[list[Any]], sample: int = 3000) -> str | None:
     seen = 0
     for cells in grid:
         for cell in cells:
-            if isinstance(cell, str) and _is_candidate(cell):
-                found = cell_encoding(cell)
+            if cell.__class__ is str and not cell.isascii():
+                seen += 1
+                found = cell_encoding(cell) if not _BEYOND_LATIN1.search(cell) else None
                 if found:
                     votes[found] += 1
-                seen += 1
         if seen >= sample:
             break
     return votes.most_common(1)[0][0] if votes else None
@@ -214,7 +217,13 @@ def _convert_row(cells: list[Any], encoding: str | None, converted: Counter[str]
     ties: list[tuple[int, str]] = []
     unicode_row = False
     for index, cell in enumerate(cells):
-        if not isinstance(cell, str) or cell.isascii():
+        # The hot path of every import: most cells are ASCII or Unicode beyond Latin-1, told in C.
+        if cell.__class__ is not str or cell.isascii():
+            continue
+        if _BEYOND_LATIN1.search(cell):
+            unicode_row = True
+            if not unicodedata.is_normalized("NFC", cell):
+                cells[index] = unicodedata.normalize("NFC", cell)
             continue
         found, tied = cell_reading(cell, encoding)
         if found:
@@ -222,10 +231,6 @@ def _convert_row(cells: list[Any], encoding: str | None, converted: Counter[str]
             converted[found] += 1
         elif tied and to_unicode(cell, tied) != cell:
             ties.append((index, tied))
-        elif not _is_candidate(cell):
-            unicode_row = True
-            if not unicodedata.is_normalized("NFC", cell):
-                cells[index] = unicodedata.normalize("NFC", cell)
     if ties and not unicode_row:
         for index, tied in ties:
             cells[index] = to_unicode(cells[index], tied)
