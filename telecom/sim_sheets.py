@@ -91,6 +91,7 @@ class SimImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[dict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # legacy fonts converted by the reader
 
     @property
     def ok(self) -> bool:
@@ -230,6 +231,7 @@ def sim_import(*, offer: ConnectivityOffer, file, filename: str) -> SimImportRes
     except SpreadsheetError as error:
         result.errors = [{"row": "", "column": "", "message": str(error)}]
         return result
+    result.notices = table.notices
     errors: list[CellError] = []
     try:
         with transaction.atomic():

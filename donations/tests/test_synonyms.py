@@ -157,3 +157,23 @@ def test_a_donors_contact_person_is_stored_in_vietnamese_case():
     result = import_file(io.BytesIO(xlsx(cells)), "ds.xlsx")
     assert result.ok, result.error_dicts()
     assert Donor.objects.get().contact_person == "Trần Thị Mai"
+
+
+def test_the_staff_import_page_tells_a_donation_list_typed_in_vni_was_converted(client, education_office_user):
+    from django.urls import reverse
+
+    from donations.tests.donation_files import HEADERS
+    from students.tests.legacy_files import to_vni
+    from students.tests.spreadsheet_files import xlsx
+
+    row = donation_row(**{"Đơn vị/Cá nhân ủng hộ": "Hội Phụ nữ xã Tứ Trưng", "Loại đơn vị": "hội", "Số tiền": "5tr"})
+    cells = [[to_vni(h) for h in HEADERS], [to_vni(row[h]) if isinstance(row[h], str) else row[h] for h in HEADERS]]
+    upload = io.BytesIO(xlsx(cells))
+    upload.name = "ds.xlsx"
+    client.force_login(education_office_user)
+
+    response = client.post(reverse("donations:import"), {"file": upload}, follow=True)
+
+    assert "Tệp dùng bảng mã VNI-Windows, đã chuyển sang Unicode" in response.content.decode()
+    assert Donor.objects.get().name == "Hội Phụ nữ xã Tứ Trưng"
+    assert PledgeLine.objects.get().amount_vnd == 5_000_000

@@ -145,6 +145,8 @@ def sim_upload(request, offer_id: int):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         result = sim_import(offer=offer, file=upload, filename=upload.name)
+        for notice in result.notices:
+            messages.info(request, notice)
         if result.ok:
             messages.success(
                 request,
