@@ -1,7 +1,10 @@
 """Reading the spreadsheets communes, associations and operators really send.
 
 One reader for every import (pupils, schools, donations, hamlets, SIM lists):
-.xlsx, .xls, .ods and UTF-8 .csv, with title rows above the header, headers
+.xlsx, .xls, .ods and .csv (UTF-8, UTF-16 or Windows-1258: csv_encoding.py),
+text typed in the legacy TCVN3 and VNI fonts converted to Unicode NFC before
+anything else sees it (legacy_encoding.py, told in `Table.notices`),
+with title rows above the header, headers
 in any order, case or without diacritics, blank rows and a "Tổng cộng" line or
 signature block below the table. Rows keep the number Excel shows, so an
 error message points at the cell the user sees.
