@@ -121,3 +121,19 @@ def test_the_command_line_says_what_was_converted(commune_a, school, tmp_path, c
     out = capsys.readouterr().out
     assert out.startswith("Tệp dùng bảng mã VNI-Windows, đã chuyển sang Unicode (60 ô).")
     assert "7 dòng; thêm mới 7" in out
+
+
+def test_the_upload_page_shows_the_conversion_also_when_the_list_has_errors(client, commune_a, commune_a_official):
+    from django.urls import reverse
+
+    upload = StudentUpload.objects.create(
+        commune=commune_a,
+        original_name="ds.xlsx",
+        status=StudentUpload.Status.INVALID,
+        message="Tệp dùng bảng mã TCVN3, đã chuyển sang Unicode (12 ô).",
+        error_count=1,
+        errors=[{"row": 3, "column": "Ngày sinh", "message": "31/02/2013 không phải ngày có thật."}],
+    )
+    client.force_login(commune_a_official)
+    page = client.get(reverse("students:upload-detail", args=[commune_a.code, upload.pk])).content.decode()
+    assert "Tệp dùng bảng mã TCVN3, đã chuyển sang Unicode (12 ô)." in page
