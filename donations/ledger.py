@@ -152,3 +152,18 @@ def ledger_rows() -> list[LedgerRow]:
         running += amount_in - amount_out
         rows.append(LedgerRow(day, kind, label, counterpart, reference, amount_in, amount_out, running))
     return rows
+
+
+def receipt_link(*, receipt: CashReceipt, pledge_line: PledgeLine, payer: str = "") -> CashReceipt:
+    """Link a receipt recorded without its pledge (a bank credit) to the pledge line it pays."""
+    if pledge_line.kind not in PledgeLine.MONEY_KINDS:
+        raise ValidationError(_("Money can only be received against a cash or budget line."), code="line_kind")
+    with transaction.atomic():
+        _lock_account()
+        receipt = CashReceipt.objects.select_for_update().get(pk=receipt.pk)
+        if receipt.pledge_line_id is not None:
+            raise ValidationError(_("This receipt is already linked to a pledge."), code="linked")
+        receipt.pledge_line = pledge_line
+        receipt.payer = (payer or receipt.payer)[:200]
+        receipt.save(update_fields=["pledge_line", "payer"])
+    return receipt
