@@ -136,3 +136,18 @@ def transfer_for(account, *, code: str, amount: int) -> Transfer | None:
         amount=amount,
         note=description(code, account.transfer_note or "Song va may tinh cho em"),
     )
+
+
+def owed_cash(pledge) -> int:
+    """What the pledge's cash lines still owe (receipts counted), in đồng."""
+    from donations.models import PledgeLine
+
+    lines = pledge.lines.with_received().filter(kind=PledgeLine.Kind.CASH, cancelled=False)
+    return sum(line.outstanding_units for line in lines)
+
+
+def pledge_transfer(pledge, account=None) -> Transfer | None:
+    """The VietQR of what `pledge` still owes in cash, or None (nothing owed, or no usable account)."""
+    from donations.models import ProgrammeAccount
+
+    return transfer_for(account or ProgrammeAccount.get(), code=pledge.reference_code, amount=owed_cash(pledge))
