@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from donations import ledger
 from donations.models import CashReceipt, Donor, Pledge, PledgeLine, Spending
 from donations.pledges import DonorData, LineData, pledge_create
-from donations.statement_matching import Matcher
+from donations.statement_matching import Matcher, code_candidates
 from donations.statement_models import BankStatement, StatementEntry
 from donations.statement_reader import STATEMENT_COLUMNS, Transaction, read_statement
 from students.spreadsheets import CellError
@@ -172,7 +172,8 @@ def _waiting_credit(entry_id: int) -> StatementEntry:
 
 def credit_link(*, entry_id: int, code: str, user=None) -> StatementEntry:
     """Link a waiting credit to the pledge with `code` (its cash line still owing, else its first)."""
-    pledge = Pledge.objects.select_related("donor").filter(reference_code__iexact=code.strip()).first()
+    code = (code_candidates(code) or [code.strip()])[0]  # "uh abcdef" as the accountant may type it
+    pledge = Pledge.objects.select_related("donor").filter(reference_code__iexact=code).first()
     lines = (
         list(pledge.lines.with_received().filter(kind__in=PledgeLine.MONEY_KINDS, cancelled=False)) if pledge else []
     )
