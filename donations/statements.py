@@ -53,11 +53,9 @@ class StatementResult:
         return [error.as_dict(STATEMENT_COLUMNS) for error in self.errors]
 
 
-def _receipt_for(tx: Transaction, match, existing: CashReceipt | None, user) -> CashReceipt:
-    if existing is not None:
-        return existing
+def _new_receipt(tx: Transaction, match, user) -> CashReceipt:
     payer = match.line.pledge.donor.name if match.line else (tx.counterpart or _("Bank transfer"))
-    return ledger.receipt_record(
+    return CashReceipt(
         received_on=tx.booked_on,
         amount_vnd=tx.credit,
         payer=payer[:200],
@@ -82,10 +80,11 @@ def _spending_for(tx: Transaction, taken: set[int]) -> Spending | None:
 
 
 def _record(statement: BankStatement, new: list[Transaction], result: StatementResult, user) -> None:
+    """Receipts for the new credits (in one batch, through the ledger), then every transaction's entry."""
     matcher = Matcher()
     references = [t.reference for t in new if t.credit]
     manual = {r.bank_reference: r for r in CashReceipt.objects.filter(bank_reference__in=references)}
-    taken: set[int] = set()
+    entries, receipts, taken = [], [], set()
     for tx in new:
         entry = StatementEntry(
             statement=statement,
@@ -93,25 +92,35 @@ def _record(statement: BankStatement, new: list[Transaction], result: StatementR
             booked_on=tx.booked_on,
             description=tx.description,
             counterpart=tx.counterpart,
+            amount_vnd=tx.credit or tx.debit,
         )
-        if tx.credit:
-            existing = manual.get(tx.reference)
-            match = matcher.match(tx.description, tx.counterpart, tx.credit) if existing is None else None
-            entry.direction, entry.amount_vnd = StatementEntry.Direction.CREDIT, tx.credit
-            entry.receipt = _receipt_for(tx, match, existing, user)
-            linked = entry.receipt.pledge_line_id is not None
-            entry.match = (match.how if match else "manual") if linked else ""
-            entry.match_note = match.note[:300] if match else _("Recorded by hand before the import.")
-            result.new_credits += 1
-            result.matched += linked
-            result.waiting += not linked
-        else:
-            entry.direction, entry.amount_vnd = StatementEntry.Direction.DEBIT, tx.debit
+        entries.append(entry)
+        if tx.debit:
+            entry.direction = StatementEntry.Direction.DEBIT
             entry.spending = _spending_for(tx, taken)
-            if entry.spending:
-                taken.add(entry.spending.pk)
+            taken.add(getattr(entry.spending, "pk", None))
             result.new_debits += 1
-        entry.save()
+            continue
+        entry.direction = StatementEntry.Direction.CREDIT
+        result.new_credits += 1
+        if tx.reference in manual:
+            entry.receipt = manual[tx.reference]
+            entry.match, entry.match_note = (
+                ("manual" if entry.receipt.pledge_line_id else ""),
+                _("Recorded by hand before the import."),
+            )
+        else:
+            match = matcher.match(tx.description, tx.counterpart, tx.credit)
+            entry.receipt = _new_receipt(tx, match, user)
+            entry.match, entry.match_note = match.how, match.note[:300]
+            receipts.append(entry.receipt)
+        linked = entry.receipt.pledge_line is not None
+        result.matched += linked
+        result.waiting += not linked
+    ledger.receipts_record_many(receipts)
+    for entry in entries:
+        entry.receipt = entry.receipt  # the receipts have their ids now
+    StatementEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def import_statement(file, filename: str, *, user=None, dry_run: bool = False) -> StatementResult:
@@ -126,6 +135,14 @@ def import_statement(file, filename: str, *, user=None, dry_run: bool = False) -
     if not parsed.transactions:
         result.file_error = _("The statement has no transactions.")
         return result
+    try:
+        return _save(parsed, data, filename, result, user=user, dry_run=dry_run)
+    except ValidationError as error:  # the ledger refused (a reference recorded meanwhile): nothing saved
+        result.file_error = " ".join(error.messages)
+        return result
+
+
+def _save(parsed, data: bytes, filename: str, result: StatementResult, *, user, dry_run: bool) -> StatementResult:
     with transaction.atomic():
         ledger._lock_account()  # one import at a time; the second sees the first's transactions
         known = set(
