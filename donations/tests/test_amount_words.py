@@ -83,3 +83,17 @@ def test_every_amount_up_to_a_million_uses_only_known_words_and_no_double_spaces
         words = number_in_words(number).split(" ")
         assert set(words) <= known, number
         assert "mươi một" not in number_in_words(number) and "mười năm" not in number_in_words(number)
+
+
+@pytest.mark.django_db
+def test_the_ledger_page_gives_the_balance_in_words(client, accountant_user):
+    from datetime import date
+
+    from django.urls import reverse
+
+    from donations import ledger
+
+    ledger.receipt_record(received_on=date(2021, 9, 23), amount_vnd=2_500_000, payer="X")
+    client.force_login(accountant_user)
+    page = client.get(reverse("donations:ledger")).content.decode()
+    assert "Bằng chữ: Hai triệu năm trăm nghìn đồng" in page
