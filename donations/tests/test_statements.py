@@ -222,3 +222,22 @@ def test_two_imports_of_the_same_statement_at_once_record_each_credit_once():
     assert CashReceipt.objects.count() == 5
     assert StatementEntry.objects.count() == 6
     assert ledger.total_received() == 4_700_000
+
+
+def test_bidv_style_headers_with_times_and_decimals_read_as_well():
+    import io
+
+    _pledges()
+    text = (
+        "NGAN HANG TMCP DAU TU VA PHAT TRIEN VIET NAM - BIDV\n"
+        "SAO KE TAI KHOAN,,,,,\n"
+        ",,,,,\n"
+        "Thời gian giao dịch,Số bút toán,Số tiền ghi nợ,Số tiền ghi có,Số dư,Nội dung giao dịch\n"
+        '21/09/2021 08:15:02,BT0001,,"2,000,000.00","2,000,000.00",IBFT UHKUE3QF NGUYEN VAN A\n'
+        '23/09/2021 07:55,BT0002,"500,000.00",,"1,500,000.00",Phi dich vu\n'
+        "Tổng cộng,,,,,\n"
+    )
+    result = _import(io.BytesIO(text.encode("utf-8")), "bidv.csv")
+    assert result.ok, (result.file_error, result.error_dicts())
+    assert (result.credits, result.debits, result.matched) == (1, 1, 1)
+    assert result.closing_balance == 1_500_000  # the last running balance, with no closing line printed
