@@ -152,3 +152,40 @@ def ledger_rows() -> list[LedgerRow]:
         running += amount_in - amount_out
         rows.append(LedgerRow(day, kind, label, counterpart, reference, amount_in, amount_out, running))
     return rows
+
+
+def receipt_link(*, receipt: CashReceipt, pledge_line: PledgeLine, payer: str = "") -> CashReceipt:
+    """Link a receipt recorded without its pledge (a bank credit) to the pledge line it pays."""
+    if pledge_line.kind not in PledgeLine.MONEY_KINDS:
+        raise ValidationError(_("Money can only be received against a cash or budget line."), code="line_kind")
+    with transaction.atomic():
+        _lock_account()
+        receipt = CashReceipt.objects.select_for_update().get(pk=receipt.pk)
+        if receipt.pledge_line_id is not None:
+            raise ValidationError(_("This receipt is already linked to a pledge."), code="linked")
+        receipt.pledge_line = pledge_line
+        receipt.payer = (payer or receipt.payer)[:200]
+        receipt.save(update_fields=["pledge_line", "payer"])
+    return receipt
+
+
+def receipts_record_many(receipts: list[CashReceipt]) -> list[CashReceipt]:
+    """Record many receipts at once (a bank statement's credits), under the ledger's lock, with their history.
+
+    The same checks as `receipt_record`: positive amounts, money lines only, no bank reference twice.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    if any(r.amount_vnd <= 0 for r in receipts):
+        raise ValidationError(_("The amount must be more than 0 ₫."), code="amount")
+    if any(r.pledge_line is not None and r.pledge_line.kind not in PledgeLine.MONEY_KINDS for r in receipts):
+        raise ValidationError(_("Money can only be received against a cash or budget line."), code="line_kind")
+    references = [r.bank_reference for r in receipts if r.bank_reference]
+    with transaction.atomic():
+        _lock_account()
+        if (
+            len(set(references)) != len(references)
+            or CashReceipt.objects.filter(bank_reference__in=references).exists()
+        ):
+            raise ValidationError(_("This bank reference has already been recorded."), code="bank_reference")
+        return bulk_create_with_history(receipts, CashReceipt, batch_size=1000)

@@ -10,6 +10,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from donations import vietqr
+from donations.amount_words import in_words_line
 from donations.models import CommitteeMember, Pledge, PledgeLine
 
 ISSUER_PARENT = "UBND HUYỆN VĨNH TƯỜNG"
@@ -31,7 +33,9 @@ def _received_items(pledge: Pledge) -> list[str]:
             continue
         if line.kind in PledgeLine.MONEY_KINDS:
             source = f" ({line.fund_source})" if line.fund_source else ""
-            items.append(f"{line.get_kind_display().capitalize()}{source}: {_vnd(received)}")
+            items.append(
+                f"{line.get_kind_display().capitalize()}{source}: {_vnd(received)} ({in_words_line(received)})"
+            )
         elif line.kind == PledgeLine.Kind.DEVICE:
             spec = f", {line.specification}" if line.specification else ""
             items.append(f"{received} {line.get_device_type_display()} ({line.get_condition_display()}{spec})")
@@ -59,6 +63,22 @@ def _cell_lines(cell, lines):
         paragraph.paragraph_format.space_after = Pt(0)
         run = paragraph.add_run(text)
         run.bold, run.italic, run.font.size = bold, italic, Pt(13 if not italic else 14)
+
+
+def _transfer_qr(doc, pledge: Pledge) -> None:
+    """What the pledge still owes in cash, in words, with its VietQR (4.5 cm: a phone reads it from paper)."""
+    transfer = vietqr.pledge_transfer(pledge)
+    if transfer is None:
+        return
+    text = (
+        f"Số tiền đã đăng ký còn chưa chuyển: {_vnd(transfer.amount)} ({in_words_line(transfer.amount)}). "
+        f"Quý vị có thể quét mã VietQR dưới đây bằng ứng dụng ngân hàng: tài khoản {transfer.account} "
+        f"tại {transfer.bank.short_name}, nội dung “{transfer.note}”."
+    )
+    paragraph = _paragraph(doc, text, size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=6)
+    paragraph.paragraph_format.first_line_indent = Cm(1)
+    doc.add_picture(io.BytesIO(transfer.png()), width=Cm(4.5))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def thank_you_docx(pledge: Pledge, *, on=None) -> bytes:
@@ -114,6 +134,7 @@ def thank_you_docx(pledge: Pledge, *, on=None) -> bytes:
     for item in items:
         line = _paragraph(doc, f"- {item};", size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         line.paragraph_format.first_line_indent = Cm(1)
+    _transfer_qr(doc, pledge)
     closing = (
         "Sự chung tay của Quý vị giúp các em học sinh có hoàn cảnh khó khăn trên địa bàn huyện có thiết bị "
         "và kết nối Internet để học trực tuyến. Toàn bộ tài trợ được phân bổ công khai, minh bạch, "

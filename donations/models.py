@@ -521,3 +521,6 @@ class CommitteeMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} — {self.title}"
+
+
+from donations.statement_models import BankStatement, StatementEntry  # noqa: E402, F401  (models of the statement import)

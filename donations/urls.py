@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from donations.views import staff
+from donations.views import bank, staff
 
 app_name = "donations"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("nhap/", staff.import_page, name="import"),
     path("so-quy/", staff.ledger_page, name="ledger"),
     path("doi-soat/", staff.reconciliation, name="reconciliation"),
+    path("sao-ke/", bank.statement_import, name="statement-import"),
+    path("sao-ke/cho-ghep/", bank.statement_waiting, name="statement-waiting"),
+    path("sao-ke/cho-ghep/<int:entry_id>/ghep/", bank.credit_link, name="statement-credit-link"),
+    path("sao-ke/cho-ghep/<int:entry_id>/an-danh/", bank.credit_anonymous, name="statement-credit-anonymous"),
+    path("sao-ke/doi-soat/", bank.statement_reconciliation, name="statement-reconciliation"),
+    path("sao-ke/chi/<int:entry_id>/ghep/", bank.debit_link, name="statement-debit-link"),
     path("thiet-bi/", staff.device_list, name="device-list"),
     path("thiet-bi/<int:pk>/", staff.device_detail, name="device-detail"),
     path("<str:code>/", staff.pledge_detail, name="pledge-detail"),

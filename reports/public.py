@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import CashReceipt, Device, DeviceType, Donor, PledgeLine, Spending
+from donations.statements import latest_statement
 from reports.progress import build_progress_report
 from telecom.models import LearningPlatform, Technology
 
@@ -172,6 +173,8 @@ def public_figures() -> dict:
         "telecom_pupils_confirmed": donations["telecom_pupils_confirmed"],
         "zero_rated_platforms": LearningPlatform.objects.filter(published=True).count(),
         "donors": _donor_figures(),
+        # Money received is the receipts, which the imported bank statements reconcile: say up to which day.
+        "statement_day": getattr(latest_statement(), "last_day", None),
     }
 
 

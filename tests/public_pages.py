@@ -13,7 +13,7 @@ from datetime import date
 from django.core.management import call_command
 
 from allocation.models import Support
-from donations.models import Device
+from donations.models import Device, ProgrammeAccount
 from donations.tests.factories import DeviceFactory, DeviceLineFactory, PledgeLineFactory
 from reports.models import Feedback
 from reports.tests.factories import FeedbackFactory
@@ -56,6 +56,8 @@ def build_scene() -> Scene:
     line.pledge.donor.publish_consent = True
     line.pledge.donor.save()
     PledgeLineFactory(pledge=line.pledge, amount_vnd=5_000_000)
+    # A usable account: the lookup page shows the VietQR of the 5.000.000 ₫ still owed.
+    ProgrammeAccount.objects.create(bank_name="Agribank", account_number="2900205123456", account_holder="PHONG GD&DT")
     device = DeviceFactory(device_type="tablet", pledge_line=line, pledge=line.pledge, status=Device.Status.READY)
     Support.objects.create(student=pupils[0], device=device, status=Support.Status.APPROVED)
     PledgeLineFactory(amount_vnd=2_500_000, pledge__donor__name="Bà Không Công Khai")

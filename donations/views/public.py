@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from donations import antispam, selectors
+from donations import antispam, selectors, vietqr
 from donations.forms import LookupForm, PublicPledgeForm
 from donations.models import CommitteeMember, Pledge, ProgrammeAccount
 from donations.pledges import find_for_lookup, pledge_create
@@ -63,6 +63,7 @@ def pledge_thanks(request: HttpRequest) -> HttpResponse:
             "lines": pledge.lines.all(),
             "account": ProgrammeAccount.get(),
             "committee": CommitteeMember.objects.all(),
+            "transfer": vietqr.pledge_transfer(pledge),
         },
     )
 
@@ -86,6 +87,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                     lines=selectors.lines_with_received(pledge),
                     devices=pledge.devices.order_by("device_type", "pk"),
                     destinations=selectors.pledge_destinations(pledge),
+                    transfer=vietqr.pledge_transfer(pledge),
                 )
     else:
         form = LookupForm(initial={"code": request.GET.get("ma", "")[:12]})

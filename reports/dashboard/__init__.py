@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from reports.dashboard import programme, pupils, telecom_work
+from reports.dashboard import bank, programme, pupils, telecom_work
 from reports.dashboard.items import DETAIL_LIMIT, AttentionItem, Detail, Severity, Viewer
 from reports.models import Milestone
 from students.models import VIEW_ALL_COMMUNES
@@ -32,6 +32,8 @@ SECTIONS: list[Callable[[Viewer], list[AttentionItem]]] = [
     telecom_work.coverage_late,
     telecom_work.pupils_blocked,
     programme.pledges,
+    bank.account,
+    bank.waiting,
     programme.supports,
     programme.feedback,
     programme.milestones,

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from donations.amount_words import in_words_line
 from donations.letters import PLACE, PROGRAMME
 from reports import labels
 from reports.documents import tables
@@ -49,6 +50,11 @@ def number(value: int) -> str:
 
 def money(value: int) -> str:
     return f"{number(value)} đồng"
+
+
+def _in_words(label: str, amount: int) -> str:
+    """'Money received: 2.500.000 đồng (Bằng chữ: Hai triệu năm trăm nghìn đồng).' as accounting documents write it."""
+    return f"{label}: {money(amount)} ({in_words_line(amount)})."
 
 
 def percent(value: float) -> str:
@@ -271,6 +277,7 @@ def _donations(report: dict) -> list[Block]:
     ):
         detail = _items(_labelled(labels.MONEY_KINDS, donations.get(by_kind, {})), formatter=money)
         blocks.append(Block(BULLET, sentence % {"money": _with_detail(money(donations[total]), detail)}))
+    blocks.append(Block(BULLET, _in_words(_("Money received"), donations["cash_received_vnd"])))
     spent = _items(_labelled(labels.SPENDING, donations.get("spent_by_category", {})), formatter=money)
     blocks.append(
         Block(

@@ -119,6 +119,13 @@ SITE = {
     "donations:import":               (302, 302, 403, 403, 403, 403, 200, 403, 200),
     "donations:ledger":               (302, 302, 403, 403, 403, 403, 200, 200, 200),
     "donations:reconciliation":       (302, 302, 403, 403, 403, 403, 200, 200, 200),
+    # Bank statements: the accountant's (and the office's); leadership reads the waiting list and reconciliation.
+    "donations:statement-import":     (302, 302, 403, 403, 403, 403, 200, 403, 200),
+    "donations:statement-waiting":    (302, 302, 403, 403, 403, 403, 200, 200, 200),
+    "donations:statement-credit-link": (302, 302, 403, 403, 403, 403, 405, 403, 405),
+    "donations:statement-credit-anonymous": (302, 302, 403, 403, 403, 403, 405, 403, 405),
+    "donations:statement-reconciliation": (302, 302, 403, 403, 403, 403, 200, 200, 200),
+    "donations:statement-debit-link": (302, 302, 403, 403, 403, 403, 405, 403, 405),
     "donations:device-list":          (302, 302, 403, 403, 200, 200, 200, 200, 200),
     "donations:device-detail":        (302, 302, 403, 403, 200, 200, 200, 200, 200),
     "donations:pledge-detail":        (302, 302, 403, 403, 403, 403, 200, 200, 200),
@@ -341,6 +348,7 @@ def _build_site(media):
                 "code": telecom_line.pledge.reference_code,
                 "pk": awaiting.pk,
                 "line_id": cash_line.pk,
+                "entry_id": 1,  # a statement's transaction: the POST-only actions answer 405 to a GET first
             },
             "telecom": {
                 **common,
