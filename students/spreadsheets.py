@@ -452,6 +452,9 @@ def read_table(file, filename: str, columns: Sequence[Column]) -> Table:
         raise SpreadsheetError(_("The file is damaged or is not a spreadsheet."))
     if expected_magic == _ZIP_MAGIC:
         _check_zip(data)
+    from students.sheet_extent import check_extent  # imports this module
+
+    check_extent(data, extension)  # before calamine or openpyxl allocates the cell grid
 
     if extension == ".csv":
         sheet_name, grid = "", _read_csv(data)
