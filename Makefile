@@ -30,13 +30,13 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_reference_data
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_data
-	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	DJANGO_DEBUG=1 $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Background worker for django-tasks (database backend)
 worker: install
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py run_worker
 
 ## Back up the database of DATABASE_URL and MEDIA_ROOT into BACKUP_DIR (default ./backups/)
 # Needs the same environment as the app (DJANGO_SECRET_KEY, DATABASE_URL...): deploy/README.md.

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from students.bulk import insert_with_history, record_history
+from students.import_limits import ErrorList
 from students.matching import DistrictIndex, Match
 from students.models import (
     Commune,
@@ -47,6 +48,7 @@ from students.spreadsheets import (
     parse_yes,
     read_table,
 )
+from students.upload_recovery import upload_claim
 
 STUDENT_COLUMNS = [
     Column("stt", "STT", ("tt", "so tt", "so thu tu")),
@@ -73,6 +75,7 @@ STUDENT_COLUMNS = [
     Column("hardships", "Hoàn cảnh", ("hoan canh gia dinh", "dien", "doi tuong")),
 ]
 
+HEADERS = {c.key: c.header for c in STUDENT_COLUMNS}
 GENDERS = {
     "nam": Student.Gender.MALE,
     "m": Student.Gender.MALE,
@@ -180,7 +183,7 @@ class ReadResult:
     table: Table | None
     rows: list[PupilRow] = field(default_factory=list)
     row_count: int = 0
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=ErrorList)  # the first IMPORT_ERRORS_KEPT, all counted
     file_error: str = ""
 
     @property
@@ -636,11 +639,11 @@ def upload_status_set(upload_id: int, status: str, *, unless: str | None = None,
 def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUpload:
     """Import an uploaded list (run by the background worker); records the outcome on the upload."""
     upload = StudentUpload.objects.select_related("commune").get(pk=upload_id)
-    upload_status_set(upload.pk, StudentUpload.Status.PROCESSING)
+    upload_claim(upload.pk)  # who works on it, so a dead worker's upload is found (upload_recovery)
 
     def progress(done: int, total: int) -> None:
-        # Only counters for the progress bar: not kept in the history.
-        StudentUpload.objects.filter(pk=upload.pk).update(rows_done=done, rows_total=total)
+        # Counters for the progress bar and the worker's heartbeat: not kept in the history.
+        StudentUpload.objects.filter(pk=upload.pk).update(rows_done=done, rows_total=total, heartbeat_at=timezone.now())
 
     with upload.original_file.open("rb") as file:
         outcome = import_file(
@@ -652,7 +655,7 @@ def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUplo
     upload.rows_done = upload.rows_total
     upload.finished_at = timezone.now()
     upload.errors = [e.as_dict(STUDENT_COLUMNS) for e in read.errors]
-    upload.error_count = len(read.errors)
+    upload.error_count, upload.error_summary = len(read.errors), read.errors.summary(HEADERS)
     upload.message = read.file_error
     if outcome.ok:
         saved = outcome.saved

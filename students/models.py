@@ -187,6 +187,11 @@ class StudentUpload(models.Model):
     changes = models.JSONField(_("changes"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Errors beyond the first IMPORT_ERRORS_KEPT, counted: [{"column", "message", "count"}].
+    error_summary = models.JSONField(_("other errors, counted"), default=list, blank=True)
+    # Which worker process holds the upload and when it last reported (students/upload_recovery.py).
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of the worker"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = CommuneScopedQuerySet.as_manager()
