@@ -33,6 +33,7 @@ from donations.models import (
     new_reference_code,
 )
 from donations.text import fold, parse_amount, parse_contact_phone
+from students.name_cells import formula_name_errors
 from students.spreadsheets import (
     CellError,
     Column,
@@ -282,7 +283,8 @@ def read_rows(file, filename: str) -> ImportResult:
     today = timezone.localdate()
     for row in result.table.rows:
         checked, errors = _check_row(row, today)
-        if checked:
+        errors += formula_name_errors(row, ("name",))
+        if checked and not errors:
             result.rows.append(checked)
         result.errors += errors
     return result

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from students.models import VIEW_ALL_COMMUNES, Commune, Hamlet, Student, profile_commune_id
+from students.name_cells import formula_name_errors
 from students.spreadsheets import CellError, Column, SpreadsheetError, clean_text, fold, read_table
 
 
@@ -99,6 +100,9 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
             continue
         if not name:
             errors.append(CellError(row.number, "hamlet", _("The hamlet's name is missing.")))
+            continue
+        if formula_names := formula_name_errors(row, ("hamlet",)):
+            errors += formula_names
             continue
         if len(name) > Hamlet._meta.get_field("name").max_length:
             errors.append(CellError(row.number, "hamlet", _("The hamlet's name is too long.")))

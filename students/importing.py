@@ -33,6 +33,7 @@ from students.models import (
     Student,
     StudentUpload,
 )
+from students.name_cells import formula_name_errors
 from students.spreadsheets import (
     CellError,
     Column,
@@ -395,6 +396,9 @@ def read_rows(
     total = result.row_count = len(table.rows)
     for done, row in enumerate(table.rows, start=1):
         pupil = validator.validate(row.number, row.values, result.errors)
+        if formula_names := formula_name_errors(row, ("hamlet",)):
+            result.errors += formula_names
+            pupil = None
         if pupil is not None:
             _check_repeated(pupil, seen, result.errors)
             result.rows.append(pupil)
@@ -711,6 +715,7 @@ def import_school_file(file, filename: str) -> SchoolImport:
     rows, seen = [], {}
     for row in table.rows:
         values = row.values
+        result.errors += formula_name_errors(row, ("name",))
         code = clean_text(values.get("code")).upper()
         name = clean_text(values.get("name"))
         level = LEVELS.get(fold(values.get("level")))
