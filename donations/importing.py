@@ -270,10 +270,10 @@ def _check_row(row, today: date) -> tuple[DonationRow | None, list[CellError]]:
     return DonationRow(row.number, donor, line, note, received, received_on), []
 
 
-def read_rows(file, filename: str) -> ImportResult:
+def read_rows(file, filename: str, *, max_rows: int | None = None) -> ImportResult:
     result = ImportResult()
     try:
-        result.table = read_table(file, filename, DONATION_COLUMNS)
+        result.table = read_table(file, filename, DONATION_COLUMNS, max_rows=max_rows)
     except SpreadsheetError as error:
         result.file_error = str(error)
         return result
@@ -368,9 +368,9 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
     return len(pledges), len(devices), len(receipts)
 
 
-def import_file(file, filename: str, *, user=None, dry_run: bool = False) -> ImportResult:
-    """Check every row, then save all of them in one transaction, or nothing."""
-    result = read_rows(file, filename)
+def import_file(file, filename: str, *, user=None, dry_run: bool = False, max_rows: int | None = None) -> ImportResult:
+    """Check every row, then save all of them in one transaction, or nothing (`max_rows`: in a request)."""
+    result = read_rows(file, filename, max_rows=max_rows)
     if not result.ok:
         return result
     try:

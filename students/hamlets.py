@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -76,7 +77,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
     """
     result = HamletImportResult()
     try:
-        table = read_table(file, filename, HAMLET_COLUMNS)
+        table = read_table(file, filename, HAMLET_COLUMNS, max_rows=settings.REQUEST_IMPORT_MAX_ROWS)
     except SpreadsheetError as error:
         result.errors = [{"row": "", "column": "", "message": str(error)}]
         return result

@@ -19,6 +19,7 @@ import re
 import struct
 import zipfile
 import zlib
+from contextvars import ContextVar
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -55,9 +56,14 @@ def column_letters(number: int) -> str:
     return letters or "A"
 
 
+# A lower row limit for one reading (a list imported while the browser waits).
+_row_limit: ContextVar[int | None] = ContextVar("row_limit", default=None)
+
+
 def check(extent: Extent) -> None:
     """SpreadsheetError when `extent` is beyond what a list can be."""
-    max_rows, max_columns = settings.SPREADSHEET_MAX_ROWS, settings.SPREADSHEET_MAX_COLUMNS
+    max_rows = min(settings.SPREADSHEET_MAX_ROWS, _row_limit.get() or settings.SPREADSHEET_MAX_ROWS)
+    max_columns = settings.SPREADSHEET_MAX_COLUMNS
     if extent.rows > max_rows or extent.columns > max_columns:
         raise SpreadsheetError(
             _(
@@ -76,13 +82,16 @@ def check(extent: Extent) -> None:
         raise SpreadsheetError(_("A sheet of the file has far more cells than a list can have; it was refused."))
 
 
-def check_extent(data: bytes, extension: str) -> None:
+def check_extent(data: bytes, extension: str, *, max_rows: int | None = None) -> None:
     """Refuse a file whose sheets are too large, before python-calamine or openpyxl reads it."""
+    token = _row_limit.set(max_rows)
     try:
         _check_extent(data, extension)
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError, struct.error):
         # Damage the zip check could not see (a part that does not inflate, an encrypted part).
         raise SpreadsheetError(_("The file is damaged or is not a spreadsheet.")) from None
+    finally:
+        _row_limit.reset(token)
 
 
 def _check_extent(data: bytes, extension: str) -> None:

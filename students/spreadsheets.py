@@ -437,8 +437,8 @@ def _is_footer(cells: list[Any]) -> bool:
     return False
 
 
-def read_table(file, filename: str, columns: Sequence[Column]) -> Table:
-    """The list in `file`, or SpreadsheetError with a message for the user."""
+def read_table(file, filename: str, columns: Sequence[Column], *, max_rows: int | None = None) -> Table:
+    """The list in `file`, or SpreadsheetError with a message for the user (`max_rows`: a lower row limit)."""
     extension = PurePath(filename or "").suffix.lower()
     if extension not in EXTENSIONS:
         raise SpreadsheetError(
@@ -454,7 +454,7 @@ def read_table(file, filename: str, columns: Sequence[Column]) -> Table:
         _check_zip(data)
     from students.sheet_extent import check_extent  # imports this module
 
-    check_extent(data, extension)  # before calamine or openpyxl allocates the cell grid
+    check_extent(data, extension, max_rows=max_rows)  # before calamine or openpyxl allocates the cell grid
 
     if extension == ".csv":
         sheet_name, grid = "", _read_csv(data)

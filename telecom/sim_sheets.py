@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -226,7 +227,7 @@ def _apply(changes: list[_Change]) -> tuple[int, int]:
 def sim_import(*, offer: ConnectivityOffer, file, filename: str) -> SimImportResult:
     result = SimImportResult()
     try:
-        table = read_table(file, filename, COLUMNS)
+        table = read_table(file, filename, COLUMNS, max_rows=settings.REQUEST_IMPORT_MAX_ROWS)
     except SpreadsheetError as error:
         result.errors = [{"row": "", "column": "", "message": str(error)}]
         return result

@@ -242,6 +242,8 @@ SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
 # below this row or right of this column is refused. The largest commune lists a few thousand pupils.
 SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 200_000)
 SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 200)
+# Lists imported while the browser waits (hamlets, SIM lists, donations) stay well inside gunicorn's timeout.
+REQUEST_IMPORT_MAX_ROWS = env_int("REQUEST_IMPORT_MAX_ROWS", 10_000)
 # Errors shown in full (page, command line, marked-up file); the others are counted by column and reason.
 IMPORT_ERRORS_KEPT = env_int("IMPORT_ERRORS_KEPT", 200)
 # Address-space ceiling (RLIMIT_AS, MB) of `run_worker` and `import_students`; 0 = none. systemd's

@@ -219,3 +219,19 @@ def test_column_letters_and_the_extent_check():
         from students.sheet_extent import check
 
         check(Extent(rows=1, columns=16_384))
+
+
+def test_lists_imported_in_the_request_have_a_lower_row_limit(commune_a, settings):
+    settings.REQUEST_IMPORT_MAX_ROWS = 5
+    rows = [["Xã/Thị trấn", "Thôn/Xóm"], *[[commune_a.name, f"Thôn {n}"] for n in range(1, 9)]]
+    result = hamlets_import(file=io.BytesIO(xlsx(rows)), filename="thon.xlsx", communes=Commune.objects.all())
+    assert "tối đa 5 dòng" in result.errors[0]["message"]
+    settings.REQUEST_IMPORT_MAX_ROWS = 50
+    assert hamlets_import(file=io.BytesIO(xlsx(rows)), filename="thon.xlsx", communes=Commune.objects.all()).ok
+    # The pupil list, read by the worker, keeps the general limit.
+    settings.REQUEST_IMPORT_MAX_ROWS = 1
+    assert not refusal_or_none(commune_a, xlsx(grid([pupil_row(1), pupil_row(2)])))
+
+
+def refusal_or_none(commune, data: bytes) -> str:
+    return import_file(io.BytesIO(data), "ds.xlsx", commune).read.file_error
