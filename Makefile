@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation load worker security backup restore clean
+.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation load worker security backup restore clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,10 @@ test-postgres: install-dev
 messages: install-dev
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+
+## Nightly-sized fuzzing of the spreadsheet reader (issue 16); `make test` runs 40 files of it
+fuzz: install-dev
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 DJANGO_DEBUG=1 $(BIN)/python -m students.tests.fuzz_files
 
 ## Benchmarks print figures; `make bench NAME=...` runs one
 bench: install-dev

@@ -17,6 +17,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -318,8 +319,11 @@ def _check_zip(data: bytes) -> None:
         raise SpreadsheetError(_("The file expands to far more than a spreadsheet holds; it was refused."))
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
-            with archive.open(member) as part:
-                head = part.read(4096)
+            try:
+                with archive.open(member) as part:
+                    head = part.read(4096)
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):
+                raise SpreadsheetError(_("The file is damaged or is not a spreadsheet.")) from None
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise SpreadsheetError(_("The file contains XML declarations a spreadsheet never has; it was refused."))
 
