@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from students.bulk import insert_with_history, record_history
 from students.import_limits import ErrorList
+from students.marked_up import upload_marked_up_save
 from students.matching import DistrictIndex, Match
 from students.models import (
     Commune,
@@ -670,6 +671,8 @@ def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUplo
     else:
         upload.status = StudentUpload.Status.UNREADABLE if read.table is None else StudentUpload.Status.INVALID
     upload.save()
+    if upload.status == StudentUpload.Status.INVALID:
+        upload_marked_up_save(upload, read)  # built here, by the worker, never in a request
     return upload
 
 

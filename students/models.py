@@ -172,6 +172,8 @@ class StudentUpload(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     original_file = models.FileField(_("file"), upload_to="uploads/students/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
+    # The uploader's rows back with the wrong cells marked, built by the worker (students/marked_up.py).
+    annotated_file = models.FileField(_("marked-up file"), upload_to="uploads/students/marked/%Y/%m/", blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     # Progress of background processing, for the progress bar.
     rows_total = models.PositiveIntegerField(_("rows"), default=0)

@@ -175,3 +175,37 @@ def django_settings_tasks():
     from django.test import override_settings
 
     return override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+
+
+@pytest.mark.django_db
+def test_the_worker_builds_the_marked_up_file_with_the_first_errors_and_the_counts(
+    client, commune_a, commune_a_official, school, settings
+):
+    from openpyxl import load_workbook
+
+    from students.importing import process_upload
+
+    settings.IMPORT_ERRORS_KEPT = 2
+    rows = [pupil_row(n, **{"Ngày sinh": f"ngày {n}"}) for n in range(1, 6)]
+    upload = StudentUpload.objects.create(
+        commune=commune_a,
+        original_name="ds.xlsx",
+        original_file=ContentFile(xlsx(grid(rows)), name="ds.xlsx"),
+        uploaded_by=commune_a_official,
+    )
+    process_upload(upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == StudentUpload.Status.INVALID and upload.error_count == 5
+    assert len(upload.errors) == 2 and upload.error_summary[0]["count"] == 3
+    assert upload.annotated_file
+    client.force_login(commune_a_official)
+    response = client.get(reverse("students:upload-annotated", args=[commune_a.code, upload.pk]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet, counted = workbook.worksheets
+    marked = [c.coordinate for row in sheet.iter_rows() for c in row if c.comment]
+    assert marked == ["C2", "C3"]
+    assert list(counted.iter_rows(values_only=True))[1] == (
+        "Ngày sinh",
+        "“…” không phải là ngày; ghi theo dạng dd/mm/yyyy.",
+        3,
+    )

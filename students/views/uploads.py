@@ -142,6 +142,10 @@ def upload_annotated(request: HttpRequest, code: str, upload_id: int) -> HttpRes
     if upload.status != StudentUpload.Status.INVALID or not upload.original_file:
         return redirect("students:upload-detail", upload.commune.code, upload.pk)
     stem = slugify(Path(upload.original_name).stem) or "danh-sach"
-    content = importing.annotated_file(upload)
+    if upload.annotated_file:  # built by the worker
+        with upload.annotated_file.open("rb") as stored:
+            content = stored.read()
+    else:  # an upload checked before the worker built marked-up files
+        content = importing.annotated_file(upload)
     record_export(request.user, ExportKind.MARKED_UPLOAD, upload.rows_total, upload=upload.pk)
     return _attachment(content, f"{stem}-can-sua.xlsx")
