@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import sys
+import tempfile
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -225,7 +226,7 @@ def main() -> int:
     limit_memory(int(os.environ.get("FUZZ_MEMORY_MB", "2048")))
     examples = int(os.environ.get("FUZZ_EXAMPLES", "60"))
     seconds = int(os.environ.get("FUZZ_SECONDS_PER_FILE", "30"))
-    failures = Path(os.environ.get("FUZZ_FAILURES_DIR", "fuzz-failures"))
+    failures = Path(os.environ.get("FUZZ_FAILURES_DIR", Path(tempfile.gettempdir()) / "vinhtuong-fuzz-failures"))
     try:
         outcomes = run(examples, seconds, failures)
     except AssertionError as error:
