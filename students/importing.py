@@ -395,6 +395,7 @@ def read_rows(
     validator = RowValidator(schools)
     seen: dict[tuple, int] = {}
     total = result.row_count = len(table.rows)
+    grid = table.grid
     for done, row in enumerate(table.rows, start=1):
         pupil = validator.validate(row.number, row.values, result.errors)
         if formula_names := formula_name_errors(row, ("hamlet",)):
@@ -403,8 +404,12 @@ def read_rows(
         if pupil is not None:
             _check_repeated(pupil, seen, result.errors)
             result.rows.append(pupil)
+        # A checked row's cells go at once, so the sheet and the rows are never all in memory together
+        # (the marked-up copy reads the file again).
+        grid[row.number - 1] = row.cells = None
         if progress and done % progress_every == 0:
             progress(done, total)
+    table.grid, table.rows = [], []
     if progress:
         progress(total, total)
     return result

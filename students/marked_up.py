@@ -91,7 +91,11 @@ def upload_marked_up_save(upload, read) -> None:
     from django.core.files.base import ContentFile
 
     from students.importing import HEADERS, STUDENT_COLUMNS
+    from students.spreadsheets import read_table
 
-    content = marked_up_workbook(read.table, STUDENT_COLUMNS, list(read.errors), read.errors.summary(HEADERS))
+    # The reading let each row go once checked: the sheet is read again, as the user sent it.
+    with upload.original_file.open("rb") as file:
+        table = read_table(file, upload.original_name, STUDENT_COLUMNS)
+    content = marked_up_workbook(table, STUDENT_COLUMNS, list(read.errors), read.errors.summary(HEADERS))
     upload.annotated_file.save(f"{upload.pk}-can-sua.xlsx", ContentFile(content), save=False)
     type(upload).objects.filter(pk=upload.pk).update(annotated_file=upload.annotated_file.name)
