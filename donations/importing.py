@@ -33,6 +33,7 @@ from donations.models import (
     new_reference_code,
 )
 from donations.text import fold, parse_amount, parse_contact_phone
+from students.import_limits import ErrorList, error_dicts
 from students.name_cells import formula_name_errors
 from students.spreadsheets import (
     CellError,
@@ -126,7 +127,7 @@ class DonationRow:
 class ImportResult:
     table: Table | None = None
     rows: list[DonationRow] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=ErrorList)  # the first IMPORT_ERRORS_KEPT, all counted
     file_error: str = ""
     pledges: int = 0
     devices: int = 0
@@ -137,7 +138,7 @@ class ImportResult:
         return not self.file_error and not self.errors
 
     def error_dicts(self) -> list[dict]:
-        return [error.as_dict(DONATION_COLUMNS) for error in self.errors]
+        return error_dicts(self.errors, DONATION_COLUMNS)
 
 
 def _donor_kind(value) -> str:

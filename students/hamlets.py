@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from students.import_limits import ErrorList, error_dicts
 from students.models import VIEW_ALL_COMMUNES, Commune, Hamlet, Student, profile_commune_id
 from students.name_cells import formula_name_errors
 from students.spreadsheets import CellError, Column, SpreadsheetError, clean_text, fold, read_table
@@ -86,7 +87,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
         by_key[commune.code] = commune
         by_key[_commune_key(commune.name)] = commune
     known = {(h.commune_id, fold(h.name)) for h in Hamlet.objects.filter(commune__in=communes)}
-    errors: list[CellError] = []
+    errors: list[CellError] = ErrorList()  # the first IMPORT_ERRORS_KEPT shown, the others counted
     new: list[Hamlet] = []
     for row in table.rows:
         commune_value = clean_text(row.values.get("commune"))
@@ -116,7 +117,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
         new.append(Hamlet(commune=commune, name=name))
     if errors:
         result.existing = 0
-        result.errors = [e.as_dict(HAMLET_COLUMNS) for e in errors]
+        result.errors = error_dicts(errors, HAMLET_COLUMNS)
         return result
     with transaction.atomic():
         bulk_create_with_history(new, Hamlet, default_change_reason=_("Hamlet list imported"))

@@ -63,6 +63,19 @@ class ErrorList(list):
         ]
 
 
+def error_dicts(errors: Iterable, columns) -> list[dict]:
+    """Errors as the pages show them: each kept one, then one line per column and reason counted."""
+    headers = {c.key: c.header for c in columns}
+    shown = [error.as_dict(columns) for error in errors]
+    if isinstance(errors, ErrorList):
+        shown += [
+            {"row": "…", "column": item["column"], "message": _("%(count)s more rows: %(reason)s")
+             % {"count": item["count"], "reason": item["message"]}}
+            for item in errors.summary(headers)
+        ]  # fmt: skip
+    return shown
+
+
 def errors_summarised(errors: list[dict], summary: list[dict] = ()) -> list[str]:
     """Lines for the command line: each kept error, then the count of the others by column and reason."""
     lines = [

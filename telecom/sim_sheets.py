@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from students.import_limits import ErrorList, error_dicts
 from students.spreadsheets import (
     CellError,
     Column,
@@ -253,7 +254,7 @@ def sim_import(*, offer: ConnectivityOffer, file, filename: str) -> SimImportRes
         errors.append(CellError(0, "sim", _("A SIM number in the file was just given to another pupil; try again.")))
     if errors:
         result.updated = result.unchanged = 0
-        result.errors = [e.as_dict(COLUMNS) for e in sorted(errors, key=lambda e: e.row)]
+        result.errors = error_dicts(ErrorList(sorted(errors, key=lambda e: e.row)), COLUMNS)
     return result
 
 

@@ -57,3 +57,11 @@ def test_the_donation_list_refuses_a_formula_for_a_donor():
     assert not result.ok
     assert [(e.row, e.column) for e in result.errors] == [(2, "name")]
     assert not Donor.objects.exists()
+
+
+def test_the_hamlet_page_shows_the_first_errors_and_counts_the_others(commune_a, settings):
+    settings.IMPORT_ERRORS_KEPT = 2
+    rows = [["Xã/Thị trấn", "Thôn/Xóm"], *[["Xã không có", f"Thôn {n}"] for n in range(1, 8)]]
+    result = hamlets_import(file=io.BytesIO(xlsx(rows)), filename="thon.xlsx", communes=Commune.objects.all())
+    assert [e["row"] for e in result.errors] == [2, 3, "…"]
+    assert result.errors[-1]["message"].startswith("5 dòng khác: ")
