@@ -109,34 +109,35 @@ def run(figures) -> None:
     ours_s, ours_rss, last = _median(figures, f"(c) our import, {rows} rows", runs, "ours", path, uploader.code)
     assert last["ok"] and last["created"] == rows, last
 
-    if not existing:  # BENCH_EXISTING=0: the read and the import only
-        figures.text(
-            [f"  time ≤ 5× raw read: {ours_s / raw_s:.1f}×; RSS {ours_rss:.0f} MB (raw read {raw_rss:.0f} MB)"]
+    verdicts = [
+        ("peak RSS ≤ 300 MB", ours_rss <= 300),
+        (f"time ≤ 5× raw read ({ours_s / raw_s:.1f}×)", ours_s <= 5 * raw_s),
+    ]
+    if existing:  # BENCH_EXISTING=0 skips the de-duplication against a district's pupils
+        started = time.perf_counter()
+        matches = _matching_existing(rows, schools, others)
+        _existing(max(existing - matches, 0), schools, others)
+        figures.text([f"  (inserted {existing} existing pupils in {time.perf_counter() - started:.0f} s)"])
+        connection.cursor().execute("ANALYZE students_student")
+        dedup_s, dedup_rss, last = _median(
+            figures, f"(d) our import against {existing} existing", runs, "ours", path, uploader.code
         )
-        return
-    started = time.perf_counter()
-    matches = _matching_existing(rows, schools, others)
-    _existing(max(existing - matches, 0), schools, others)
-    figures.text([f"  (inserted {existing} existing pupils in {time.perf_counter() - started:.0f} s)"])
-    connection.cursor().execute("ANALYZE students_student")
-    dedup_s, dedup_rss, last = _median(
-        figures, f"(d) our import against {existing} existing", runs, "ours", path, uploader.code
-    )
-    figures.add(f"(d) created (expected {rows})", last["created"])
-    figures.add(f"(d) held as possible duplicates ({matches} planted)", last["held"])
+        figures.add(f"(d) created (expected {rows})", last["created"])
+        figures.add(f"(d) held as possible duplicates ({matches} planted)", last["held"])
+        verdicts.append((f"against existing ≤ 1.5× ({dedup_s / ours_s:.2f}×)", dedup_s <= 1.5 * ours_s))
+        figures.text([f"  against existing: RSS {dedup_rss:.0f} MB"])
 
     first, _rss = _child("ours", path, uploader.code, "keep")
     again, again_rss = _child("ours", path, uploader.code)
+    print(f"  (e) first upload {first['seconds']:.1f} s, the same rows again {again['seconds']:.1f} s "
+          f"({again['unchanged']} unchanged); load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
     figures.add("(e) first upload, kept: time", first["seconds"] * 1000, "ms")
     figures.add("(e) the same rows again: time", again["seconds"] * 1000, "ms")
     figures.add("(e) the same rows again: unchanged", again["unchanged"])
 
-    verdicts = [
-        ("peak RSS ≤ 300 MB", ours_rss <= 300),
-        (f"time ≤ 5× raw read ({ours_s / raw_s:.1f}×)", ours_s <= 5 * raw_s),
-        (f"against existing ≤ 1.5× ({dedup_s / ours_s:.2f}×)", dedup_s <= 1.5 * ours_s),
+    verdicts += [
         (f"re-upload ≤ first ({again['seconds'] / first['seconds']:.2f}×)", again["seconds"] <= first["seconds"]),
         ("re-upload all unchanged", again["unchanged"] == rows),
     ]
     figures.text([f"  {'met' if ok else 'NOT MET'}: {label}" for label, ok in verdicts])
-    figures.text([f"  raw read RSS {raw_rss:.0f} MB; ours {ours_rss:.0f} MB; against existing {dedup_rss:.0f} MB"])
+    figures.text([f"  raw read RSS {raw_rss:.0f} MB; ours {ours_rss:.0f} MB"])
