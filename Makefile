@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation load worker security backup restore clean
+.PHONY: run install install-dev test lint format test-sqlite test-postgres messages bench bench-allocation load worker security backup restore clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,13 +30,13 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_reference_data
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo_data
-	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	DJANGO_DEBUG=1 $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Background worker for django-tasks (database backend)
 worker: install
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py run_worker
 
 ## Back up the database of DATABASE_URL and MEDIA_ROOT into BACKUP_DIR (default ./backups/)
 # Needs the same environment as the app (DJANGO_SECRET_KEY, DATABASE_URL...): deploy/README.md.
@@ -80,6 +80,10 @@ test-postgres: install-dev
 messages: install-dev
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+
+## Nightly-sized fuzzing of the spreadsheet reader (issue 16); `make test` runs 40 files of it
+fuzz: install-dev
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} FUZZ_RANDOM=1 DJANGO_DEBUG=1 $(BIN)/python -m students.tests.fuzz_files
 
 ## Benchmarks print figures; `make bench NAME=...` runs one
 bench: install-dev

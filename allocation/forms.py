@@ -98,8 +98,19 @@ class _OfferChoice(forms.ModelChoiceField):
 class SupportChoiceForm(ReasonForm):
     """A device and/or a connectivity place for one pupil, chosen by hand with a reason."""
 
-    device = _DeviceChoice(label=_("Device"), queryset=Device.objects.none(), required=False)
-    offer = _OfferChoice(label=_("Connectivity offer"), queryset=ConnectivityOffer.objects.none(), required=False)
+    # A choice no longer offered was taken by someone else between the page and the click.
+    device = _DeviceChoice(
+        label=_("Device"),
+        queryset=Device.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("This device was just given to another pupil; choose another one.")},
+    )
+    offer = _OfferChoice(
+        label=_("Connectivity offer"),
+        queryset=ConnectivityOffer.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("This offer's last place was just taken; choose another offer.")},
+    )
     field_order = ["device", "offer", "reason"]
 
     def __init__(self, *args, level: str, support: Support | None = None, **kwargs):
@@ -113,7 +124,8 @@ class SupportChoiceForm(ReasonForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("device") and not data.get("offer"):
+        lost = "device" in self.errors or "offer" in self.errors  # already said what happened
+        if not data.get("device") and not data.get("offer") and not lost:
             raise forms.ValidationError(_("Choose a device, a connectivity offer, or both."))
         return data
 

@@ -74,6 +74,10 @@ def _check_pupil_eligible(student: Student) -> None:
 def _take_device(device_id: int, reason: str) -> Device:
     """Reserve a device under its row lock; it must be ready to give and held by no support."""
     device = Device.objects.select_for_update().get(pk=device_id)
+    if device.status == Device.Status.ALLOCATED:
+        raise ValidationError(
+            _("This device was just given to another pupil; choose another one."), code="device_unavailable"
+        )
     if device.status not in Device.ALLOCATABLE_STATUSES:
         raise ValidationError(
             _("Device %(device)s is “%(status)s” and cannot be given.")

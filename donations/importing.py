@@ -35,7 +35,9 @@ from donations.models import (
 from donations.synonyms import DEVICE_SYNONYMS, device_type, offer_quantity
 from donations.synonyms import amount as amount_words
 from donations.text import fold, parse_contact_phone
+from students.import_limits import ErrorList, error_dicts
 from students.name_case import person_name, typed_note
+from students.name_cells import formula_name_errors
 from students.spreadsheets import (
     CellError,
     Column,
@@ -117,7 +119,7 @@ class DonationRow:
 class ImportResult:
     table: Table | None = None
     rows: list[DonationRow] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=ErrorList)  # the first IMPORT_ERRORS_KEPT, all counted
     file_error: str = ""
     pledges: int = 0
     devices: int = 0
@@ -128,7 +130,7 @@ class ImportResult:
         return not self.file_error and not self.errors
 
     def error_dicts(self) -> list[dict]:
-        return [error.as_dict(DONATION_COLUMNS) for error in self.errors]
+        return error_dicts(self.errors, DONATION_COLUMNS)
 
 
 def _donor_kind(value) -> str:
@@ -271,10 +273,10 @@ def _donor(values: dict, kind: str, name: str, phone: str) -> tuple[dict, str]:
     return donor, typed_note({capfirst(Donor._meta.get_field(k).verbose_name): (typed[k], donor[k]) for k in typed})
 
 
-def read_rows(file, filename: str) -> ImportResult:
+def read_rows(file, filename: str, *, max_rows: int | None = None) -> ImportResult:
     result = ImportResult()
     try:
-        result.table = read_table(file, filename, DONATION_COLUMNS)
+        result.table = read_table(file, filename, DONATION_COLUMNS, max_rows=max_rows)
     except SpreadsheetError as error:
         result.file_error = str(error)
         return result
@@ -284,7 +286,8 @@ def read_rows(file, filename: str) -> ImportResult:
     today = timezone.localdate()
     for row in result.table.rows:
         checked, errors = _check_row(row, today)
-        if checked:
+        errors += formula_name_errors(row, ("name",))
+        if checked and not errors:
             result.rows.append(checked)
         result.errors += errors
     return result
@@ -370,9 +373,9 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
     return len(pledges), len(devices), len(receipts)
 
 
-def import_file(file, filename: str, *, user=None, dry_run: bool = False) -> ImportResult:
-    """Check every row, then save all of them in one transaction, or nothing."""
-    result = read_rows(file, filename)
+def import_file(file, filename: str, *, user=None, dry_run: bool = False, max_rows: int | None = None) -> ImportResult:
+    """Check every row, then save all of them in one transaction, or nothing (`max_rows`: in a request)."""
+    result = read_rows(file, filename, max_rows=max_rows)
     if not result.ok:
         return result
     try:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from students.import_limits import ErrorList, error_dicts
 from students.models import VIEW_ALL_COMMUNES, Commune, Hamlet, Student, profile_commune_id
 from students.name_case import place_name, typed_note
+from students.name_cells import formula_name_errors
 from students.spreadsheets import CellError, Column, SpreadsheetError, clean_text, fold, read_table
 
 
@@ -77,7 +80,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
     """
     result = HamletImportResult()
     try:
-        table = read_table(file, filename, HAMLET_COLUMNS)
+        table = read_table(file, filename, HAMLET_COLUMNS, max_rows=settings.REQUEST_IMPORT_MAX_ROWS)
     except SpreadsheetError as error:
         result.errors = [{"row": "", "column": "", "message": str(error)}]
         return result
@@ -87,7 +90,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
         by_key[commune.code] = commune
         by_key[_commune_key(commune.name)] = commune
     known = {(h.commune_id, fold(h.name)) for h in Hamlet.objects.filter(commune__in=communes)}
-    errors: list[CellError] = []
+    errors: list[CellError] = ErrorList()  # the first IMPORT_ERRORS_KEPT shown, the others counted
     new: list[Hamlet] = []
     for row in table.rows:
         commune_value = clean_text(row.values.get("commune"))
@@ -104,6 +107,9 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
         if not name:
             errors.append(CellError(row.number, "hamlet", _("The hamlet's name is missing.")))
             continue
+        if formula_names := formula_name_errors(row, ("hamlet",)):
+            errors += formula_names
+            continue
         if len(name) > Hamlet._meta.get_field("name").max_length:
             errors.append(CellError(row.number, "hamlet", _("The hamlet's name is too long.")))
             continue
@@ -118,7 +124,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
         new.append(hamlet)
     if errors:
         result.existing = 0
-        result.errors = [e.as_dict(HAMLET_COLUMNS) for e in errors]
+        result.errors = error_dicts(errors, HAMLET_COLUMNS)
         return result
     with transaction.atomic():
         bulk_create_with_history(new, Hamlet, default_change_reason=_("Hamlet list imported"))

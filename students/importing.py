@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from students.bulk import insert_with_history, record_history
+from students.import_limits import ErrorList
+from students.marked_up import upload_marked_up_save
 from students.matching import DistrictIndex, Match
 from students.models import (
     Commune,
@@ -34,6 +36,7 @@ from students.models import (
     StudentUpload,
 )
 from students.name_case import person_name, place_name, typed_note
+from students.name_cells import formula_name_errors
 from students.spreadsheets import (
     CellError,
     Column,
@@ -49,6 +52,7 @@ from students.spreadsheets import (
     parse_yes,
     read_table,
 )
+from students.upload_recovery import upload_claim
 
 STUDENT_COLUMNS = [
     Column("stt", "STT", ("tt", "so tt", "so thu tu")),
@@ -75,6 +79,7 @@ STUDENT_COLUMNS = [
     Column("hardships", "Hoàn cảnh", ("hoan canh gia dinh", "dien", "doi tuong")),
 ]
 
+HEADERS = {c.key: c.header for c in STUDENT_COLUMNS}
 GENDERS = {
     "nam": Student.Gender.MALE,
     "m": Student.Gender.MALE,
@@ -184,7 +189,7 @@ class ReadResult:
     table: Table | None
     rows: list[PupilRow] = field(default_factory=list)
     row_count: int = 0
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=ErrorList)  # the first IMPORT_ERRORS_KEPT, all counted
     file_error: str = ""
 
     @property
@@ -397,13 +402,21 @@ def read_rows(
     validator = RowValidator(schools)
     seen: dict[tuple, int] = {}
     total = result.row_count = len(table.rows)
+    grid = table.grid
     for done, row in enumerate(table.rows, start=1):
         pupil = validator.validate(row.number, row.values, result.errors)
+        if formula_names := formula_name_errors(row, ("hamlet",)):
+            result.errors += formula_names
+            pupil = None
         if pupil is not None:
             _check_repeated(pupil, seen, result.errors)
             result.rows.append(pupil)
+        # A checked row's cells go at once, so the sheet and the rows are never all in memory together
+        # (the marked-up copy reads the file again).
+        grid[row.number - 1] = row.cells = None
         if progress and done % progress_every == 0:
             progress(done, total)
+    table.grid, table.rows = [], []
     if progress:
         progress(total, total)
     return result
@@ -647,11 +660,11 @@ def upload_status_set(upload_id: int, status: str, *, unless: str | None = None,
 def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUpload:
     """Import an uploaded list (run by the background worker); records the outcome on the upload."""
     upload = StudentUpload.objects.select_related("commune").get(pk=upload_id)
-    upload_status_set(upload.pk, StudentUpload.Status.PROCESSING)
+    upload_claim(upload.pk)  # who works on it, so a dead worker's upload is found (upload_recovery)
 
     def progress(done: int, total: int) -> None:
-        # Only counters for the progress bar: not kept in the history.
-        StudentUpload.objects.filter(pk=upload.pk).update(rows_done=done, rows_total=total)
+        # Counters for the progress bar and the worker's heartbeat: not kept in the history.
+        StudentUpload.objects.filter(pk=upload.pk).update(rows_done=done, rows_total=total, heartbeat_at=timezone.now())
 
     with upload.original_file.open("rb") as file:
         outcome = import_file(
@@ -663,7 +676,7 @@ def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUplo
     upload.rows_done = upload.rows_total
     upload.finished_at = timezone.now()
     upload.errors = [e.as_dict(STUDENT_COLUMNS) for e in read.errors]
-    upload.error_count = len(read.errors)
+    upload.error_count, upload.error_summary = len(read.errors), read.errors.summary(HEADERS)
     upload.message = " ".join([*(read.table.notices if read.table else []), read.file_error]).strip()
     if outcome.ok:
         saved = outcome.saved
@@ -674,6 +687,8 @@ def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUplo
     else:
         upload.status = StudentUpload.Status.UNREADABLE if read.table is None else StudentUpload.Status.INVALID
     upload.save()
+    if upload.status == StudentUpload.Status.INVALID:
+        upload_marked_up_save(upload, read)  # built here, by the worker, never in a request
     return upload
 
 
@@ -721,6 +736,7 @@ def import_school_file(file, filename: str) -> SchoolImport:
     rows, seen = [], {}
     for row in table.rows:
         values = row.values
+        result.errors += formula_name_errors(row, ("name",))
         code = clean_text(values.get("code")).upper()
         typed = clean_text(values.get("name"))
         name = place_name(typed)

@@ -172,6 +172,8 @@ class StudentUpload(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     original_file = models.FileField(_("file"), upload_to="uploads/students/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
+    # The uploader's rows back with the wrong cells marked, built by the worker (students/marked_up.py).
+    annotated_file = models.FileField(_("marked-up file"), upload_to="uploads/students/marked/%Y/%m/", blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     # Progress of background processing, for the progress bar.
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
@@ -187,6 +189,11 @@ class StudentUpload(models.Model):
     changes = models.JSONField(_("changes"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Errors beyond the first IMPORT_ERRORS_KEPT, counted: [{"column", "message", "count"}].
+    error_summary = models.JSONField(_("other errors, counted"), default=list, blank=True)
+    # Which worker process holds the upload and when it last reported (students/upload_recovery.py).
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of the worker"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = CommuneScopedQuerySet.as_manager()

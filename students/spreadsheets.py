@@ -20,6 +20,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -326,8 +327,11 @@ def _check_zip(data: bytes) -> None:
         raise SpreadsheetError(_("The file expands to far more than a spreadsheet holds; it was refused."))
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
-            with archive.open(member) as part:
-                head = part.read(4096)
+            try:
+                with archive.open(member) as part:
+                    head = part.read(4096)
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError):
+                raise SpreadsheetError(_("The file is damaged or is not a spreadsheet.")) from None
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise SpreadsheetError(_("The file contains XML declarations a spreadsheet never has; it was refused."))
 
@@ -450,8 +454,8 @@ def _is_footer(cells: list[Any]) -> bool:
     return False
 
 
-def read_table(file, filename: str, columns: Sequence[Column]) -> Table:
-    """The list in `file`, or SpreadsheetError with a message for the user."""
+def read_table(file, filename: str, columns: Sequence[Column], *, max_rows: int | None = None) -> Table:
+    """The list in `file`, or SpreadsheetError with a message for the user (`max_rows`: a lower row limit)."""
     extension = PurePath(filename or "").suffix.lower()
     if extension not in EXTENSIONS:
         raise SpreadsheetError(
@@ -465,6 +469,9 @@ def read_table(file, filename: str, columns: Sequence[Column]) -> Table:
         raise SpreadsheetError(_("The file is damaged or is not a spreadsheet."))
     if expected_magic == _ZIP_MAGIC:
         _check_zip(data)
+    from students.sheet_extent import check_extent  # imports this module
+
+    check_extent(data, extension, max_rows=max_rows)  # before calamine or openpyxl allocates the cell grid
 
     notices: list[str] = []  # legacy fonts and encodings converted (legacy_encoding, csv_encoding)
     if extension == ".csv":

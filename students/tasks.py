@@ -10,6 +10,7 @@ from django_tasks import task
 
 from students import importing
 from students.models import StudentUpload
+from students.upload_recovery import uploads_orphaned_fail
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +18,7 @@ logger = logging.getLogger(__name__)
 @task()
 def process_student_upload(upload_id: int) -> str:
     """Import one uploaded pupil list; returns the upload's final status."""
+    uploads_orphaned_fail()  # another upload a dead worker left behind
     try:
         return importing.process_upload(upload_id).status
     except Exception:

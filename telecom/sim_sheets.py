@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from students.import_limits import ErrorList, error_dicts
 from students.spreadsheets import (
     CellError,
     Column,
@@ -227,7 +229,7 @@ def _apply(changes: list[_Change]) -> tuple[int, int]:
 def sim_import(*, offer: ConnectivityOffer, file, filename: str) -> SimImportResult:
     result = SimImportResult()
     try:
-        table = read_table(file, filename, COLUMNS)
+        table = read_table(file, filename, COLUMNS, max_rows=settings.REQUEST_IMPORT_MAX_ROWS)
     except SpreadsheetError as error:
         result.errors = [{"row": "", "column": "", "message": str(error)}]
         return result
@@ -254,7 +256,7 @@ def sim_import(*, offer: ConnectivityOffer, file, filename: str) -> SimImportRes
         errors.append(CellError(0, "sim", _("A SIM number in the file was just given to another pupil; try again.")))
     if errors:
         result.updated = result.unchanged = 0
-        result.errors = [e.as_dict(COLUMNS) for e in sorted(errors, key=lambda e: e.row)]
+        result.errors = error_dicts(ErrorList(sorted(errors, key=lambda e: e.row)), COLUMNS)
     return result
 
 

@@ -238,6 +238,19 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 SPREADSHEET_MAX_BYTES = env_int("SPREADSHEET_MAX_BYTES", 20 * 1024 * 1024)
 # Cells beyond this many in a sheet mean a hostile or broken file (zip bombs expand to millions).
 SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
+# Measured from the cells before any reader runs (students/sheet_extent.py): a sheet with a value
+# below this row or right of this column is refused. The largest commune lists a few thousand pupils.
+SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 200_000)
+SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 200)
+# Lists imported while the browser waits (hamlets, SIM lists, donations) stay well inside gunicorn's timeout.
+REQUEST_IMPORT_MAX_ROWS = env_int("REQUEST_IMPORT_MAX_ROWS", 10_000)
+# Errors shown in full (page, command line, marked-up file); the others are counted by column and reason.
+IMPORT_ERRORS_KEPT = env_int("IMPORT_ERRORS_KEPT", 200)
+# Address-space ceiling (RLIMIT_AS, MB) of `run_worker` and `import_students`; 0 = none. systemd's
+# MemoryMax (deploy/systemd) bounds the unit as a whole.
+WORKER_MEMORY_LIMIT_MB = env_int("WORKER_MEMORY_LIMIT_MB", 2048)
+# An upload "processing" with no sign of its worker for this long was left by a dead worker.
+STUDENT_UPLOAD_STALE_SECONDS = env_int("STUDENT_UPLOAD_STALE_SECONDS", 900)
 
 # PDF documents (handover records, reports) need a Unicode TTF for Vietnamese: DejaVuSans.ttf and
 # DejaVuSans-Bold.ttf from this directory (Debian's fonts-dejavu-core); checked when a PDF is made.

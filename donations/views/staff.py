@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -380,7 +381,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = importing.import_file(upload, upload.name, user=request.user)
+        result = importing.import_file(
+            upload, upload.name, user=request.user, max_rows=settings.REQUEST_IMPORT_MAX_ROWS
+        )
         for notice in result.table.notices if result.table else []:
             messages.info(request, notice)
         if result.ok:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +21,10 @@ from students.models import Commune, StudentUpload
 from students.privacy import ExportKind, record_export
 from students.tasks import process_student_upload
 from students.template import student_template
+from students.upload_recovery import uploads_orphaned_fail
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RESULT_ROWS_PER_PAGE = 100
 FINISHED = {StudentUpload.Status.IMPORTED, StudentUpload.Status.INVALID, StudentUpload.Status.UNREADABLE}
 
 
@@ -32,11 +35,14 @@ def _commune(request: HttpRequest, code: str) -> Commune:
 
 def _upload(request: HttpRequest, code: str, upload_id: int) -> StudentUpload:
     commune = _commune(request, code)
-    return get_object_or_404(
+    upload = get_object_or_404(
         StudentUpload.objects.visible_to(request.user).select_related("commune", "uploaded_by"),
         pk=upload_id,
         commune=commune,
     )
+    if upload.status == StudentUpload.Status.PROCESSING and uploads_orphaned_fail(upload_ids=[upload.pk]):
+        upload.refresh_from_db()  # its worker died: the page says so instead of spinning for ever
+    return upload
 
 
 def _attachment(content: bytes, filename: str) -> HttpResponse:
@@ -105,6 +111,8 @@ def _progress(upload: StudentUpload) -> dict:
 @require_safe
 def upload_detail(request: HttpRequest, code: str, upload_id: int) -> HttpResponse:
     upload = _upload(request, code, upload_id)
+    # One list per outcome (what changed, or what is wrong), a page at a time.
+    items = upload.changes if upload.status == StudentUpload.Status.IMPORTED else upload.errors
     return render(
         request,
         "students/upload_detail.html",
@@ -113,6 +121,7 @@ def upload_detail(request: HttpRequest, code: str, upload_id: int) -> HttpRespon
             "upload": upload,
             "progress": _progress(upload),
             "finished": upload.status in FINISHED,
+            "page_obj": Paginator(items, RESULT_ROWS_PER_PAGE).get_page(request.GET.get("page")),
         },
     )
 
@@ -133,6 +142,10 @@ def upload_annotated(request: HttpRequest, code: str, upload_id: int) -> HttpRes
     if upload.status != StudentUpload.Status.INVALID or not upload.original_file:
         return redirect("students:upload-detail", upload.commune.code, upload.pk)
     stem = slugify(Path(upload.original_name).stem) or "danh-sach"
-    content = importing.annotated_file(upload)
+    if upload.annotated_file:  # built by the worker
+        with upload.annotated_file.open("rb") as stored:
+            content = stored.read()
+    else:  # an upload checked before the worker built marked-up files
+        content = importing.annotated_file(upload)
     record_export(request.user, ExportKind.MARKED_UPLOAD, upload.rows_total, upload=upload.pk)
     return _attachment(content, f"{stem}-can-sua.xlsx")

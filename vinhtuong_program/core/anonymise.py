@@ -134,6 +134,7 @@ def anonymise() -> Result:
         # (who sent what, when, how many) stay.
         for model, file_field, cleared in (
             (StudentUpload, "original_file", {"errors": [], "changes": []}),
+            (StudentUpload, "annotated_file", {}),
             (HandoverBatch, "signed_record", {}),
         ):
             live, history = _both(model)

@@ -1,10 +1,13 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from students.importing import STUDENT_COLUMNS, import_file
+from students.import_limits import errors_summarised
+from students.importing import HEADERS, STUDENT_COLUMNS, import_file
 from students.models import Commune
+from students.process_limits import limit_memory
 
 
 class Command(BaseCommand):
@@ -23,20 +26,26 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("File not found: %(file)s.") % {"file": file})
-        with path.open("rb") as handle:
-            outcome = import_file(handle, path.name, commune_obj, dry_run=dry_run)
+        limit_memory(settings.WORKER_MEMORY_LIMIT_MB)
+        try:
+            with path.open("rb") as handle:
+                outcome = import_file(handle, path.name, commune_obj, dry_run=dry_run)
+        except MemoryError:
+            self.stderr.write(_("The file needs more memory than an import may use; nothing was saved."))
+            raise SystemExit(1) from None
         read = outcome.read
         for notice in read.table.notices if read.table else []:
             self.stdout.write(notice)
         if read.file_error:
             self.stderr.write(read.file_error)
-        for error in read.errors:
-            item = error.as_dict(STUDENT_COLUMNS)
-            self.stderr.write(
-                _("Row %(row)s, column %(column)s: %(message)s") % {**item, "column": item["column"] or "—"}
-            )
+        kept = [e.as_dict(STUDENT_COLUMNS) for e in read.errors]
+        for line in errors_summarised(kept, read.errors.summary(HEADERS)):
+            self.stderr.write(line)
         if not outcome.ok:
-            self.stderr.write(_("Nothing was saved: %(count)s errors.") % {"count": len(read.errors)})
+            if read.errors:
+                self.stderr.write(_("Nothing was saved: %(count)s errors.") % {"count": len(read.errors)})
+            else:
+                self.stderr.write(_("Nothing was saved: the file could not be read."))
             raise SystemExit(1)
         saved = outcome.saved
         summary = _(
