@@ -646,6 +646,11 @@ def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUplo
         outcome = import_file(
             file, upload.original_name, upload.commune, user=upload.uploaded_by, upload=upload, progress=progress
         )
+    return upload_outcome_record(upload, outcome)
+
+
+def upload_outcome_record(upload: StudentUpload, outcome: ImportOutcome) -> StudentUpload:
+    """Write what came of an import on its upload record (every import path calls this)."""
     read = outcome.read
     upload.refresh_from_db()
     upload.rows_total = read.row_count

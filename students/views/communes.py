@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from students.lists import commune_list_state
 from students.models import Commune, StudentUpload
 from students.selectors import commune_schools, commune_totals
 
@@ -27,5 +28,6 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             .filter(commune=commune)
             .select_related("uploaded_by")[:5],
             "can_upload": request.user.has_perm("students.add_studentupload"),
+            "list_state": commune_list_state(commune) if request.user.has_perm("students.view_studentupload") else None,
         },
     )
