@@ -109,6 +109,14 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for rejection"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class SchoolListForm(StudentUploadForm):
+    """The same checks of the file as a pupil list's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("School list file")
+
+
 class PairDecisionForm(forms.Form):
     pair = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(

@@ -34,6 +34,7 @@ from students.models import (
     StudentUpload,
 )
 from students.pupils import supported_student_ids
+from students.schools import name_clashes
 from students.spreadsheets import (
     CellError,
     Column,
@@ -682,7 +683,7 @@ def import_school_file(file, filename: str) -> SchoolImport:
     for commune in Commune.objects.all():
         communes[commune.code] = communes[fold(commune.name)] = commune
         communes[fold(str(commune))] = commune
-    rows, seen = [], {}
+    rows, seen, numbered = [], {}, []
     for row in table.rows:
         values = row.values
         code = clean_text(values.get("code")).upper()
@@ -706,6 +707,9 @@ def import_school_file(file, filename: str) -> SchoolImport:
             )
         seen[code] = row.number
         rows.append((code, name, level, commune))
+        numbered.append((row.number, code, name, commune))
+    # Two schools of one name in one commune would leave pupils attached to either, silently.
+    result.errors += name_clashes(numbered, school_key)
     if result.errors:
         return result
     with transaction.atomic():
