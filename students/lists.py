@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,51 +51,72 @@ class ListState:
 NOT_SENT = ListState()
 
 
+def _aggregates(prefix: str = "") -> dict:
+    """The figures a ListState is made of, over a commune's uploads (`prefix` reaches them from a commune)."""
+    imported, refused = Q(**{f"{prefix}status": StudentUpload.Status.IMPORTED}), Q(**{f"{prefix}status__in": REFUSED})
+    return {
+        "ls_imported": Count(f"{prefix}id", filter=imported),
+        "ls_last_upload": Max(f"{prefix}uploaded_at"),
+        "ls_last_import": Max(f"{prefix}uploaded_at", filter=imported),
+        "ls_last_failure": Max(f"{prefix}uploaded_at", filter=refused),
+        "ls_last_failure_id": Max(f"{prefix}id", filter=refused),
+    }
+
+
+def _state(row) -> ListState:
+    """The one rule: received when a list was imported; the latest file refused after it (or with none)."""
+    get = row.get if isinstance(row, dict) else row.__getattribute__
+    if not get("ls_last_upload"):
+        return NOT_SENT
+    last_failure, last_import = get("ls_last_failure"), get("ls_last_import")
+    refused = last_failure is not None and (last_import is None or last_failure > last_import)
+    return ListState(
+        received=get("ls_imported") > 0,
+        last_upload=get("ls_last_upload"),
+        refused_at=last_failure if refused else None,
+        refused_upload_id=get("ls_last_failure_id") if refused else None,
+    )
+
+
 def list_states(uploads: QuerySet | None = None) -> dict[int, ListState]:
     """Per commune id, its ListState, from `uploads` (live rows, or a report snapshot's rows).
 
     The latest upload is the one sent last, even if an earlier list finished importing after it."""
     if uploads is None:
         uploads = StudentUpload._base_manager.all()
-    rows = (
-        uploads.order_by()
-        .values("commune_id")
-        .annotate(
-            imported=Count("id", filter=Q(status=StudentUpload.Status.IMPORTED)),
-            last_upload=Max("uploaded_at"),
-            last_import=Max("uploaded_at", filter=Q(status=StudentUpload.Status.IMPORTED)),
-            last_failure=Max("uploaded_at", filter=Q(status__in=REFUSED)),
-            last_failure_id=Max("id", filter=Q(status__in=REFUSED)),
-        )
+    rows = uploads.order_by().values("commune_id").annotate(**_aggregates())
+    return {row["commune_id"]: _state(row) for row in rows}
+
+
+def with_list_state(communes: QuerySet[Commune]) -> QuerySet[Commune]:
+    """The communes annotated, in the same query, with what `list_state_of_commune` reads.
+
+    Subqueries, not a join: the caller's own counts (pupils) are not multiplied by the uploads."""
+    uploads = StudentUpload._base_manager.filter(commune=OuterRef("pk")).order_by().values("commune")
+    return communes.annotate(
+        **{
+            name: Subquery(uploads.annotate(value=aggregate).values("value")[:1])
+            for name, aggregate in _aggregates().items()
+        }
     )
-    states = {}
-    for row in rows:
-        refused = row["last_failure"] is not None and (
-            row["last_import"] is None or row["last_failure"] > row["last_import"]
-        )
-        states[row["commune_id"]] = ListState(
-            received=row["imported"] > 0,
-            last_upload=row["last_upload"],
-            refused_at=row["last_failure"] if refused else None,
-            refused_upload_id=row["last_failure_id"] if refused else None,
-        )
-    return states
+
+
+def list_state_of_commune(commune: Commune) -> ListState:
+    """The ListState of a commune fetched through `with_list_state`."""
+    if commune.ls_imported is None:  # no upload at all: the subqueries found no row
+        return NOT_SENT
+    return _state(commune)
 
 
 def list_state_of(states: dict[int, ListState], commune_id: int) -> ListState:
     return states.get(commune_id, NOT_SENT)
 
 
-def commune_list_state(commune: Commune) -> ListState:
-    return list_state_of(list_states(StudentUpload._base_manager.filter(commune=commune)), commune.pk)
-
-
-def communes_with_list_state(communes) -> list[Commune]:
-    """The communes (a queryset the caller scoped), each with `.list_state` set."""
-    communes = list(communes)
-    states = list_states(StudentUpload._base_manager.filter(commune_id__in=[c.pk for c in communes]))
+def communes_with_list_state(communes: QuerySet[Commune]) -> list[Commune]:
+    """The communes (a queryset the caller scoped), each with `.list_state` set, in one query."""
+    communes = list(with_list_state(communes))
     for commune in communes:
-        commune.list_state = list_state_of(states, commune.pk)
+        commune.list_state = list_state_of_commune(commune)
     return communes
 
 
