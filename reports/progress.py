@@ -98,6 +98,7 @@ def _build(snapshot: Snapshot) -> dict:
                 **figures,
                 "list_received": upload.get("list_received", False),
                 "list_has_errors": upload.get("list_has_errors", False),
+                "list_refused_on": upload.get("list_refused_on"),
             }
         )
         gap_by_commune.append({"code": c["code"], "name": c["name"], **pf.gap(by_commune_facts.get(c["id"], []))})

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from allocation.models import AllocationRun, Support
 from donations.models import CashReceipt, Device, DeviceType, Pledge, PledgeLine, Spending
 from reports.snapshot import Snapshot
+from students.lists import list_states
 from students.models import Hamlet, StudentUpload
 from telecom.models import ConnectivityOffer, HamletCoverage, Provider, SimAssignment, Technology
 
@@ -195,29 +196,20 @@ def allocation_figures(snapshot: Snapshot) -> dict:
 
 
 def list_figures(snapshot: Snapshot) -> dict[int, dict]:
-    """Per commune id: whether a list was imported, when last uploaded, whether the latest upload failed.
-
-    The latest is the one sent last (as the staff dashboard decides), even if an earlier list finished
-    importing after it failed."""
-    failed = [StudentUpload.Status.INVALID, StudentUpload.Status.UNREADABLE]
-    rows = (
-        snapshot.rows(StudentUpload)
-        .values("commune_id")
-        .annotate(
-            imported=Count("id", filter=Q(status=StudentUpload.Status.IMPORTED)),
-            last_upload=Max("uploaded_at"),
-            last_import=Max("uploaded_at", filter=Q(status=StudentUpload.Status.IMPORTED)),
-            last_failure=Max("uploaded_at", filter=Q(status__in=failed)),
-        )
-    )
+    """Per commune id: whether a list was received, when last uploaded, and a refused file, all as
+    `students.lists.list_states` defines them (the staff home and the dashboard read the same)."""
     result = {}
-    for row in rows:
-        failing = row["last_failure"] is not None and (
-            row["last_import"] is None or row["last_failure"] > row["last_import"]
-        )
-        result[row["commune_id"]] = {
-            "list_received": row["imported"] > 0,
-            "last_upload": row["last_upload"],
-            "list_has_errors": failing,
+    for commune_id, state in list_states(snapshot.rows(StudentUpload)).items():
+        result[commune_id] = {
+            "list_received": state.received,
+            "last_upload": state.last_upload,
+            # No list imported and the latest file refused: the list is still to be fixed.
+            "list_has_errors": state.has_errors,
+            # A list stands and a later file was refused: that file's day, shown, nothing undone.
+            "list_refused_on": _local_day(state.refused_at) if state.refused_after_received else None,
         }
     return result
+
+
+def _local_day(moment) -> str:
+    return timezone.localtime(moment).date().isoformat()

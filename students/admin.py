@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from students import pupils
+from students.forms import StudentAdminForm
 from students.models import (
     Commune,
     DataExport,
@@ -17,8 +20,8 @@ from students.models import (
 )
 from students.privacy import ExportKind, record_export
 from students.resources import StudentResource
+from students.review import can_review
 from students.selectors import search_students
-from students.spreadsheets import fold
 
 
 class CommuneScopedAdmin(SimpleHistoryAdmin):
@@ -95,7 +98,9 @@ class StudentAdmin(ExportMixin, CommuneScopedAdmin):
     # The search itself is accent-insensitive, in get_search_results.
     search_fields = ["name_key", "personal_id", "pupil_id"]
     autocomplete_fields = ["school", "hamlet"]
-    readonly_fields = ["upload", "source_row", "verified_by", "verified_at"]
+    form = StudentAdminForm
+    # The status changes only through the pupil's rules (verification, pair decisions, rejection).
+    readonly_fields = ["status", "upload", "source_row", "verified_by", "verified_at"]
 
     def get_search_results(self, request, queryset, search_term):
         return search_students(queryset, search_term), False
@@ -110,8 +115,14 @@ class StudentAdmin(ExportMixin, CommuneScopedAdmin):
         return self.has_view_permission(request)
 
     def save_model(self, request, obj, form, change):
-        obj.name_key = fold(obj.full_name)
-        super().save_model(request, obj, form, change)
+        # The same rules as every other write path (students.pupils); the form checked the values.
+        pupils.correct(
+            obj,
+            form.changed_data,
+            user=request.user,
+            reason=gettext("Changed in the administration"),
+            by_reviewer=can_review(request.user),
+        )
 
 
 @admin.register(StudentUpload)

@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from students import pupils
 from students.models import (
     Commune,
     DuplicateCandidate,
@@ -108,6 +109,14 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for rejection"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class SchoolListForm(StudentUploadForm):
+    """The same checks of the file as a pupil list's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("School list file")
+
+
 class PairDecisionForm(forms.Form):
     pair = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
@@ -119,7 +128,59 @@ class PairDecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class StudentCorrectionForm(forms.ModelForm):
+class PupilRulesMixin:
+    """A pupil's values checked as the list import checks them (students.pupils owns the rules)."""
+
+    def _by_rule(self, field: str, rule, *args, **kwargs):
+        value = self.cleaned_data.get(field)
+        if value in (None, ""):
+            return ""  # a required field is refused before its clean_ method is called
+        try:
+            return rule(value, *args, **kwargs)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_full_name(self):
+        return self._by_rule("full_name", pupils.clean_name)
+
+    def clean_guardian_name(self):
+        return self._by_rule("guardian_name", pupils.clean_name, required=False)
+
+    def clean_personal_id(self):
+        return self._by_rule("personal_id", pupils.clean_personal_id)
+
+    def clean_pupil_id(self):
+        return self._by_rule("pupil_id", pupils.clean_pupil_id)
+
+    def clean_class_name(self):
+        return self._by_rule("class_name", lambda value: pupils.clean_class(value)[0])
+
+    def clean_guardian_phone(self):
+        return self._by_rule("guardian_phone", parse_phone)
+
+    def check_pupil(self, cleaned: dict) -> None:
+        """What one value says of another: the ID and the birth year, the class and the level."""
+        student = self.instance
+        birth_date = cleaned.get("birth_date")
+        if not pupils.id_fits_birth_date(cleaned.get("personal_id", ""), birth_date):
+            self.add_error("personal_id", _("The personal ID does not match the birth year."))
+        if "class_name" in cleaned:
+            grade = pupils.clean_class(cleaned["class_name"])[1]
+            level = cleaned.get("level", student.level)
+            for field, message in (
+                ("class_name", pupils.grade_error(grade, level)),
+                ("birth_date", pupils.birth_error(birth_date, grade)),
+            ):
+                if message:
+                    self.add_error(field, message)
+        if student.status in Student.ACTIVE_STATUSES:
+            clash = pupils.id_clash(cleaned.get("personal_id", ""), cleaned.get("pupil_id", ""), exclude=student.pk)
+            if clash:
+                message = _("Another active pupil already has %(what)s: check the number.")
+                self.add_error(clash[0], message % {"what": clash[1]})
+
+
+class StudentCorrectionForm(PupilRulesMixin, forms.ModelForm):
     """A pupil's data corrected by the office or the pupil's commune, with the reason kept in the history."""
 
     reason = forms.CharField(
@@ -157,37 +218,28 @@ class StudentCorrectionForm(forms.ModelForm):
         self.fields["birth_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
         self.fields["birth_date"].help_text = _("dd/mm/yyyy")
 
-    def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
-        if not name:
-            raise forms.ValidationError(_("Type the pupil's full name."))
-        return name
+    def clean(self):
+        cleaned = super().clean()
+        self.check_pupil(cleaned)
+        if cleaned.get("requester_name") and not cleaned.get("channel"):
+            self.add_error("channel", _("Say how the request came in."))
+        return cleaned
 
-    def clean_personal_id(self):
-        value = self.cleaned_data["personal_id"].strip()
-        if value and not (value.isascii() and value.isdigit() and len(value) == 12):
-            raise forms.ValidationError(_("The personal ID has 12 digits."))
-        return value
 
-    def clean_pupil_id(self):
-        value = self.cleaned_data["pupil_id"].strip()
-        if value and not (value.isascii() and value.isdigit() and len(value) == 10):
-            raise forms.ValidationError(_("The pupil ID has 10 digits."))
-        return value
+class StudentAdminForm(PupilRulesMixin, forms.ModelForm):
+    """The admin's form of a pupil: the values checked as the import checks them."""
 
-    def clean_guardian_phone(self):
-        value = self.cleaned_data["guardian_phone"].strip()
-        if not value:
-            return ""
-        try:
-            return parse_phone(value)
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+    class Meta:
+        model = Student
+        fields = [
+            "commune", "hamlet", "school", "full_name", "birth_date", "gender", "personal_id", "pupil_id",
+            "class_name", "level", "guardian_name", "guardian_phone", "lacks_device", "lacks_internet",
+            "hardships", "rejection_reason",
+        ]  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("requester_name") and not cleaned.get("channel"):
-            self.add_error("channel", _("Say how the request came in."))
+        self.check_pupil(cleaned)
         return cleaned
 
 

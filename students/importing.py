@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from students import pupils
 from students.bulk import insert_with_history, record_history
 from students.import_limits import ErrorList
 from students.marked_up import upload_marked_up_save
@@ -37,6 +38,8 @@ from students.models import (
 )
 from students.name_case import person_name, place_name, typed_note
 from students.name_cells import formula_name_errors
+from students.pupils import supported_student_ids
+from students.schools import name_clashes
 from students.spreadsheets import (
     CellError,
     Column,
@@ -47,7 +50,6 @@ from students.spreadsheets import (
     fold,
     fold_category,
     parse_date,
-    parse_digits,
     parse_phone,
     parse_yes,
     read_table,
@@ -97,11 +99,6 @@ LEVELS = {
     "thpt": SchoolLevel.UPPER_SECONDARY,
     "upper_secondary": SchoolLevel.UPPER_SECONDARY,
 }
-GRADES = {
-    SchoolLevel.PRIMARY: range(1, 6),
-    SchoolLevel.LOWER_SECONDARY: range(6, 10),
-    SchoolLevel.UPPER_SECONDARY: range(10, 13),
-}
 HARDSHIPS = {
     "ho ngheo": Hardship.POOR,
     "ngheo": Hardship.POOR,
@@ -122,11 +119,6 @@ HARDSHIPS = {
     "kho khan": Hardship.OTHER,
 }
 HARDSHIP_LABELS = "hộ nghèo; hộ cận nghèo; gia đình người có công; bảo trợ xã hội; bố/mẹ mất do COVID-19; mồ côi; khuyết tật; dân tộc thiểu số; khó khăn khác"  # noqa: E501
-# School-year 2021–2022: grade 1 pupils were born in 2015.
-SCHOOL_YEAR_START = 2021
-_NAME = re.compile(r"^[^\W\d_]+(?:[ '’\-.][^\W\d_]+)*\.?$")
-_GRADE = re.compile(r"^(\d{1,2})")
-_CLASS = re.compile(r"^\d{1,2}[A-Z0-9/.\-]{0,8}$")
 _SCHOOL_PREFIXES = (
     ("truong ", ""),
     ("pt dtnt ", "pho thong dan toc noi tru "),
@@ -229,12 +221,12 @@ class RowValidator:
         values: dict = {}
         typed = {"full_name": clean_text(raw.get("full_name")), "guardian_name": clean_text(raw.get("guardian_name"))}
         name = person_name(typed["full_name"])
-        if not name:
-            error("full_name", _("The name is missing."))
-        elif len(name) > 100 or not _NAME.match(name):
-            error("full_name", _("A name has only letters and spaces (at most 100 characters)."))
+        try:
+            pupils.clean_name(name)
+        except ValueError as exc:
+            error("full_name", str(exc))
         values["full_name"] = name
-        values["name_key"] = fold(name)
+        values["name_key"] = pupils.name_key(name)
 
         birth_date = None
         if raw.get("birth_date") is None:
@@ -256,16 +248,13 @@ class RowValidator:
         values["personal_id"] = ""
         if raw.get("personal_id") is not None:
             try:
-                personal_id = parse_digits(raw["personal_id"], 12, restore_leading_zero=True)
-                if not personal_id.startswith("0"):
-                    raise ValueError(_("A personal ID starts with 0 (the province code)."))
-                values["personal_id"] = personal_id
+                values["personal_id"] = pupils.clean_personal_id(raw["personal_id"])
             except ValueError as exc:
                 error("personal_id", str(exc))
         values["pupil_id"] = ""
         if raw.get("pupil_id") is not None:
             try:
-                values["pupil_id"] = parse_digits(raw["pupil_id"], 10)
+                values["pupil_id"] = pupils.clean_pupil_id(raw["pupil_id"])
             except ValueError as exc:
                 error("pupil_id", str(exc))
 
@@ -286,16 +275,11 @@ class RowValidator:
                 )
         values["school_id"] = school.pk if school else None
 
-        class_name = clean_text(raw.get("class_name")).upper().replace(" ", "")
-        grade = None
-        if not class_name:
-            error("class_name", _("The class is missing."))
-        else:
-            match = _GRADE.match(class_name)
-            grade = int(match.group(1)) if match else None
-            if grade is None or not 1 <= grade <= 12 or not _CLASS.match(class_name):
-                error("class_name", _("A class starts with its grade, 1 to 12 (for example 3A)."))
-                grade = None
+        class_name, grade = clean_text(raw.get("class_name")).upper().replace(" ", ""), None
+        try:
+            class_name, grade = pupils.clean_class(class_name)
+        except ValueError as exc:
+            error("class_name", str(exc))
         values["class_name"] = class_name
 
         level = None
@@ -306,12 +290,9 @@ class RowValidator:
         elif school is not None:
             level = school.level
         if level is None and grade is not None:
-            level = next(lv for lv, grades in GRADES.items() if grade in grades)
-        if level and grade and grade not in GRADES[level]:
-            error(
-                "class_name",
-                _("Grade %(grade)s is not in %(level)s.") % {"grade": grade, "level": SchoolLevel(level).label},
-            )
+            level = next(lv for lv, grades in pupils.GRADES.items() if grade in grades)
+        if message := pupils.grade_error(grade, level):
+            error("class_name", message)
         if level and school and school.level != level:
             error(
                 "level",
@@ -324,22 +305,16 @@ class RowValidator:
             )
         values["level"] = level or ""
 
-        if birth_date and grade:
-            expected = SCHOOL_YEAR_START - 5 - grade
-            if not expected - 3 <= birth_date.year <= expected + 1:
-                error(
-                    "birth_date",
-                    _("Born in %(year)s is not plausible for grade %(grade)s (expected around %(expected)s).")
-                    % {"year": birth_date.year, "grade": grade, "expected": expected},
-                )
-        personal_id = values["personal_id"]
-        # Digit 4 is century and sex (2/3 for 2000–2099), digits 5–6 the birth year (FACTS.md).
-        if birth_date and personal_id and personal_id[3] in "23" and personal_id[4:6] != f"{birth_date.year % 100:02d}":
+        if message := pupils.birth_error(birth_date, grade):
+            error("birth_date", message)
+        if not pupils.id_fits_birth_date(values["personal_id"], birth_date):
             error("personal_id", _("The personal ID does not match the birth year."))
 
         values["guardian_name"] = person_name(typed["guardian_name"])
-        if values["guardian_name"] and (len(values["guardian_name"]) > 100 or not _NAME.match(values["guardian_name"])):
-            error("guardian_name", _("A name has only letters and spaces (at most 100 characters)."))
+        try:
+            pupils.clean_name(values["guardian_name"], required=False)
+        except ValueError as exc:
+            error("guardian_name", str(exc))
         values["guardian_phone"] = ""
         if raw.get("guardian_phone") is not None:
             try:
@@ -423,8 +398,9 @@ def read_rows(
 
 
 def _check_repeated(pupil: PupilRow, seen: dict[tuple, int], errors: list[CellError]) -> None:
-    """The same pupil twice in one file is an error on the later row."""
-    keys = [("name", pupil.natural_key)]
+    """The same personal ID or pupil ID twice in one file is an error on the later row."""
+    # Only an ID twice is certain; the same name, birth date and school twice is held as a pair instead.
+    keys = []
     if pupil.values["personal_id"]:
         keys.append(("personal_id", pupil.values["personal_id"]))
     if pupil.values["pupil_id"]:
@@ -432,8 +408,7 @@ def _check_repeated(pupil: PupilRow, seen: dict[tuple, int], errors: list[CellEr
     for kind, key in keys:
         first = seen.get((kind, key))
         if first is not None:
-            column = {"name": "full_name"}.get(kind, kind)
-            errors.append(CellError(pupil.number, column, _("The same pupil as row %(row)s.") % {"row": first}))
+            errors.append(CellError(pupil.number, kind, _("The same pupil as row %(row)s.") % {"row": first}))
             return
     for kind, key in keys:
         seen[(kind, key)] = pupil.number
@@ -476,13 +451,6 @@ def _hamlets_for(commune: Commune, names: set[str]) -> dict[str, int]:
     return existing
 
 
-def supported_student_ids(ids: Iterable[int]) -> set[int]:
-    """Pupils whose one support place is taken (allocation, above this app, adds `supports`)."""
-    return set(
-        Student.objects.filter(pk__in=list(ids), supports__released=False).values_list("pk", flat=True).distinct()
-    )
-
-
 def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRow], *, user=None) -> SaveResult:
     """Update the commune's pupils from `rows` and add the new ones. Caller holds a transaction."""
     _lock_district()
@@ -496,10 +464,12 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
     new_rows: list[PupilRow] = []
     for row in rows:
         existing_id = index.own_record(row)
-        if existing_id is None:
+        # One record per row: a second row of the file that finds the same record is a new one.
+        if existing_id is None or existing_id in {taken for _row, taken in own_matches}:
             new_rows.append(row)
         else:
             own_matches.append((row, existing_id))
+            index.in_file(row, existing_id, "")
 
     _update_existing(own_matches, index, result)
 
@@ -507,11 +477,12 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
     to_create: list[dict] = []
     pairs: list[tuple[int, int, str]] = []  # (existing_id, position in to_create, reason)
     for row in new_rows:
-        match: Match | None = index.district_match(row)
-        status = Student.Status.LISTED
+        # The file and the district are one set: earlier rows of this file are matched like earlier lists.
+        match: Match | None = index.district_match(row) or index.file_twin(row)
+        status = pupils.status_for_new(held=match is not None)
         if match is not None:
-            status = Student.Status.HELD
             pairs.append((match.student_id, len(to_create), match.reason))
+        index.in_file(row, -1 - len(to_create), status)  # stands for ids[position] until inserted
         # The row's own dict becomes the insert (no copy: 100,000 rows).
         row.values.update(
             {
@@ -533,7 +504,11 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
     # With history, like every business row: the 30/9 report counts pending pairs as of a past day.
     bulk_create_with_history(
         [
-            DuplicateCandidate(existing_id=existing_id, candidate_id=ids[position], reason=reason)
+            DuplicateCandidate(
+                existing_id=ids[-1 - existing_id] if existing_id < 0 else existing_id,
+                candidate_id=ids[position],
+                reason=reason,
+            )
             for existing_id, position, reason in pairs
         ],
         DuplicateCandidate,
@@ -576,13 +551,11 @@ def _update_existing(matches: list[tuple[PupilRow, int]], index: DistrictIndex, 
             setattr(student, f, row.values[f])
         if row.typed_note:
             student._change_reason = row.typed_note
-        student.name_key = row.values["name_key"]
-        if student.status == Student.Status.VERIFIED:
-            student.status = Student.Status.LISTED  # changed data needs a new verification
+        pupils.data_changed(student)  # the name key follows; changed data needs a new verification
         clash = index.id_holder(row, exclude=student.pk)
         if clash is not None and student.status in Student.ACTIVE_STATUSES:
             # The new ID is another active record's: hold this one for a person to decide.
-            student.status = Student.Status.HELD
+            pupils.hold(student)
             pairs.append(DuplicateCandidate(existing_id=clash.student_id, candidate_id=student.pk, reason=clash.reason))
         changed.append(student)
         result.changes.append({"row": row.number, "name": student.full_name, "fields": fields, "applied": True})
@@ -670,6 +643,11 @@ def process_upload(upload_id: int, *, progress_every: int = 5000) -> StudentUplo
         outcome = import_file(
             file, upload.original_name, upload.commune, user=upload.uploaded_by, upload=upload, progress=progress
         )
+    return upload_outcome_record(upload, outcome)
+
+
+def upload_outcome_record(upload: StudentUpload, outcome: ImportOutcome) -> StudentUpload:
+    """Write what came of an import on its upload record (every import path calls this)."""
     read = outcome.read
     upload.refresh_from_db()
     upload.rows_total = read.row_count
@@ -733,7 +711,7 @@ def import_school_file(file, filename: str) -> SchoolImport:
     for commune in Commune.objects.all():
         communes[commune.code] = communes[fold(commune.name)] = commune
         communes[fold(str(commune))] = commune
-    rows, seen = [], {}
+    rows, seen, numbered = [], {}, []
     for row in table.rows:
         values = row.values
         result.errors += formula_name_errors(row, ("name",))
@@ -759,6 +737,9 @@ def import_school_file(file, filename: str) -> SchoolImport:
             )
         seen[code] = row.number
         rows.append((code, name, level, commune, typed))
+        numbered.append((row.number, code, name, commune))
+    # Two schools of one name in one commune would leave pupils attached to either, silently.
+    result.errors += name_clashes(numbered, school_key)
     if result.errors:
         return result
     with transaction.atomic():

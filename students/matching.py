@@ -83,6 +83,7 @@ class DistrictIndex:
         self.by_name_birth: dict[tuple[str, date], list[_Record]] = defaultdict(list)
         self.by_given: dict[tuple[date, str], list[_Record]] = defaultdict(list)
         self.by_family: dict[tuple, list[_Record]] = defaultdict(list)
+        self.file_by_natural_key: dict[tuple, int] = {}
 
     @classmethod
     def load(cls, commune_id: int, rows: list[NewRow]) -> DistrictIndex:
@@ -117,6 +118,9 @@ class DistrictIndex:
             if record.pupil_id:
                 self._keep_own(self.own_by_pupil_id, record.pupil_id, record)
             self._keep_own(self.own_by_natural_key, (record.name_key, record.birth_date, record.school_id), record)
+        self._add_matchable(record, family, given)
+
+    def _add_matchable(self, record: _Record, family: str, given: str) -> None:
         if record.status in _ACTIVE:
             if record.personal_id:
                 self.active_by_personal_id[record.personal_id] = record.pk
@@ -126,6 +130,25 @@ class DistrictIndex:
             self.by_name_birth[(record.name_key, record.birth_date)].append(record)
             self.by_given[_given_block(record.birth_date, family, given)].append(record)
             self.by_family[_family_block(record.birth_date, family, given)].append(record)
+
+    def in_file(self, row: NewRow, student_id: int, status: str) -> None:
+        """A row of the file being saved, now a record (`student_id` may stand for one not inserted
+        yet): later rows of the same file are matched against it as against the district."""
+        v = row.values
+        self.file_by_natural_key.setdefault((v["name_key"], v["birth_date"], v["school_id"]), student_id)
+        if student_id not in self._own_status:  # a re-uploaded record is in the index already
+            record = _Record(
+                student_id, self.commune_id, v["name_key"], v["birth_date"], v["school_id"],
+                v["personal_id"], v["pupil_id"], status,
+            )  # fmt: skip
+            self._add_matchable(record, *split_name(v["name_key"]))
+
+    def file_twin(self, row: NewRow) -> Match | None:
+        """An earlier row of this file with the same name, birth date and school, whatever its IDs:
+        two children so alike in one list are held for a person to decide, never refused."""
+        v = row.values
+        found = self.file_by_natural_key.get((v["name_key"], v["birth_date"], v["school_id"]))
+        return Match(found, Reason.NAME_BIRTH_DATE) if found is not None else None
 
     def _keep_own(self, mapping: dict, key, record: _Record) -> None:
         """One own record per key; a live record wins over a confirmed duplicate of it."""

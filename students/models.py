@@ -160,6 +160,10 @@ class StudentUpload(models.Model):
         INVALID = "invalid", _("has errors, nothing saved")
         UNREADABLE = "unreadable", _("file could not be read")
 
+    class Channel(models.TextChoices):
+        WEB = "web", _("on the web")
+        COMMAND_LINE = "command_line", _("on the command line")
+
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="uploads", verbose_name=_("commune"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -170,6 +174,11 @@ class StudentUpload(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    channel = models.CharField(_("how"), max_length=12, choices=Channel.choices, default=Channel.WEB)
+    # Sent by someone other than the commune's own official (the office, for a file sent by Zalo or USB).
+    on_behalf = models.BooleanField(_("on behalf of the commune"), default=False)
+    # The command line's system account, when no user of the application is named.
+    system_account = models.CharField(_("system account"), max_length=150, blank=True)
     original_file = models.FileField(_("file"), upload_to="uploads/students/%Y/%m/", blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     # The uploader's rows back with the wrong cells marked, built by the worker (students/marked_up.py).

@@ -11,15 +11,12 @@ import datetime
 import json
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from students import review
-from students.importing import supported_student_ids
+from students import pupils, review
 from students.models import DataExport, GuardianRequest, Hardship, Student
-from students.spreadsheets import fold
 
 # Fields that identify a pupil or their family. History, logs and exports leave them out
 # for roles without `students.view_student`; `anonymise_pupils` replaces them.
@@ -64,44 +61,24 @@ def record_export(user, kind: str, row_count: int, **scope) -> DataExport:
 
 
 def correct_student(form, *, user, reason: str) -> Student:
-    """Save a corrected pupil with the reason in its history; record the guardian's request if one asked.
-
-    The unique constraints on the IDs hold only among active records, which the form cannot check
-    (it does not edit the status): the database decides, and says so in words.
-    """
+    """Save a corrected pupil (through students.pupils, the rules' owner) with the reason in its
+    history; record the guardian's request if one asked. A taken ID is refused in words."""
     student = form.instance
     changed = [name for name in form.changed_data if name in form._meta.fields]
-    # The rules of an upload (students/importing.py) hold for the commune's corrections too: a
-    # supported pupil is named on a handover record, and a verified pupil was verified as they were.
-    if changed and not review.can_review(user):
-        if supported_student_ids([student.pk]):
-            raise ValidationError(
-                _("This pupil is already supported: only the education office can correct their data."),
-                code="supported",
-            )
-        if student.status == Student.Status.VERIFIED:
-            student.status = Student.Status.LISTED
-    student.name_key = fold(student.full_name)
-    student._change_reason = reason
     requester = form.cleaned_data.get("requester_name", "").strip()
-    try:
-        with transaction.atomic():
-            student.save()
-            if requester:
-                GuardianRequest.objects.create(
-                    student=student,
-                    kind=GuardianRequest.Kind.CORRECT,
-                    requester_name=requester,
-                    channel=form.cleaned_data["channel"],
-                    received_on=timezone.localdate(),
-                    handled_by=user,
-                    outcome=GuardianRequest.Outcome.CORRECTED,
-                    note=reason,
-                )
-    except IntegrityError:
-        raise ValidationError(
-            _("Another active pupil already has this personal ID or pupil ID: check the number."), code="unique_id"
-        ) from None
+    with transaction.atomic():
+        pupils.correct(student, changed, user=user, reason=reason, by_reviewer=review.can_review(user))
+        if requester:
+            GuardianRequest.objects.create(
+                student=student,
+                kind=GuardianRequest.Kind.CORRECT,
+                requester_name=requester,
+                channel=form.cleaned_data["channel"],
+                received_on=timezone.localdate(),
+                handled_by=user,
+                outcome=GuardianRequest.Outcome.CORRECTED,
+                note=reason,
+            )
     return student
 
 

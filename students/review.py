@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from students.importing import supported_student_ids
+from students import pupils
 from students.models import VIEW_ALL_COMMUNES, DuplicateCandidate, Student
+from students.pupils import supported_student_ids
 
 # Fields a "same pupil" decision copies to the kept record when it has them blank.
 MERGED_WHEN_BLANK = ("personal_id", "pupil_id", "gender", "guardian_name", "guardian_phone", "hamlet_id")
@@ -44,19 +45,13 @@ def can_review(user) -> bool:
 
 
 def in_undecided_pair() -> Q:
-    """Pupils on either side of a pair nobody has decided yet."""
-    pending = DuplicateCandidate.Decision.PENDING
-    return Q(duplicate_pairs__decision=pending) | Q(duplicate_of_pairs__decision=pending)
+    """Pupils on either side of a pair nobody has decided yet (students.pupils says so)."""
+    return pupils.undecided_pair()
 
 
 def _id_taken(student: Student) -> str:
     """The identifier another active record already holds, if any."""
-    active = Student.objects.filter(status__in=Student.ACTIVE_STATUSES).exclude(pk=student.pk)
-    if student.personal_id and active.filter(personal_id=student.personal_id).exists():
-        return _("personal ID %(id)s") % {"id": student.personal_id}
-    if student.pupil_id and active.filter(pupil_id=student.pupil_id).exists():
-        return _("pupil ID %(id)s") % {"id": student.pupil_id}
-    return ""
+    return pupils.id_taken(student.personal_id, student.pupil_id, exclude=student.pk)
 
 
 def _merge_into(kept: Student, other: Student) -> list[str]:
@@ -90,12 +85,10 @@ def decide_pair(pair_id: int, decision: str, user, note: str = "") -> DuplicateC
         # ...unless it was rejected or merged away meanwhile: then the live record stays.
         gone = (Student.Status.DUPLICATE, Student.Status.REJECTED)
         kept, dropped = (candidate, existing) if existing.status in gone else (existing, candidate)
-        dropped.status = Student.Status.DUPLICATE
+        pupils.mark_duplicate(dropped)
         dropped.save(update_fields=["status", "updated_at"])
         _merge_into(kept, dropped)
-        still_pending = DuplicateCandidate.objects.filter(candidate=kept, decision=DuplicateCandidate.Decision.PENDING)
-        if kept.status == Student.Status.HELD and not still_pending.exclude(pk=pair.pk).exists():
-            kept.status = Student.Status.LISTED
+        pupils.release(kept, deciding_pair=pair.pk)
         try:
             with transaction.atomic():
                 kept.save()
@@ -117,7 +110,7 @@ def decide_pair(pair_id: int, decision: str, user, note: str = "") -> DuplicateC
                     )
                     % {"what": taken}
                 )
-            candidate.status = Student.Status.LISTED
+            pupils.release(candidate, deciding_pair=pair.pk)
             try:
                 with transaction.atomic():
                     candidate.save(update_fields=["status", "updated_at"])
@@ -140,18 +133,12 @@ def verify(student_ids: Iterable[int], user) -> Outcome:
     outcome = Outcome()
     ids = list(student_ids)
     undecided = set(Student.objects.filter(pk__in=ids).filter(in_undecided_pair()).values_list("pk", flat=True))
-    now = timezone.now()
     for student in Student.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
-        if student.pk in undecided:
-            outcome.skipped[student.pk] = _("in a possible-duplicate pair nobody has decided yet")
-        elif student.status == Student.Status.VERIFIED:
-            outcome.skipped[student.pk] = _("already verified")
-        elif student.status != Student.Status.LISTED:
-            outcome.skipped[student.pk] = _("status is %(status)s") % {"status": student.get_status_display()}
+        try:
+            pupils.verify(student, user, undecided=student.pk in undecided)
+        except pupils.PupilRuleError as refusal:
+            outcome.skipped[student.pk] = str(refusal)
         else:
-            student.status = Student.Status.VERIFIED
-            student.verified_by = user
-            student.verified_at = now
             student.save(update_fields=["status", "verified_by", "verified_at", "updated_at"])
             outcome.done.append(student.pk)
     return outcome
@@ -170,11 +157,11 @@ def reject(student_ids: Iterable[int], user, reason: str) -> Outcome:
         if student.pk in supported:
             outcome.skipped[student.pk] = _("already received support")
             continue
-        if student.status in (Student.Status.REJECTED, Student.Status.DUPLICATE):
-            outcome.skipped[student.pk] = _("status is %(status)s") % {"status": student.get_status_display()}
+        try:
+            pupils.reject(student, reason)
+        except pupils.PupilRuleError as refusal:
+            outcome.skipped[student.pk] = str(refusal)
             continue
-        student.status = Student.Status.REJECTED
-        student.rejection_reason = reason
         # Who rejected and when is kept in the record's history.
         student._history_user = user
         student.save(update_fields=["status", "rejection_reason", "updated_at"])

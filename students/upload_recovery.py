@@ -82,14 +82,22 @@ def uploads_orphaned_fail(*, upload_ids: list[int] | None = None) -> int:
         return 0
     # Only those still processing: a worker that finished meanwhile keeps its result.
     failed = list(uploads.filter(pk__in=orphaned).values_list("pk", flat=True))
-    StudentUpload.objects.filter(pk__in=failed, status=StudentUpload.Status.PROCESSING).update(
-        status=StudentUpload.Status.UNREADABLE,
-        finished_at=timezone.now(),
-        message=_(
-            "The background worker stopped while it was processing this file (it may have needed more "
-            "memory than allowed). Nothing was saved. Check that the file holds only the list, or split "
-            "it, and upload it again."
-        ),
+    message = _(
+        "The background worker stopped while it was processing this file (it may have needed more "
+        "memory than allowed). Nothing was saved. Check that the file holds only the list, or split "
+        "it, and upload it again."
+    )
+    return upload_fail(*failed, message=message, only_processing=True)
+
+
+def upload_fail(*upload_ids: int, message: str, only_processing: bool = False) -> int:
+    """Mark uploads as unreadable with the reason (nothing of them was saved); returns how many."""
+    uploads = StudentUpload.objects.filter(pk__in=upload_ids)
+    if only_processing:  # a worker that finished meanwhile keeps its result
+        uploads = uploads.filter(status=StudentUpload.Status.PROCESSING)
+    failed = list(uploads.values_list("pk", flat=True))
+    uploads.filter(pk__in=failed).update(
+        status=StudentUpload.Status.UNREADABLE, finished_at=timezone.now(), message=message
     )
     record_history(StudentUpload, failed, reason=str(StudentUpload.Status.UNREADABLE.label))
     return len(failed)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students.views import communes, guardian, pupils, uploads
+from students.views import communes, guardian, pupils, schools, uploads
 
 app_name = "students"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("hoc-sinh/<int:student_id>/sua/", guardian.student_correct, name="student-correct"),
     path("hoc-sinh/<int:student_id>/yeu-cau/", guardian.guardian_requests, name="guardian-requests"),
     path("hoc-sinh/<int:student_id>/ho-so/", guardian.pupil_record, name="pupil-record"),
+    path("truong/tai-len/", schools.school_import, name="school-import"),
+    path("truong/mau-danh-sach/", schools.school_template_download, name="school-template"),
     path("xac-minh/", pupils.verification, name="verification"),
     path("trung-lap/", pupils.duplicate_review, name="duplicate-review"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -17,7 +17,8 @@ from reports.dashboard.items import (
     moment,
     url_with_query,
 )
-from students.models import VIEW_ALL_COMMUNES, Commune, DuplicateCandidate, Student, StudentUpload
+from students.lists import communes_with_list_state, refused_wording
+from students.models import VIEW_ALL_COMMUNES, Commune, DuplicateCandidate, Student
 from students.review import can_review
 
 # The plan's deadline for the communes' pupil lists (17:00 22/09/2021), kept as a milestone.
@@ -25,21 +26,42 @@ PUPIL_LISTS_MILESTONE = "pupil-lists"
 
 
 def pupil_lists(viewer: Viewer) -> list[AttentionItem]:
-    """Communes that have not sent a list, and communes whose latest list could not be imported."""
+    """Communes without a list received, those whose only files were refused, and those whose later file
+    was refused while their list stands (all as students.lists defines them)."""
     if not viewer.may("students.view_studentupload"):
         return []
-    imported = Q(uploads__status=StudentUpload.Status.IMPORTED)
-    failed = Q(uploads__status__in=[StudentUpload.Status.INVALID, StudentUpload.Status.UNREADABLE])
-    communes = list(
-        Commune.objects.visible_to(viewer.user)
-        .annotate(last_imported=Max("uploads__pk", filter=imported), last_failed=Max("uploads__pk", filter=failed))
-        .order_by("code")
-    )
-    missing = [c for c in communes if c.last_imported is None]
-    # A failed upload counts until a later one is imported (ids grow with upload time).
-    with_errors = [c for c in communes if c.last_failed and (c.last_imported or 0) < c.last_failed]
+    communes = communes_with_list_state(Commune.objects.visible_to(viewer.user).order_by("code"))
+    missing = [c for c in communes if not c.list_state.received]
+    with_errors = [c for c in communes if c.list_state.has_errors]
+    refused = [c for c in communes if c.list_state.refused_after_received]
     can_upload = viewer.may("students.add_studentupload")
-    return [_lists_missing(viewer, missing, can_upload), _lists_with_errors(with_errors)]
+    return [_lists_missing(viewer, missing, can_upload), _lists_with_errors(with_errors), _lists_refused(refused)]
+
+
+def _lists_refused(communes: list[Commune]) -> AttentionItem:
+    """A list stands and a later file was refused: said, not urgent (the list still counts)."""
+    details = [
+        Detail(
+            f"{c}: {refused_wording(c.list_state.refused_at)}",
+            reverse("students:upload-detail", args=[c.code, c.list_state.refused_upload_id]),
+        )
+        for c in communes
+    ]
+    return AttentionItem(
+        key="lists_refused",
+        severity=Severity.INFO,
+        label=counted(
+            ngettext(
+                "%(count)s commune sent a file that was refused; its earlier list stands",
+                "%(count)s communes sent a file that was refused; their earlier lists stand",
+                len(communes),
+            ),
+            len(communes),
+        ),
+        count=len(communes),
+        url=details[0].url if len(details) == 1 else "",
+        details=capped(details),
+    )
 
 
 def _lists_missing(viewer: Viewer, communes: list[Commune], can_upload: bool) -> AttentionItem:
@@ -91,7 +113,10 @@ def _lists_missing(viewer: Viewer, communes: list[Commune], can_upload: bool) ->
 
 
 def _lists_with_errors(communes: list[Commune]) -> AttentionItem:
-    details = [Detail(str(c), reverse("students:upload-detail", args=[c.code, c.last_failed])) for c in communes]
+    details = [
+        Detail(str(c), reverse("students:upload-detail", args=[c.code, c.list_state.refused_upload_id]))
+        for c in communes
+    ]
     return AttentionItem(
         key="lists_with_errors",
         severity=Severity.DANGER,

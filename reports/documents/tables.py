@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports import labels
+from students.lists import refused_wording
 from students.spreadsheets import clean_text
 
 # Kinds of values, for number formats in the spreadsheet and words in the documents.
@@ -125,7 +126,17 @@ def commune_column(key: str) -> int:
 def _list_state(row: dict) -> str:
     if row.get("list_has_errors"):
         return _("has errors")
+    if row.get("list_received") and row.get("list_refused_on"):
+        return f"{_('sent')}; {refused_wording(row['list_refused_on'])}"
     return _("sent") if row.get("list_received") else _("not yet")
+
+
+def refused_uploads(communes: list[dict]) -> dict | None:
+    """{"items": "Xã A: lần gửi ngày … bị từ chối; …"} for the communes whose later file was refused."""
+    items = [
+        f"{name(r['name'])}: {refused_wording(r['list_refused_on'])}" for r in communes if r.get("list_refused_on")
+    ]
+    return {"items": "; ".join(items)} if items else None
 
 
 def school_table(report: dict) -> Table:

@@ -186,6 +186,8 @@ def _pupils(report: dict) -> list[Block]:
                 _("The latest list of %(communes)s has errors still to be fixed.") % {"communes": _names(failing)},
             )
         )
+    if refused := tables.refused_uploads(communes):
+        blocks.append(Block(BULLET, _("Lists received, a later file refused (the list stands): %(items)s.") % refused))
     blocks.append(
         Block(
             BULLET,

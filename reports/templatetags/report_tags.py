@@ -7,6 +7,7 @@ from datetime import datetime
 from django import template
 
 from reports import labels
+from students.lists import refused_wording
 
 register = template.Library()
 
@@ -50,3 +51,9 @@ def moment(value):
         return datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+
+
+@register.filter
+def refused_upload(day) -> str:
+    """`{{ row.list_refused_on|refused_upload }}` → "lần gửi ngày 21/09/2021 bị từ chối" (students.lists)."""
+    return refused_wording(day) if day else ""

@@ -106,13 +106,18 @@ def test_a_commune_is_flagged_while_its_latest_list_failed_and_none_came_after(e
     upload(fixed, IMPORTED)
     upload(broken_update, IMPORTED)
     failed = upload(broken_update, StudentUpload.Status.INVALID)
-    upload(unreadable, StudentUpload.Status.UNREADABLE)
+    unread = upload(unreadable, StudentUpload.Status.UNREADABLE)
     found = items(education_office_user)
     item = found["lists_with_errors"]
-    assert item.count == 2
+    assert item.count == 1
     assert item.severity == Severity.DANGER
-    assert {d.label for d in item.details} == {str(broken_update), str(unreadable)}
-    assert reverse("students:upload-detail", args=[broken_update.code, failed.pk]) in {d.url for d in item.details}
+    assert [d.label for d in item.details] == [str(unreadable)]
+    assert item.url == reverse("students:upload-detail", args=[unreadable.code, unread.pk])
+    # A list was imported before the refused file: it stands, and the refused file is said, not alarmed.
+    refused = found["lists_refused"]
+    assert refused.severity == Severity.INFO and refused.count == 1
+    assert refused.details[0].label.startswith(str(broken_update)) and "bị từ chối" in refused.details[0].label
+    assert refused.url == reverse("students:upload-detail", args=[broken_update.code, failed.pk])
     # The commune whose only list failed has not sent a list either.
     assert [d.label for d in found["lists_missing"].details] == [str(unreadable)]
 
@@ -383,7 +388,7 @@ def test_the_office_sees_every_item(full_district, education_office_user):
     found = items(education_office_user)
     assert set(found) == {
         "lists_missing",
-        "lists_with_errors",
+        "lists_refused",  # imported, then a later file refused: the list stands (issue 15)
         "duplicates_pending",
         "pupils_unverified",
         "devices_awaiting_inspection",

@@ -173,7 +173,9 @@ def test_supports_by_status_and_the_lists_each_commune_sent(w, commune_a, commun
     assert report["allocation"]["last_run_at"] is not None
     communes = {row["code"]: row for row in report["by_commune"]}
     assert communes[commune_a.code]["list_received"] and not communes[commune_a.code]["list_has_errors"]
-    assert communes[commune_b.code]["list_received"] and communes[commune_b.code]["list_has_errors"]
+    # Imported, then a file refused: the list stands, the refused file is shown by its day.
+    assert communes[commune_b.code]["list_received"] and not communes[commune_b.code]["list_has_errors"]
+    assert communes[commune_b.code]["list_refused_on"] == timezone.localdate().isoformat()
     lists = next(m for m in report["milestones"] if m["code"] == "pupil-lists") if report["milestones"] else None
     assert lists is None  # no milestones loaded in this world
 
@@ -196,10 +198,11 @@ def test_the_report_and_the_dashboard_agree_on_which_communes_latest_list_failed
     sent(commune_a, "invalid", uploaded=2, finished=3)  # sent after it, refused at once
     sent(commune_b, "invalid", uploaded=0, finished=1)
     sent(commune_b, "imported", uploaded=3, finished=4)  # the corrected list
-    report = {row["code"]: row["list_has_errors"] for row in build_progress_report()["by_commune"]}
+    report = {row["code"]: bool(row["list_refused_on"]) for row in build_progress_report()["by_commune"]}
     assert report == {commune_a.code: True, commune_b.code: False}
-    dashboard = next(i for i in attention_items(education_office_user) if i.key == "lists_with_errors")
-    assert [detail.label for detail in dashboard.details] == [str(commune_a)]
+    dashboard = next(i for i in attention_items(education_office_user) if i.key == "lists_refused")
+    assert [detail.label.split(":")[0] for detail in dashboard.details] == [str(commune_a)]
+    assert not [i for i in attention_items(education_office_user) if i.key == "lists_with_errors"]
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from students import importing
 from students.forms import StudentUploadForm
+from students.lists import upload_open
 from students.models import Commune, StudentUpload
 from students.privacy import ExportKind, record_export
 from students.tasks import process_student_upload
@@ -73,11 +74,7 @@ def upload_create(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             file = form.cleaned_data["file"]
             with transaction.atomic():
-                upload = StudentUpload(
-                    commune=commune, uploaded_by=request.user, original_name=Path(file.name).name[:255]
-                )
-                upload.original_file.save(file.name, file, save=False)
-                upload.save()
+                upload = upload_open(commune, Path(file.name).name, user=request.user, file=file)
                 # The worker must find the row: enqueue once it is committed.
                 transaction.on_commit(lambda: process_student_upload.enqueue(upload.pk))
             url = reverse("students:upload-detail", args=[commune.code, upload.pk])

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from donations.models import CommitteeMember
 from reports.dashboard import attention_items
 from reports.models import Milestone
+from students.lists import communes_with_list_state
 from students.models import Commune
 from students.selectors import communes_with_need
 from vinhtuong_program.core.roles import roles_of
@@ -29,6 +30,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     """What needs attention now for the user's role and scope, the need by commune, and the milestones."""
     communes = communes_with_need(Commune.objects.visible_to(request.user))
+    shows_lists = request.user.has_perm("students.view_studentupload")
+    if shows_lists:
+        communes = communes_with_list_state(communes)
     milestones = list(Milestone.objects.all())
     return render(
         request,
@@ -37,6 +41,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "roles": roles_of(request.user),
             "attention": attention_items(request.user, milestones=milestones),
             "communes": communes,
+            "shows_lists": shows_lists,
             "milestones": milestones,
         },
     )

@@ -86,6 +86,9 @@ SITE = {
     "students:pupil-record":          (302, 302, 200, 404, 403, 403, 403, 403, 200),
     "students:verification":          (302, 302, 403, 403, 403, 403, 403, 403, 200),
     "students:duplicate-review":      (302, 302, 403, 403, 403, 403, 403, 403, 200),
+    # The district's school list is the education office's (issue 15).
+    "students:school-import":         (302, 302, 403, 403, 403, 403, 403, 403, 200),
+    "students:school-template":       (302, 302, 403, 403, 403, 403, 403, 403, 200),
     # Leadership and the accountant read every figure, telecom's included (roles.py).
     "telecom:index":                  (302, 302, 403, 403, 200, 200, 200, 200, 200),
     "telecom:coverage":               (302, 302, 403, 403, 200, 200, 200, 200, 200),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0003_privacy'),
+        ('students', '0004_upload_channel_and_on_behalf'),
     ]
 
     operations = [
