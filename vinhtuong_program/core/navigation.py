@@ -91,6 +91,10 @@ def _hamlets_outside_telecom(user) -> bool:
     return _is_official(user) and not user.has_perm("telecom.view_hamletcoverage")
 
 
+def _devices_without_pledges(user) -> bool:
+    return user.has_perm("donations.view_device") and not user.has_perm("donations.view_pledge")
+
+
 def _district_reader(user) -> bool:
     return user.has_perm(VIEW_ALL_COMMUNES)
 
@@ -115,12 +119,12 @@ MENU: tuple[Group, ...] = (
         Item(_("New pledge"), "donations:pledge-new", "donations.add_pledge"),
         Item(_("Import a donation list"), "donations:import", "donations.add_pledge"),
         Item(_("Cash ledger"), "donations:ledger", "donations.view_cashreceipt"),
-        Item(_("Pledged and received"), "donations:reconciliation", "donations.view_pledge"),
+        Item(_("Reconciliation"), "donations:reconciliation", "donations.view_pledge"),
         Item(_("Device inventory"), "donations:device-list", "donations.view_pledge", marks=("donations:device-*",)),
     )),
     Group("telecom", _("Telecom"), (
         Item(_("Overview"), "telecom:index", "telecom.view_hamletcoverage"),
-        Item(_("Coverage by hamlet"), "telecom:coverage", "telecom.view_hamletcoverage", waiting("coverage_late"),
+        Item(_("Coverage"), "telecom:coverage", "telecom.view_hamletcoverage", waiting("coverage_late"),
              marks=("telecom:coverage-*",)),
         Item(_("Pupils without coverage"), "telecom:blocked-pupils", "telecom.view_hamletcoverage",
              waiting("pupils_blocked")),
@@ -129,6 +133,8 @@ MENU: tuple[Group, ...] = (
         Item(_("Used devices"), "telecom:devices", "donations.view_device",
              waiting("devices_awaiting_inspection", "devices_to_repair"), marks=("telecom:device-*",)),
         Item(_("Hamlets"), "telecom:hamlets", "telecom.view_hamletcoverage", marks=("telecom:hamlet-*",)),
+        # Telecom units inspect donated devices but see no pledge: the inventory is theirs here.
+        Item(_("Device inventory"), "donations:device-list", _devices_without_pledges, marks=("donations:device-*",)),
     )),
     Group("allocation", _("Allocation and handover"), (
         Item(_("Allocation run"), "allocation:run", "allocation.add_support"),

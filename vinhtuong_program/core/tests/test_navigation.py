@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from reports.dashboard import attention_items
 from students.tests.factories import DuplicateCandidateFactory, StudentFactory
-from vinhtuong_program.core.navigation import MENU, badge_counts, menu_for
+from vinhtuong_program.core.navigation import MENU, badge_counts, commune_code, menu_for
+from vinhtuong_program.core.tests.site_urls import named_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +113,54 @@ def test_a_role_gets_no_badge_for_a_page_it_cannot_open(client, viettel_user):
 def test_signed_out_visitors_get_no_counts(client):
     response = client.get(reverse("staff-menu-counts"))
     assert response.status_code == 302
+
+
+def staff_pages(user) -> set[str]:
+    """Every staff page (HTML, under /can-bo/, or the admin's index) the user may open without choosing a record.
+
+    Pages of one commune count for its official, with their commune's code; records' own pages are
+    reached from the lists and are not menu entries.
+    """
+    client = Client()
+    client.force_login(user)
+    code = commune_code(user)
+    pages = set()
+    for pattern, name in named_patterns(skip_apps=("admin",)):
+        converters = set(pattern.converters)
+        if converters and not (code and converters == {"code"} and not name.startswith("donations")):
+            continue
+        url = reverse(name, kwargs={"code": code} if converters else None)
+        if not url.startswith("/can-bo/"):
+            continue
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            pages.add(url)
+    if user.is_staff:
+        pages.add(reverse("admin:index"))
+    return pages
+
+
+def staff_pages_out_of_reach(user, menu: Iterable[str], links_on: Callable[[str], Iterable[str]]) -> list[str]:
+    """The user's staff pages that are neither a menu link nor a link on a menu link's page (two clicks)."""
+    menu = {urlsplit(url).path for url in menu}
+    reachable = set(menu) | {reverse("staff-home")}
+    for url in menu:
+        reachable |= {urlsplit(href).path for href in links_on(url)}
+    return sorted(staff_pages(user) - reachable)
+
+
+def _links_in_main(client) -> Callable[[str], set[str]]:
+    def links_on(url: str) -> set[str]:
+        html = client.get(url).content.decode()
+        main = html[html.find("<main") :]
+        return set(re.findall(r'href="([^"#]+)', main))
+
+    return links_on
+
+
+@pytest.mark.parametrize("who", GROUPS)
+def test_every_staff_page_is_in_the_menu_or_one_click_from_it(request, client, who):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    menu = [item.url for group in menu_for(user) for item in group.items]
+    assert staff_pages_out_of_reach(user, menu, _links_in_main(client)) == []
