@@ -92,13 +92,16 @@ def test_each_role_finds_its_way_in_the_staff_menu_at_every_width(request, brows
             _open_menu(page, width)
             page.locator(f"#staff-menu a.nav-link[href='{href}']").click()
             page.wait_for_load_state("load")
+            if group == "admin":
+                # The admin keeps its own layout and menu: reaching it is the check.
+                expect(page.locator("#site-name")).to_be_visible()
+                continue
             current = page.locator("#staff-menu .staff-group.is-current")
             if current.count() != 1 or current.get_attribute("data-group") != group:
                 problems.append(f"{width}px: after {href}, the current group is not {group}")
             if page.locator(f"#staff-menu a[href='{href}'][aria-current='page']").count() != 1:
                 problems.append(f"{width}px: {href} is not marked as the current page")
-            if group != "admin":
-                problems += describe(f"{width}px {href}", failing(axe_violations(page)))
+            problems += describe(f"{width}px {href}", failing(axe_violations(page)))
         context.close()
     assert not problems, "\n".join(problems)
 
