@@ -18,6 +18,7 @@ from import_export.formats.base_formats import XLSX
 from students import review
 from students.forms import PairDecisionForm, RejectForm, StudentFilterForm
 from students.models import DuplicateCandidate, Student
+from students.pair_compare import pair_rows
 from students.panels import pupil_page_panels
 from students.privacy import ExportKind, record_export
 from students.resources import StudentResource
@@ -236,4 +237,6 @@ def duplicate_review(request: HttpRequest) -> HttpResponse:
         .order_by("created_at", "pk")
     )
     page_obj = Paginator(pairs, 20).get_page(request.GET.get("page"))
+    for pair in page_obj:
+        pair.rows = pair_rows(pair)
     return render(request, "students/duplicate_review.html", {"page_obj": page_obj})
