@@ -48,3 +48,28 @@ def test_the_pair_page_marks_differences_in_words_and_says_why_the_pair_was_held
     marked = re.findall(r'<tr class="pair-differs">\s*<th scope="row" class="fw-normal">([^<]+)<span', body)
     assert {label.strip() for label in marked} >= {"Xã, thị trấn", "SĐT phụ huynh"}
     assert body.count("khác nhau</span>") == len(marked)
+
+
+def test_rejecting_a_pupil_is_one_closed_action_that_explains_itself(client, commune_a, education_office_user):
+    pupil = StudentFactory(commune=commune_a)
+    client.force_login(education_office_user)
+    url = reverse("students:student-detail", args=[pupil.pk])
+    body = client.get(url).content.decode()
+    # The reason box is inside a closed disclosure, behind one labelled action, with what rejecting does.
+    assert '<details class="reject-action">' in body
+    assert "Loại học sinh này khỏi danh sách…</summary>" in body
+    assert body.index('<details class="reject-action">') < body.index('name="reason"')
+    assert "không được phân bổ gì" in body
+    # A reject without a reason opens it again, with the error, and changes nothing.
+    body = client.post(url, {"action": "reject", "reason": ""}).content.decode()
+    assert '<details class="reject-action" open>' in body
+    assert Student.objects.get(pk=pupil.pk).status == pupil.status
+    client.post(url, {"action": "reject", "reason": "Gia đình đã có máy tính"})
+    assert Student.objects.get(pk=pupil.pk).status == Student.Status.REJECTED
+
+
+def test_a_commune_official_sees_no_reject_action(client, commune_a, commune_a_official):
+    pupil = StudentFactory(commune=commune_a)
+    client.force_login(commune_a_official)
+    body = client.get(reverse("students:student-detail", args=[pupil.pk])).content.decode()
+    assert "reject-action" not in body and 'name="reason"' not in body
