@@ -117,3 +117,40 @@ def test_every_staff_page_is_two_clicks_from_the_menu(request, page, who, commun
         return set(page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))"))
 
     assert staff_pages_out_of_reach(user, menu, links_on) == []
+
+
+def test_the_lists_a_commune_posts_or_signs_print_on_a4(request, browser, live_server, commune_a):
+    """The pupils in need, the commune's allocation summary and a handover record, printed: content only, A4 wide."""
+    from allocation.tests.handover_data import school_with_record
+
+    office = request.getfixturevalue("education_office_user")
+    request.getfixturevalue("commune_a_official")
+    batch, _support, _other = school_with_record(office, commune_a)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    # A4 less the print margins, at 96 px per inch: about 690 px of width for the page's content.
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 690, "height": 980})
+    page = context.new_page()
+    problems = []
+    for who, pages in (
+        ("xa_a", [f"/can-bo/hoc-sinh/?commune={commune_a.pk}", f"/can-bo/phan-bo/xa/{commune_a.code}/tong-hop/"]),
+        ("phonggd", [f"/can-bo/phan-bo/bien-ban/{batch.pk}/"]),
+    ):
+        page.context.clear_cookies()
+        log_in(page, who, PASSWORD)
+        for url in pages:
+            page.goto(url)
+            page.emulate_media(media="print")
+            shown = page.evaluate(
+                """() => ({menu: !!document.querySelector('#staff-menu')?.checkVisibility(),
+                          header: document.querySelector('header').checkVisibility(),
+                          buttons: [...document.querySelectorAll('main .btn')].filter(b => b.checkVisibility()).length,
+                          rows: document.querySelectorAll('main table tbody tr').length,
+                          wide: document.scrollingElement.scrollWidth})"""
+            )
+            if shown["menu"] or shown["header"] or shown["buttons"] or shown["wide"] > 690 or not shown["rows"]:
+                problems.append(f"{url}: {shown}")
+            name = url.strip("/").replace("/", "-").replace("?", "-").replace("=", "-")
+            page.pdf(path=str(SHOTS / f"print-{name}.pdf"), format="A4", print_background=True)
+            page.emulate_media(media="screen")
+    context.close()
+    assert not problems, "\n".join(problems)
