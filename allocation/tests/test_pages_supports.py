@@ -125,9 +125,27 @@ def test_the_list_query_count_does_not_grow_with_rows(client, request, who, comm
 # --- Approval ----------------------------------------------------------------------------------
 
 
-def test_approving_a_commune_approves_only_that_commune(client, education_office_user, proposed, commune_a):
+def _approve_many(client, data):
+    """Approve in bulk as staff do: the first post shows the confirmation, the second confirms its number."""
+    confirmation = client.post(reverse("allocation:approve-many"), data)
+    assert confirmation.status_code == 200 and 'data-testid="bulk-confirm"' in confirmation.content.decode()
+    return client.post(reverse("allocation:approve-many"), {**data, "confirm": confirmation.context["count"]})
+
+
+def test_approving_a_commune_asks_first_and_says_what_it_will_do(client, education_office_user, proposed, commune_a):
     login(client, education_office_user)
     response = client.post(reverse("allocation:approve-many"), {"scope": "commune", "commune": commune_a.pk})
+    body = response.content.decode()
+    assert "Anh/chị sắp phê duyệt 2 suất hỗ trợ" in body and 'name="confirm" value="2"' in body
+    assert support_of(proposed["a1"]).status == Support.Status.PROPOSED
+    # A confirmation of another number (the proposals changed) asks again.
+    again = client.post(reverse("allocation:approve-many"), {"scope": "commune", "commune": commune_a.pk, "confirm": 5})
+    assert again.status_code == 200 and support_of(proposed["a1"]).status == Support.Status.PROPOSED
+
+
+def test_approving_a_commune_approves_only_that_commune(client, education_office_user, proposed, commune_a):
+    login(client, education_office_user)
+    response = _approve_many(client, {"scope": "commune", "commune": commune_a.pk})
     assert response.status_code == 302
     assert support_of(proposed["a1"]).status == Support.Status.APPROVED
     assert support_of(proposed["a2"]).status == Support.Status.APPROVED
@@ -146,13 +164,13 @@ def test_the_approve_buttons_post_plain_ids_past_a_thousand(client, education_of
     login(client, education_office_user)
     html = client.get(reverse("allocation:support-list"), {"commune": commune.pk, "school": school.pk}).content.decode()
     assert 'name="commune" value="4321"' in html and 'name="school" value="5432"' in html
-    client.post(reverse("allocation:approve-many"), {"scope": "commune", "commune": "4321"})
+    _approve_many(client, {"scope": "commune", "commune": "4321"})
     assert Support.objects.get(student=student).status == Support.Status.APPROVED
 
 
 def test_approving_a_school_approves_only_that_school(client, education_office_user, proposed):
     login(client, education_office_user)
-    client.post(reverse("allocation:approve-many"), {"scope": "school", "school": proposed["school_b"].pk})
+    _approve_many(client, {"scope": "school", "school": proposed["school_b"].pk})
     assert support_of(proposed["b1"]).status == Support.Status.APPROVED
     assert support_of(proposed["a1"]).status == Support.Status.PROPOSED
 

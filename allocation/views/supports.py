@@ -99,6 +99,13 @@ def approve_many(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("Choose a commune or a school to approve."))
         return _back(request, reverse("allocation:support-list"))
+    # A server-rendered confirmation first, carrying the number of proposals the user was shown.
+    proposed = supports.filter(status=Support.Status.PROPOSED).count()
+    if request.POST.get("confirm") != str(proposed):
+        if request.POST.get("confirm"):
+            messages.warning(request, _("The proposals changed since you looked: check the number again."))
+        back = _back(request, reverse("allocation:support-list"))["Location"]
+        return render(request, "allocation/approve_confirm.html", {"count": proposed, "where": where, "back": back})
     try:
         count = services.approve(supports, user=request.user)
     except ValidationError as error:

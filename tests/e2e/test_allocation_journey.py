@@ -65,6 +65,7 @@ def approve_commune(page, commune) -> None:
     page.locator("#id_commune").select_option(label=str(commune))
     page.locator("form[method=get] button[type=submit]").click()
     page.get_by_role("button", name=words("Duyệt cả xã", "Approve the whole commune")).click()
+    page.get_by_role("button", name=words("Đồng ý, phê duyệt", "Yes, approve")).click()
     expect(page.locator(".alert-success")).to_be_visible()
 
 
