@@ -281,7 +281,11 @@ def test_withdrawing_with_a_reason_and_letting_the_pupil_be_supported_again(clie
     assert client.post(url, {"reason": ""}).status_code == 200
     assert Support.objects.get(pk=support.pk).status == Support.Status.PROPOSED
 
-    client.post(url, {"reason": "Gia đình chuyển đi nơi khác", "release": "on"})
+    # The first post only shows what withdrawing will do; the confirmation withdraws.
+    confirmation = client.post(url, {"reason": "Gia đình chuyển đi nơi khác", "release": "on"}).content.decode()
+    assert 'data-testid="bulk-confirm"' in confirmation and "Thiết bị của suất này được trả về kho" in confirmation
+    assert Support.objects.get(pk=support.pk).status == Support.Status.PROPOSED
+    client.post(url, {"reason": "Gia đình chuyển đi nơi khác", "release": "on", "confirm": "1"})
     support.refresh_from_db()
     assert support.status == Support.Status.WITHDRAWN
     assert support.released is True
@@ -306,7 +310,7 @@ def test_a_service_refusal_is_shown_on_the_page(client, education_office_user, p
     services.withdraw(support.pk, reason="Thử", user=education_office_user)
     # The form was open in another tab: the support is withdrawn now.
     response = client.post(
-        reverse("allocation:support-withdraw", args=[support.pk]), {"reason": "Lần hai"}, follow=True
+        reverse("allocation:support-withdraw", args=[support.pk]), {"reason": "Lần hai", "confirm": "1"}, follow=True
     )
     assert response.status_code == 200
     assert response.context["withdraw_form"].non_field_errors()

@@ -229,6 +229,9 @@ def support_change(request: HttpRequest, support_id: int) -> HttpResponse:
 def support_withdraw(request: HttpRequest, support_id: int) -> HttpResponse:
     support = _editable_support(request, support_id)
     form = WithdrawForm(request.POST)
+    if form.is_valid() and request.POST.get("confirm") != "1":
+        # A server-rendered confirmation first: what withdrawing does to the device, the place and the record.
+        return render(request, "allocation/withdraw_confirm.html", {"support": support, "form": form})
     if form.is_valid():
         try:
             services.withdraw(
