@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from students.models import Commune, Hamlet, Student
 from telecom.coverage import is_late
@@ -45,6 +46,11 @@ class Cell:
     planned_on: date | None = None
     reason: str = ""
     late: bool = False
+
+    @property
+    def technology_label(self) -> str:
+        """'3G', '4G', 'Cáp quang': what a column and a screen reader call the technology."""
+        return str(_("Fibre")) if self.technology == Technology.FIBRE else self.technology.upper()
 
 
 @dataclass

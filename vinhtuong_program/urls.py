@@ -18,6 +18,7 @@ urlpatterns = [
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("can-bo/", core_views.staff_home, name="staff-home"),
+    path("can-bo/so-viec-cho.json", core_views.staff_menu_counts, name="staff-menu-counts"),
     path("can-bo/", include("students.urls")),
     path("can-bo/vien-thong/", include("telecom.urls")),
     path("nen-tang-hoc-truc-tuyen/", learning_platforms, name="learning-platforms"),

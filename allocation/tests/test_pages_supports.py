@@ -125,9 +125,27 @@ def test_the_list_query_count_does_not_grow_with_rows(client, request, who, comm
 # --- Approval ----------------------------------------------------------------------------------
 
 
-def test_approving_a_commune_approves_only_that_commune(client, education_office_user, proposed, commune_a):
+def _approve_many(client, data):
+    """Approve in bulk as staff do: the first post shows the confirmation, the second confirms its number."""
+    confirmation = client.post(reverse("allocation:approve-many"), data)
+    assert confirmation.status_code == 200 and 'data-testid="bulk-confirm"' in confirmation.content.decode()
+    return client.post(reverse("allocation:approve-many"), {**data, "confirm": confirmation.context["count"]})
+
+
+def test_approving_a_commune_asks_first_and_says_what_it_will_do(client, education_office_user, proposed, commune_a):
     login(client, education_office_user)
     response = client.post(reverse("allocation:approve-many"), {"scope": "commune", "commune": commune_a.pk})
+    body = response.content.decode()
+    assert "Anh/chị sắp phê duyệt 2 suất hỗ trợ" in body and 'name="confirm" value="2"' in body
+    assert support_of(proposed["a1"]).status == Support.Status.PROPOSED
+    # A confirmation of another number (the proposals changed) asks again.
+    again = client.post(reverse("allocation:approve-many"), {"scope": "commune", "commune": commune_a.pk, "confirm": 5})
+    assert again.status_code == 200 and support_of(proposed["a1"]).status == Support.Status.PROPOSED
+
+
+def test_approving_a_commune_approves_only_that_commune(client, education_office_user, proposed, commune_a):
+    login(client, education_office_user)
+    response = _approve_many(client, {"scope": "commune", "commune": commune_a.pk})
     assert response.status_code == 302
     assert support_of(proposed["a1"]).status == Support.Status.APPROVED
     assert support_of(proposed["a2"]).status == Support.Status.APPROVED
@@ -146,13 +164,13 @@ def test_the_approve_buttons_post_plain_ids_past_a_thousand(client, education_of
     login(client, education_office_user)
     html = client.get(reverse("allocation:support-list"), {"commune": commune.pk, "school": school.pk}).content.decode()
     assert 'name="commune" value="4321"' in html and 'name="school" value="5432"' in html
-    client.post(reverse("allocation:approve-many"), {"scope": "commune", "commune": "4321"})
+    _approve_many(client, {"scope": "commune", "commune": "4321"})
     assert Support.objects.get(student=student).status == Support.Status.APPROVED
 
 
 def test_approving_a_school_approves_only_that_school(client, education_office_user, proposed):
     login(client, education_office_user)
-    client.post(reverse("allocation:approve-many"), {"scope": "school", "school": proposed["school_b"].pk})
+    _approve_many(client, {"scope": "school", "school": proposed["school_b"].pk})
     assert support_of(proposed["b1"]).status == Support.Status.APPROVED
     assert support_of(proposed["a1"]).status == Support.Status.PROPOSED
 
@@ -263,7 +281,11 @@ def test_withdrawing_with_a_reason_and_letting_the_pupil_be_supported_again(clie
     assert client.post(url, {"reason": ""}).status_code == 200
     assert Support.objects.get(pk=support.pk).status == Support.Status.PROPOSED
 
-    client.post(url, {"reason": "Gia đình chuyển đi nơi khác", "release": "on"})
+    # The first post only shows what withdrawing will do; the confirmation withdraws.
+    confirmation = client.post(url, {"reason": "Gia đình chuyển đi nơi khác", "release": "on"}).content.decode()
+    assert 'data-testid="bulk-confirm"' in confirmation and "Thiết bị của suất này được trả về kho" in confirmation
+    assert Support.objects.get(pk=support.pk).status == Support.Status.PROPOSED
+    client.post(url, {"reason": "Gia đình chuyển đi nơi khác", "release": "on", "confirm": "1"})
     support.refresh_from_db()
     assert support.status == Support.Status.WITHDRAWN
     assert support.released is True
@@ -288,7 +310,7 @@ def test_a_service_refusal_is_shown_on_the_page(client, education_office_user, p
     services.withdraw(support.pk, reason="Thử", user=education_office_user)
     # The form was open in another tab: the support is withdrawn now.
     response = client.post(
-        reverse("allocation:support-withdraw", args=[support.pk]), {"reason": "Lần hai"}, follow=True
+        reverse("allocation:support-withdraw", args=[support.pk]), {"reason": "Lần hai", "confirm": "1"}, follow=True
     )
     assert response.status_code == 200
     assert response.context["withdraw_form"].non_field_errors()

@@ -99,6 +99,13 @@ def approve_many(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("Choose a commune or a school to approve."))
         return _back(request, reverse("allocation:support-list"))
+    # A server-rendered confirmation first, carrying the number of proposals the user was shown.
+    proposed = supports.filter(status=Support.Status.PROPOSED).count()
+    if request.POST.get("confirm") != str(proposed):
+        if request.POST.get("confirm"):
+            messages.warning(request, _("The proposals changed since you looked: check the number again."))
+        back = _back(request, reverse("allocation:support-list"))["Location"]
+        return render(request, "allocation/approve_confirm.html", {"count": proposed, "where": where, "back": back})
     try:
         count = services.approve(supports, user=request.user)
     except ValidationError as error:
@@ -222,6 +229,9 @@ def support_change(request: HttpRequest, support_id: int) -> HttpResponse:
 def support_withdraw(request: HttpRequest, support_id: int) -> HttpResponse:
     support = _editable_support(request, support_id)
     form = WithdrawForm(request.POST)
+    if form.is_valid() and request.POST.get("confirm") != "1":
+        # A server-rendered confirmation first: what withdrawing does to the device, the place and the record.
+        return render(request, "allocation/withdraw_confirm.html", {"support": support, "form": form})
     if form.is_valid():
         try:
             services.withdraw(

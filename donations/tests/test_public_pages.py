@@ -180,3 +180,16 @@ def test_behind_the_proxy_the_client_is_the_last_forwarded_address_not_a_forged_
     # Forging a different first entry does not reset the count of 203.0.113.5.
     assert _post(client, {"HTTP_X_FORWARDED_FOR": "9.9.9.9, 203.0.113.5"}).status_code == 429
     assert _post(client, {"HTTP_X_FORWARDED_FOR": "203.0.113.6"}).status_code == 302
+
+
+def test_the_thanks_for_devices_only_shows_no_bank_account(client):
+    from donations.models import ProgrammeAccount
+
+    account = ProgrammeAccount.get()
+    account.account_number = "8888 2021 0909"
+    account.save()
+    page = client.get(_post(client)["Location"]).content.decode()
+    assert Pledge.objects.get().lines.get().kind == "device"
+    assert "8888 2021 0909" not in page and "Số tài khoản" not in page
+    money_page = client.get(_post(client, cash_amount="1.000.000", phone="0912345679")["Location"]).content.decode()
+    assert "8888 2021 0909" in money_page

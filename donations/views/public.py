@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from donations import antispam, selectors, vietqr
 from donations.forms import LookupForm, PublicPledgeForm
-from donations.models import CommitteeMember, Pledge, ProgrammeAccount
+from donations.models import CommitteeMember, Pledge, PledgeLine, ProgrammeAccount
 from donations.pledges import find_for_lookup, pledge_create
 
 _SESSION_KEY = "donations_last_pledge"
@@ -55,12 +55,15 @@ def pledge_thanks(request: HttpRequest) -> HttpResponse:
     pledge = Pledge.objects.select_related("donor").filter(reference_code=code).first() if code else None
     if pledge is None:
         return redirect("donations-public:pledge-form")
+    lines = list(pledge.lines.all())
     return render(
         request,
         "donations/public/pledge_thanks.html",
         {
             "pledge": pledge,
-            "lines": pledge.lines.all(),
+            "lines": lines,
+            # The bank account is shown only to a donor who gives money; devices and lines are handed over.
+            "gives_money": any(line.kind in PledgeLine.MONEY_KINDS for line in lines),
             "account": ProgrammeAccount.get(),
             "committee": CommitteeMember.objects.all(),
             "transfer": vietqr.pledge_transfer(pledge),

@@ -103,3 +103,28 @@ def test_the_page_takes_the_same_queries_at_any_size(
     _grow(commune_a, commune_b, 10)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(PAGE)
+
+
+def test_a_day_before_any_data_is_explained_not_only_zeros(client, leadership_user, commune_a):
+    from django.utils import timezone
+
+    client.force_login(leadership_user)
+    body = client.get(PAGE, {"ngay": "30/09/2021"}).content.decode()
+    assert 'data-testid="before-data"' in body and "chưa có học sinh" in body
+    StudentFactory(commune=commune_a)
+    body = client.get(PAGE, {"ngay": "30/09/2021"}).content.decode()
+    assert f"được ghi nhận ngày {timezone.localdate():%d/%m/%Y}" in body
+    # Today's figures need no word, nor a day after the first record.
+    assert 'data-testid="before-data"' not in client.get(PAGE).content.decode()
+
+
+def test_a_day_after_the_first_record_has_no_explanation(client, leadership_user, commune_a):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    pupil = StudentFactory(commune=commune_a)
+    pupil.history.update(history_date=datetime(2021, 9, 20, 8, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    client.force_login(leadership_user)
+    body = client.get(PAGE, {"ngay": "30/09/2021"}).content.decode()
+    assert 'data-testid="before-data"' not in body
+    assert 'data-testid="before-data"' in client.get(PAGE, {"ngay": "19/09/2021"}).content.decode()

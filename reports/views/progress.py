@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from reports import charts, documents, labels
+from reports.data_start import first_recorded_day
 from reports.forms import AsOfForm
 from reports.progress import build_progress_report
 from students.models import VIEW_ALL_COMMUNES
@@ -66,11 +67,16 @@ def progress(request: HttpRequest) -> HttpResponse:
     form = AsOfForm(request.GET or None)
     snapshot = form.snapshot()
     report = build_progress_report(snapshot)
+    first_day = None if snapshot.is_live else first_recorded_day()
     return render(
         request,
         "reports/progress.html",
         {
             "form": form,
+            # A day before any data: every figure is 0, and the page says why.
+            "before_data": not snapshot.is_live and (first_day is None or snapshot.as_of < first_day),
+            "first_day": first_day,
+            "as_of_day": snapshot.as_of,
             "report": report,
             "charts": _charts(report),
             "query": f"?ngay={snapshot.as_of.isoformat()}" if snapshot.as_of else "",

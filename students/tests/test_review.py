@@ -188,7 +188,11 @@ def test_verify_everything_a_commune_filter_shows(client, commune_a, commune_b, 
     elsewhere = StudentFactory(commune=commune_b)
     client.force_login(education_office_user)
     url = reverse("students:verification") + f"?commune={commune_a.pk}"
-    response = client.post(url, {"action": "verify_filtered"}, follow=True)
+    # The first press only asks for confirmation, with the number; nothing changes yet.
+    confirm = client.post(url, {"action": "verify_filtered"}).content.decode()
+    assert 'name="confirm" value="4"' in confirm
+    assert not Student.objects.filter(status=Student.Status.VERIFIED).exists()
+    response = client.post(url, {"action": "verify_filtered", "confirm": "4"}, follow=True)
     verified = set(Student.objects.filter(status=Student.Status.VERIFIED).values_list("pk", flat=True))
     assert verified == {pupil.pk for pupil in here}
     assert elsewhere.pk not in verified and pair.existing_id not in verified

@@ -18,10 +18,12 @@ from import_export.formats.base_formats import XLSX
 from students import review
 from students.forms import PairDecisionForm, RejectForm, StudentFilterForm
 from students.models import DuplicateCandidate, Student
+from students.pair_compare import pair_rows
 from students.panels import pupil_page_panels
 from students.privacy import ExportKind, record_export
 from students.resources import StudentResource
 from students.selectors import filter_students
+from students.verification_undo import verification_undo
 
 PER_PAGE = 50
 
@@ -176,7 +178,11 @@ def verification(request: HttpRequest) -> HttpResponse:
         if action == "verify_selected":
             _report(request, review.verify(list(chosen), request.user))
         elif action == "verify_filtered":
-            _report(request, review.verify(list(students.values_list("pk", flat=True)), request.user))
+            confirmation = _verify_filtered(request, students)
+            if confirmation:
+                return confirmation
+        elif action == "undo_verify":
+            _undo_verify(request)
         elif action == "reject":
             if reject_form.is_valid():
                 _report(request, review.reject(list(chosen), request.user, reject_form.cleaned_data["reason"]))
@@ -192,7 +198,53 @@ def verification(request: HttpRequest) -> HttpResponse:
             "page_obj": _page(request, students),
             "query": _query_without_page(request),
             "reject_form": reject_form,
+            "undo": _undoable(request),
         },
+    )
+
+
+_UNDO_KEY = "verification_undo"
+
+
+def _verify_filtered(request: HttpRequest, students) -> HttpResponse | None:
+    """Verify everything the filter shows, after a confirmation page that says what will happen.
+
+    The confirmation carries the count the user saw: if the list changed since, they are asked again.
+    What was verified is kept in the session, so that it can be undone the same day (verification_undo).
+    """
+    ids = list(students.values_list("pk", flat=True))
+    if request.POST.get("confirm") != str(len(ids)):
+        if request.POST.get("confirm"):
+            messages.warning(request, _("The list changed since you looked: check the number again."))
+        context = {"count": len(ids), "query": _query_without_page(request), "form": _filtered(request)[0]}
+        return render(request, "students/verification_confirm.html", context)
+    outcome = review.verify(ids, request.user)
+    _report(request, outcome)
+    if outcome.done:
+        request.session[_UNDO_KEY] = {"ids": outcome.done, "day": timezone.localdate().isoformat()}
+    return None
+
+
+def _undoable(request: HttpRequest) -> int:
+    """How many pupils the user's last 'verify all' of today put on the verified list (0: nothing to undo)."""
+    last = request.session.get(_UNDO_KEY) or {}
+    return len(last.get("ids", [])) if last.get("day") == timezone.localdate().isoformat() else 0
+
+
+def _undo_verify(request: HttpRequest) -> None:
+    if not _undoable(request):
+        messages.error(request, _("Nothing to undo: a verification can be undone only on the day it was made."))
+        return
+    outcome = verification_undo(student_ids=request.session.pop(_UNDO_KEY)["ids"], by=request.user)
+    _report(
+        request,
+        outcome,
+        done_message=ngettext(
+            "%(count)d pupil put back on the list, waiting to be verified.",
+            "%(count)d pupils put back on the list, waiting to be verified.",
+            len(outcome.done),
+        )
+        % {"count": len(outcome.done)},
     )
 
 
@@ -236,4 +288,6 @@ def duplicate_review(request: HttpRequest) -> HttpResponse:
         .order_by("created_at", "pk")
     )
     page_obj = Paginator(pairs, 20).get_page(request.GET.get("page"))
+    for pair in page_obj:
+        pair.rows = pair_rows(pair)
     return render(request, "students/duplicate_review.html", {"page_obj": page_obj})

@@ -1,7 +1,10 @@
 import io
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -181,3 +184,19 @@ def test_pages_need_login_and_a_telecom_role(client, commune_a_official):
     assert client.get(url).status_code == 302
     client.force_login(commune_a_official)
     assert client.get(url).status_code == 403
+
+
+def test_each_cell_has_its_state_in_words_and_the_fibre_column_is_in_vietnamese(
+    client, commune_a, viettel, education_office_user
+):
+    hamlet = HamletFactory(commune=commune_a)
+    HamletCoverageFactory(hamlet=hamlet, provider=viettel, technology="4g", status="not_possible", reason="Núi")
+    client.force_login(education_office_user)
+    body = client.get(reverse("telecom:coverage")).content.decode()
+    assert "FIBRE" not in body and ">Cáp quang</th>" in body
+    cells = re.findall(r'<td class="cov cov-(\w+)[^"]*"[^>]*>\s*([^<\s][^<]*?)\s*(?:<|$)', body)
+    assert ("not_possible", "không") in cells and ("missing", "chưa báo cáo") in cells
+    # The colour reaches the cell: Bootstrap's table background is set per state, not left white.
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    for state in ("available", "planned", "not_possible", "missing"):
+        assert f".coverage-matrix td.cov-{state} {{ --bs-table-bg:" in css

@@ -52,7 +52,7 @@ def seed_allocation(commune_a, commune_b, *, tablets: int = 2) -> dict:
 
 def dry_run_and_save(page, *, expected_proposed: int) -> None:
     page.goto("/can-bo/")
-    page.get_by_role("link", name=words("Phân bổ", "Allocation")).click()
+    page.locator("#staff-menu").get_by_role("link", name=words("Chạy phân bổ", "Allocation run")).click()
     page.get_by_role("button", name=words("Chạy thử", "Dry run")).click()
     expect(page.locator('[data-total="proposed"]')).to_have_text(str(expected_proposed))
     expect(page.locator("#by-commune tbody tr")).not_to_have_count(0)
@@ -65,6 +65,7 @@ def approve_commune(page, commune) -> None:
     page.locator("#id_commune").select_option(label=str(commune))
     page.locator("form[method=get] button[type=submit]").click()
     page.get_by_role("button", name=words("Duyệt cả xã", "Approve the whole commune")).click()
+    page.get_by_role("button", name=words("Đồng ý, phê duyệt", "Yes, approve")).click()
     expect(page.locator(".alert-success")).to_be_visible()
 
 

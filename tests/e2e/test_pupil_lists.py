@@ -111,9 +111,9 @@ def test_a_commune_sends_its_list_and_the_education_office_verifies_it(
     page = context.new_page()
     page.set_default_timeout(15_000)
     log_in(page, "phonggd", PASSWORD)
-    page.get_by_role("link", name="Hồ sơ nghi trùng", exact=True).click()
+    page.locator("#staff-menu").get_by_role("link", name=re.compile(r"^Hồ sơ nghi trùng")).click()
     expect(page.get_by_text("1 cặp đang chờ quyết định.")).to_be_visible()
-    expect(page.get_by_text("trùng mã định danh")).to_be_visible()
+    expect(page.get_by_text("trùng mã định danh", exact=True)).to_be_visible()
     page.get_by_role("button", name="Cùng một học sinh").click()
     expect(page.get_by_text("Đã ghi quyết định")).to_be_visible()
     expect(page.get_by_text("Không có cặp nào chờ quyết định.")).to_be_visible()
@@ -123,7 +123,12 @@ def test_a_commune_sends_its_list_and_the_education_office_verifies_it(
 
     page.goto(f"/can-bo/xac-minh/?commune={commune_a.pk}")
     page.get_by_role("button", name=re.compile("Xác minh cả 2 học sinh")).click()
+    # A server-rendered confirmation says what will happen before anything changes.
+    expect(page.get_by_test_id("bulk-confirm")).to_contain_text("Anh/chị sắp xác minh 2 học sinh")
+    assert not Student.objects.filter(commune=commune_a, status=Student.Status.VERIFIED).exists()
+    page.get_by_role("button", name="Đồng ý, xác minh 2 học sinh").click()
     expect(page.get_by_text("Đã cập nhật 2 học sinh.")).to_be_visible()
+    expect(page.get_by_test_id("undo-verify")).to_be_visible()
     verified = Student.objects.filter(commune=commune_a, status=Student.Status.VERIFIED)
     assert sorted(verified.values_list("full_name", flat=True)) == ["Lê Văn Cường", "Trần Thị Bình"]
     context.close()

@@ -13,6 +13,7 @@ from reports.models import Milestone
 from students.lists import communes_with_list_state
 from students.models import Commune
 from students.selectors import communes_with_need
+from vinhtuong_program.core.navigation import badge_counts
 from vinhtuong_program.core.roles import roles_of
 
 
@@ -45,6 +46,17 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "milestones": milestones,
         },
     )
+
+
+@login_required
+@never_cache
+@require_safe
+def staff_menu_counts(request: HttpRequest) -> JsonResponse:
+    """The staff menu's badges (static/js/staff_menu.js), from the staff dashboard's own counts."""
+    counts: dict[str, int] = {}
+    for item in attention_items(request.user):
+        counts[item.key] = counts.get(item.key, 0) + item.count
+    return JsonResponse({"counts": badge_counts(request.user, counts)})
 
 
 @never_cache

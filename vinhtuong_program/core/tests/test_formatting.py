@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +14,13 @@ from vinhtuong_program.core.templatetags.vn_format import vnd
 )
 def test_money_is_written_the_vietnamese_way(amount, expected):
     assert vnd(amount) == expected
+
+
+def test_money_in_a_page_never_breaks_across_lines():
+    rendered = Template("{% load vn_format %}{{ a|vnd }}|{{ b|vnd }}").render(Context({"a": 270_000_000, "b": None}))
+    assert rendered == '<span class="money">270.000.000 ₫</span>|'
+    css = (Path(__file__).resolve().parents[3] / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    assert ".money { white-space: nowrap; }" in css
 
 
 def test_dates_are_day_month_year():

@@ -69,6 +69,8 @@ SITE = {
     "password_change":                (302, 302, 200, 200, 200, 200, 200, 200, 200),
     "password_change_done":           (302, 302, 200, 200, 200, 200, 200, 200, 200),
     "staff-home":                     (302, 302, 200, 200, 200, 200, 200, 200, 200),
+    # The staff menu's badges: counts of what the user's own dashboard shows.
+    "staff-menu-counts":              (302, 302, 200, 200, 200, 200, 200, 200, 200),
     # A commune's figures and blank list template, no pupil in them: every district-wide role reads them.
     "students:commune-detail":        (302, 302, 200, 404, 200, 200, 200, 200, 200),
     "students:template":              (302, 302, 200, 404, 200, 200, 200, 200, 200),
