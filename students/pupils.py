@@ -171,6 +171,19 @@ def verify(student: Student, user, *, undecided: bool) -> None:
     student.verified_at = timezone.now()
 
 
+def unverify(student: Student, user, *, today: date) -> None:
+    """Verified → listed again: only by the one who verified, on the day (undoing a bulk verification)."""
+    if (
+        student.status != S.VERIFIED
+        or student.verified_by_id != user.pk
+        or timezone.localdate(student.verified_at) != today
+    ):
+        raise PupilRuleError(_("not verified by you today"))
+    student.status = S.LISTED
+    student.verified_by = None
+    student.verified_at = None
+
+
 def reject(student: Student, reason: str) -> None:
     if student.status in (S.REJECTED, S.DUPLICATE):
         raise PupilRuleError(_("status is %(status)s") % {"status": student.get_status_display()})

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from students.importing import supported_student_ids
+from students import pupils
 from students.models import Student
 from students.review import Outcome
 
@@ -24,21 +24,17 @@ def verification_undo(*, student_ids: Iterable[int], by, today: date | None = No
     """Put back to 'listed' the pupils `by` verified on `today` (default: today) that have no support yet."""
     today = today or timezone.localdate()
     ids = list(student_ids)
-    supported = supported_student_ids(ids)
+    supported = pupils.supported_student_ids(ids)
     outcome = Outcome()
     for student in Student.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
         if student.pk in supported:
             outcome.skipped[student.pk] = _("already received support")
-        elif (
-            student.status != Student.Status.VERIFIED
-            or student.verified_by_id != by.pk
-            or timezone.localdate(student.verified_at) != today
-        ):
-            outcome.skipped[student.pk] = _("not verified by you today")
         else:
-            student.status = Student.Status.LISTED
-            student.verified_by = None
-            student.verified_at = None
+            try:
+                pupils.unverify(student, by, today=today)
+            except pupils.PupilRuleError as refusal:
+                outcome.skipped[student.pk] = str(refusal)
+                continue
             student.save(update_fields=["status", "verified_by", "verified_at", "updated_at"])
             outcome.done.append(student.pk)
     return outcome
