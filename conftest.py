@@ -1,5 +1,7 @@
 """The standard cast of every test: one user per role, two communes, two providers."""
 
+from pathlib import Path
+
 import pytest
 
 from students.tests.factories import CommuneFactory
@@ -81,3 +83,12 @@ def csrf_client():
 def _media_root(settings, tmp_path):
     """Uploaded files go to a per-test directory, never into the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pytest_collection_modifyitems(items):
+    """Browser journeys and whatever serves the app live are `slow`, like the tests marked so by hand
+    (other processes: manage.py, gunicorn, the HTML checker, benchmarks). `pytest -m "not slow"` leaves
+    them out; `make test` runs every test."""
+    for item in items:
+        if "tests/e2e/" in Path(item.fspath).as_posix() or "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -21,7 +21,7 @@ Every decision carries the rule that made it, so staff can answer "why not my ch
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 # Rules that give supply.
@@ -117,7 +117,7 @@ class Miss:
     score: int
     rank: int
     reason: str
-    detail: dict
+    detail: dict[str, object]
 
 
 @dataclass
@@ -230,9 +230,10 @@ class _DevicePools:
         """What a school could not use serves the school's commune next (when the earmark names it)."""
         for pool in self.by_school.values():
             for kind, stack in pool.items():
-                for device in [d for d in stack if d.earmark_commune_id is not None]:
-                    stack.remove(device)
-                    self.by_commune[device.earmark_commune_id][kind].append(device)
+                for device in list(stack):
+                    if device.earmark_commune_id is not None:
+                        stack.remove(device)
+                        self.by_commune[device.earmark_commune_id][kind].append(device)
         for pool in self.by_commune.values():
             for kind in pool:
                 pool[kind] = deque(sorted(pool[kind], key=lambda d: d.id))
@@ -270,7 +271,9 @@ class _OfferPools:
                 self.routes_of_hamlet[hamlet_id].append((provider_id, technology))
         self.released = False
 
-    def candidates(self, pupil: Pupil):
+    def candidates(self, pupil: Pupil) -> Iterator[Offer]:
+        if pupil.hamlet_id is None:
+            return
         for route in self.routes_of_hamlet.get(pupil.hamlet_id, ()):
             for offer in self.by_route[route]:
                 if self.left[offer.id] > 0:
@@ -318,7 +321,9 @@ def _ranked(pupils: Iterable[Pupil], rules: Rules) -> tuple[list[Pupil], dict[in
     return [pupil for _value, pupil in scored], scores
 
 
-def _allocate_devices(pupils: list[Pupil], devices: Iterable[Device], rules: Rules):
+def _allocate_devices(
+    pupils: list[Pupil], devices: Iterable[Device], rules: Rules
+) -> tuple[dict[int, tuple[Device, str]], dict[int, int], _DevicePools]:
     """Device for each pupil that lacks one: pupil id → (device, rule); the shares; what is left."""
     wanting = [p for p in pupils if p.lacks_device]
     pools = _DevicePools(devices)
@@ -350,7 +355,9 @@ def _allocate_devices(pupils: list[Pupil], devices: Iterable[Device], rules: Rul
     return given, shares, pools
 
 
-def _allocate_places(pupils: list[Pupil], offers: Iterable[Offer], coverage: set[tuple[int, int, str]]):
+def _allocate_places(
+    pupils: list[Pupil], offers: Iterable[Offer], coverage: set[tuple[int, int, str]]
+) -> tuple[dict[int, tuple[Offer, str]], dict[int, int], _OfferPools]:
     """A place on an offer for each pupil that lacks Internet and whose hamlet an offer's provider covers."""
     wanting = [p for p in pupils if p.lacks_internet]
     pools = _OfferPools(offers, coverage)
@@ -449,7 +456,7 @@ def propose(
     )
 
 
-def explain_score(pupil: Pupil, rules: Rules) -> dict:
+def explain_score(pupil: Pupil, rules: Rules) -> dict[str, object]:
     """The parts of a pupil's score, for the pupil's page."""
     value, strongest = score(pupil, rules)
     return {

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime
 import uuid
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,8 +110,15 @@ def _free_place(assignment_id: int | None, reason: str) -> None:
         offers.cancel(assignment_id, reason=reason)
 
 
+def _stamp(record: Model, user: User | None, reason: str | None = None) -> None:
+    """Who made the change (and why), for the history row django-simple-history writes on save."""
+    record._history_user = user  # type: ignore[attr-defined]  # simple_history's hook, not a field
+    if reason is not None:
+        record._change_reason = reason  # type: ignore[attr-defined]
+
+
 def _save(support: Support, reason: str, fields: list[str]) -> Support:
-    support._change_reason = reason
+    support._change_reason = reason  # type: ignore[attr-defined]  # simple_history's hook, not a field
     try:
         with transaction.atomic():
             support.save(update_fields=fields)
@@ -121,7 +130,9 @@ def _save(support: Support, reason: str, fields: list[str]) -> Support:
     return support
 
 
-def create_support(*, student_id: int, device_id: int | None, offer_id: int | None, reason: str, user) -> Support:
+def create_support(
+    *, student_id: int, device_id: int | None, offer_id: int | None, reason: str, user: User | None
+) -> Support:
     """Staff propose a support by hand, with a reason."""
     reason = _required_reason(reason)
     if device_id is None and offer_id is None:
@@ -140,8 +151,7 @@ def create_support(*, student_id: int, device_id: int | None, offer_id: int | No
             sim_assignment=place,
             manual_reason=reason,
         )
-        support._change_reason = reason
-        support._history_user = user
+        _stamp(support, user, reason)
         try:
             with transaction.atomic():
                 support.save()
@@ -152,7 +162,9 @@ def create_support(*, student_id: int, device_id: int | None, offer_id: int | No
     return support
 
 
-def change_support(support_id: int, *, device_id: int | None, offer_id: int | None, reason: str, user) -> Support:
+def change_support(
+    support_id: int, *, device_id: int | None, offer_id: int | None, reason: str, user: User | None
+) -> Support:
     """Swap the device or the offer of a proposed or approved support, with a reason."""
     reason = _required_reason(reason)
     if device_id is None and offer_id is None:
@@ -178,7 +190,7 @@ def change_support(support_id: int, *, device_id: int | None, offer_id: int | No
             support.connectivity_rule = ""
             fields += ["offer_id", "sim_assignment", "connectivity_rule"]
         support.manual_reason = reason
-        support._history_user = user
+        _stamp(support, user)
         _save(support, reason, fields)
     return support
 
@@ -197,7 +209,7 @@ def approvable(supports: QuerySet[Support]) -> QuerySet[Support]:
     )
 
 
-def approve(supports: QuerySet[Support], *, user) -> int:
+def approve(supports: QuerySet[Support], *, user: User | None) -> int:
     """Approve the proposed supports among `supports` (a commune, a school, or one) whose pupil is
     still eligible (`approvable`); returns how many."""
     with transaction.atomic():
@@ -211,7 +223,7 @@ def approve(supports: QuerySet[Support], *, user) -> int:
     return len(ids)
 
 
-def withdraw(support_id: int, *, reason: str, user, release: bool = False) -> Support:
+def withdraw(support_id: int, *, reason: str, user: User | None, release: bool = False) -> Support:
     """Withdraw a support not yet handed over: the device goes back on the shelf, the place is freed.
 
     A support on a prepared (not yet signed) handover record comes off it; the record is printed
@@ -245,12 +257,12 @@ def withdraw(support_id: int, *, reason: str, user, release: bool = False) -> Su
         support.end_reason = reason
         support.ended_on = timezone.localdate()
         support.released = release
-        support._history_user = user
+        _stamp(support, user)
         _save(support, reason, fields)
     return support
 
 
-def release(support_id: int, *, reason: str, user) -> Support:
+def release(support_id: int, *, reason: str, user: User | None) -> Support:
     """Staff decide a pupil whose support ended may be supported again."""
     reason = _required_reason(reason)
     with transaction.atomic():
@@ -260,12 +272,12 @@ def release(support_id: int, *, reason: str, user) -> Support:
             raise ValidationError(_("Staff already let this pupil be supported again."), code="already_released")
         support.released = True
         support.end_reason = f"{support.end_reason}\n{reason}".strip()
-        support._history_user = user
+        _stamp(support, user)
         _save(support, reason, ["released", "end_reason"])
     return support
 
 
-def create_batch(school: School | None = None, *, commune: Commune | None = None, user) -> HandoverBatch:
+def create_batch(school: School | None = None, *, commune: Commune | None = None, user: User | None) -> HandoverBatch:
     """A handover record for the approved supports not yet on one: a school's, or a commune's.
 
     Give exactly one of `school` (its pupils' supports) and `commune` (the supports of the pupils
@@ -279,7 +291,7 @@ def create_batch(school: School | None = None, *, commune: Commune | None = None
         waiting = Support.objects.select_for_update().filter(status=S.APPROVED, batch__isnull=True)
         if school is not None:
             supports, commune_id, place = waiting.filter(student__school=school), school.commune_id, school.name
-        else:
+        elif commune is not None:
             supports, commune_id, place = waiting.filter(student__commune=commune), commune.pk, str(commune)
         ids = list(supports.values_list("pk", flat=True))
         if not ids:
@@ -291,9 +303,9 @@ def create_batch(school: School | None = None, *, commune: Commune | None = None
         # A unique placeholder that fits the 30-character column (a full uuid hex does not, on PostgreSQL).
         batch = HandoverBatch(number=f"tmp-{uuid.uuid4().hex[:24]}", school=school, commune_id=commune_id)
         batch.created_by = user
-        batch.save_without_historical_record()
+        batch.save_without_historical_record()  # type: ignore[attr-defined]  # added by simple_history
         batch.number = f"BB-{timezone.localdate():%Y}-{batch.pk:04d}"
-        batch._history_user = user
+        _stamp(batch, user)
         batch.save(update_fields=["number"])
         Support.objects.filter(pk__in=ids).update(batch=batch)
         record_history(Support, ids, user_id=getattr(user, "pk", None), reason=batch.number)
@@ -301,7 +313,12 @@ def create_batch(school: School | None = None, *, commune: Commune | None = None
 
 
 def mark_handed_over(
-    batch_id: int, *, handed_over_on: datetime.date, received_by: str, user, signed_record=None
+    batch_id: int,
+    *,
+    handed_over_on: datetime.date,
+    received_by: str,
+    user: User | None,
+    signed_record: UploadedFile[bytes] | None = None,
 ) -> HandoverBatch:
     """The batch was handed over: its supports and devices are "handed over", with date and receiver.
 
@@ -339,15 +356,14 @@ def mark_handed_over(
             support.status = S.HANDED_OVER
             support.handed_over_on = handed_over_on
             support.received_by = support.received_by or support.student.guardian_name or received_by
-            support._history_user = user
+            _stamp(support, user)
             _save(support, reason, ["status", "handed_over_on", "received_by"])
         batch.status = HandoverBatch.Status.HANDED_OVER
         batch.handed_over_on = handed_over_on
         batch.received_by = received_by
         if signed_record is not None:
             batch.signed_record = signed_record
-        batch._history_user = user
-        batch._change_reason = reason
+        _stamp(batch, user, reason)
         batch.save()
     return batch
 
@@ -362,7 +378,7 @@ def record_follow_up(
     checked_on: datetime.date,
     result: str,
     note: str = "",
-    user,
+    user: User | None,
     take_back: bool = False,
     device_to: str = Device.Status.AWAITING_INSPECTION,
 ) -> FollowUp:
@@ -391,7 +407,7 @@ def record_follow_up(
                 code="before_handover",
             )
         follow_up = FollowUp(support=support, checked_on=checked_on, result=result, note=note, checked_by=user)
-        follow_up._history_user = user
+        _stamp(follow_up, user)
         follow_up.full_clean()
         follow_up.save()
         if take_back:
@@ -402,7 +418,7 @@ def record_follow_up(
             note = (note or "").strip()
             support.end_reason = f"{reason}. {note}" if note else str(reason)
             support.ended_on = checked_on
-            support._history_user = user
+            _stamp(support, user)
             _save(support, str(reason), ["status", "end_reason", "ended_on"])
     return follow_up
 

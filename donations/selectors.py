@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django_stubs_ext import StrOrPromise
 
-from donations.models import CashReceipt, Device, Donor, LineStatus, Pledge, PledgeLine
+from donations.models import CashReceipt, Device, Donor, LineStatus, Pledge, PledgeLine, PledgeLineQuerySet
 
 
-def _active_lines() -> QuerySet[PledgeLine]:
+def _active_lines() -> PledgeLineQuerySet[PledgeLine]:
     return PledgeLine.objects.filter(cancelled=False)
 
 
@@ -40,7 +42,7 @@ def outstanding_pledge_counts() -> dict[str, int]:
 
 def pledges_for_list(*, search: str = "", kind: str = "", status: str = "", donor_kind: str = "") -> QuerySet[Pledge]:
     """Pledges with donor and lines (with what was received), filtered in SQL; paginate before reading."""
-    pledges = (
+    pledges: QuerySet[Pledge] = (
         Pledge.objects.search(search)
         .select_related("donor", "earmark_commune")
         .prefetch_related(Prefetch("lines", queryset=PledgeLine.objects.with_received()))
@@ -62,13 +64,13 @@ def lines_with_received(pledge: Pledge) -> list[PledgeLine]:
 class Reconciliation:
     """Pledged against received, money in VND and devices in units."""
 
-    label: str
+    label: StrOrPromise
     money_pledged: int = 0
     money_received: int = 0
     devices_pledged: int = 0
     devices_received: int = 0
     pupils_offered: int = 0
-    children: list = field(default_factory=list)
+    children: list[Reconciliation] = field(default_factory=list)
 
     @property
     def money_outstanding(self) -> int:
@@ -89,7 +91,7 @@ class Reconciliation:
             self.pupils_offered += line.quantity or 0
 
 
-def reconciliation() -> dict:
+def reconciliation() -> dict[str, Any]:
     """Per donor, per kind and in total; cancelled lines are left out. Receipts without a pledge are shown apart."""
     lines = _active_lines().with_received().select_related("pledge__donor").order_by("pledge__donor__name", "pk")
     total = Reconciliation(label="total")
@@ -109,7 +111,9 @@ def reconciliation() -> dict:
     }
 
 
-def devices_for_list(*, search: str = "", device_type: str = "", status: str = "", condition: str = ""):
+def devices_for_list(
+    *, search: str = "", device_type: str = "", status: str = "", condition: str = ""
+) -> QuerySet[Device]:
     devices = Device.objects.select_related("pledge_line__pledge__donor", "purchase").order_by("-received_on", "pk")
     if search.strip():
         term = search.strip()
@@ -141,11 +145,11 @@ def public_donor_roll() -> QuerySet[Donor]:
 # Where a pledge's gifts went, by commune and school. Allocation (issue 6) sits above this
 # app and registers a function here from its AppConfig.ready(); each returns rows
 # {"commune": str, "school": str, "devices": int, "connectivity": int} — never a pupil's name.
-DESTINATION_PROVIDERS: list[Callable[[Pledge], list[dict]]] = []
+DESTINATION_PROVIDERS: list[Callable[[Pledge], list[dict[str, Any]]]] = []
 
 
-def pledge_destinations(pledge: Pledge) -> list[dict]:
-    rows: list[dict] = []
+def pledge_destinations(pledge: Pledge) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     for provider in DESTINATION_PROVIDERS:
         rows += provider(pledge)
     return rows

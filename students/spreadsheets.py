@@ -9,7 +9,7 @@ in any order, case or without diacritics, blank rows and a "Tổng cộng" line 
 signature block below the table. Rows keep the number Excel shows, so an
 error message points at the cell the user sees.
 
-python-calamine reads ten times faster than openpyxl (IMPORT-NOTES.md);
+python-calamine reads ten times faster than openpyxl (../shared/reference/IMPORT-NOTES.md);
 openpyxl only writes (templates and annotated files).
 """
 

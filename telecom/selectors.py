@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from students.models import Commune, Hamlet, Student
 from telecom.coverage import is_late
-from telecom.models import ConnectivityOffer, HamletCoverage, Provider, SimAssignment, Technology
+from telecom.models import (
+    ConnectivityOffer,
+    ConnectivityOfferQuerySet,
+    HamletCoverage,
+    Provider,
+    SimAssignment,
+    Technology,
+)
 
 AVAILABLE = HamletCoverage.Status.AVAILABLE
 
@@ -141,14 +149,15 @@ def blocked_pupils(students: QuerySet[Student] | None = None) -> QuerySet[Studen
     )
 
 
-def blocked_pupil_counts() -> list[dict]:
+def blocked_pupil_counts() -> list[dict[str, Any]]:
     """Counts by commune, hamlet and school: what the telecoms need, with no personal data."""
-    return list(
+    rows = (
         blocked_pupils()
         .values("commune__code", "commune__name", "hamlet_id", "hamlet__name", "school__name")
         .annotate(pupils=Count("pk"))
         .order_by("commune__code", "hamlet__name", "school__name")
     )
+    return [dict(row) for row in rows]
 
 
 def pupils_without_hamlet_lacking_internet() -> int:
@@ -156,6 +165,9 @@ def pupils_without_hamlet_lacking_internet() -> int:
     return Student.objects.filter(status__in=Student.IN_NEED_STATUSES, lacks_internet=True, hamlet__isnull=True).count()
 
 
-def offers_with_usage(offers: QuerySet[ConnectivityOffer] | None = None) -> QuerySet[ConnectivityOffer]:
+def offers_with_usage(
+    offers: ConnectivityOfferQuerySet[ConnectivityOffer] | None = None,
+) -> QuerySet[ConnectivityOffer]:
     offers = ConnectivityOffer.objects.all() if offers is None else offers
-    return offers.with_usage().select_related("provider", "pledge_line__pledge__donor")
+    used: QuerySet[ConnectivityOffer] = offers.with_usage()
+    return used.select_related("provider", "pledge_line__pledge__donor")

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test runs a benchmark in another process
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

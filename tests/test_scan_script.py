@@ -37,6 +37,7 @@ def tool_spies(tmp_path):
         "http://127.1:8000/",
     ],
 )
+@pytest.mark.slow  # another process
 def test_scan_refuses_any_target_but_127_0_0_1_before_starting_a_tool(tool_spies, target):
     folder, env = tool_spies
     done = subprocess.run(

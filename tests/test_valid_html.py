@@ -20,7 +20,7 @@ from django.core.cache import cache
 
 from tests.public_pages import FEEDBACK_PHONE, PLEDGE_PHONE, build_scene
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # Java's HTML checker
 
 
 def _vnu_command() -> list[str]:

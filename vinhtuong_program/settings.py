@@ -102,6 +102,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Tests only: pytest.ini sets DJANGO_TEST_FAST_PASSWORD_HASHER=1, so a test user costs an MD5 instead
+# of PBKDF2's hundreds of thousands of rounds. `check --deploy` fails when it is on (core/checks.py).
+if env_bool("DJANGO_TEST_FAST_PASSWORD_HASHER", default=False):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "vinhtuong_program.core.security.LoginThrottleBackend",

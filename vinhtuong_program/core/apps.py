@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
     name = "vinhtuong_program.core"
     label = "core"
     verbose_name = _("Users and roles")
+
+    def ready(self) -> None:
+        from vinhtuong_program.core import checks  # noqa: F401 - registers the deployment check

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 BUSINESS_APPS = ("students", "donations", "telecom", "allocation", "reports")
 
@@ -21,7 +22,7 @@ BUSINESS_APPS = ("students", "donations", "telecom", "allocation", "reports")
 class Role:
     key: str
     group_name: str
-    label: str
+    label: StrOrPromise
     uses_admin: bool
 
 
@@ -124,7 +125,7 @@ def _permission_objects(codes: set[str]) -> list[Permission]:
     for code in codes:
         app_label, codename = code.split(".", 1)
         by_app.setdefault(app_label, set()).add(codename)
-    found = []
+    found: list[Permission] = []
     for app_label, codenames in by_app.items():
         found += Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
     missing = codes - {f"{p.content_type.app_label}.{p.codename}" for p in found}
@@ -144,7 +145,7 @@ def sync_roles() -> dict[str, int]:
     return counts
 
 
-def roles_of(user) -> list[Role]:
+def roles_of(user: User | AnonymousUser) -> list[Role]:
     if not user.is_authenticated:
         return []
     names = {group.name for group in user.groups.all()}

@@ -117,6 +117,7 @@ def new_database(tmp_path):
 
 
 @pytest.mark.timeout(240)
+@pytest.mark.slow  # another process
 def test_a_backup_restored_into_an_empty_database_gives_the_identical_report(new_database, tmp_path):
     source = {"database_url": new_database("source"), "media_root": tmp_path / "media-source"}
     for name, content in UPLOADS.items():
@@ -231,6 +232,7 @@ def test_pruning_keeps_the_newest_complete_backups_and_forgets_abandoned_partial
 
 
 @pytest.mark.timeout(240)
+@pytest.mark.slow  # another process
 def test_a_forced_restore_of_a_dump_the_tools_cannot_read_leaves_the_database_as_it_was(new_database, tmp_path):
     # The checksum matches, yet the dump is unreadable here (made by a newer pg_dump, say): the
     # forced restore used to drop every table before pg_restore refused the file.

@@ -68,12 +68,14 @@ def test_the_env_template_names_every_variable_the_application_reads():
     assert sorted(read - _template_variables(commented_too=True).keys()) == []
 
 
+@pytest.mark.slow  # another process
 def test_deploy_check_is_clean_with_the_env_template():
     result = _manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow  # another process
 def test_gunicorn_loads_the_application_with_its_configuration():
     result = subprocess.run(
         [Path(sys.executable).with_name("gunicorn"), "--check-config", "-c", DEPLOY / "gunicorn.conf.py"]
@@ -97,6 +99,7 @@ def test_gunicorn_listens_only_locally_and_logs_no_query_strings(monkeypatch):
     assert config["timeout"] >= 60
 
 
+@pytest.mark.slow  # another process
 def test_nginx_passes_every_upload_the_application_accepts_and_serves_no_uploads():
     script = (
         "import json; from django.conf import settings as s; print(json.dumps([s.SPREADSHEET_MAX_BYTES, "
@@ -123,6 +126,7 @@ def test_nginx_passes_every_upload_the_application_accepts_and_serves_no_uploads
     assert "server 127.0.0.1:8000 " in site, "nginx's upstream is gunicorn's default bind"
 
 
+@pytest.mark.slow  # another process
 def test_nginx_accepts_the_site(tmp_path):
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
     if nginx is None or shutil.which("openssl") is None:
@@ -151,6 +155,7 @@ def test_nginx_accepts_the_site(tmp_path):
     assert "[warn]" not in result.stderr, result.stderr
 
 
+@pytest.mark.slow  # another process
 def test_systemd_accepts_the_units(tmp_path):
     if shutil.which("systemd-analyze") is None:
         pytest.skip("systemd-analyze is not installed")
@@ -172,6 +177,7 @@ def test_systemd_accepts_the_units(tmp_path):
     assert result.returncode == 0 and problems == [], result.stdout + result.stderr
 
 
+@pytest.mark.slow  # another process
 def test_manage_sh_runs_commands_with_the_environment_file(tmp_path):
     env_file = tmp_path / "vinhtuong.env"
     template = ENV_TEMPLATE.read_text(encoding="utf-8")

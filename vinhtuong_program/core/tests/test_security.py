@@ -221,6 +221,7 @@ def test_no_static_script_reads_the_csrf_cookie():
         assert "csrftoken" not in script.read_text(encoding="utf-8").lower(), script
 
 
+@pytest.mark.slow  # another process
 def test_deploy_check_has_no_warning_with_production_settings():
     clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
     env = clean | {

@@ -48,12 +48,14 @@ def test_vietnamese_locale_and_time_zone():
     assert settings.USE_TZ is True
 
 
+@pytest.mark.slow  # another process
 def test_secret_key_is_required_when_debug_is_off():
     result = _run_manage("check", env={"DJANGO_DEBUG": "0"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.slow  # another process
 def test_background_tasks_default_to_the_database_backend():
     result = _run_manage(
         "shell",
