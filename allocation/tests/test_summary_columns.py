@@ -97,7 +97,7 @@ def test_each_pupil_has_one_standing(status, support, in_pair, expected):
 def test_the_standings_codes_are_the_models_values():
     from students.models import Student
 
-    assert standing.GIVEN_SUPPORT == set(Support.GIVEN_STATUSES)
+    assert set(Support.GIVEN_STATUSES) == standing.GIVEN_SUPPORT
     assert {standing.HELD_STATUS, standing.LISTED_STATUS, "verified"} == set(Student.IN_NEED_STATUSES)
     assert {"proposed", "withdrawn"} | standing.GIVEN_SUPPORT == set(Support.Status.values)
 
