@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from donations.confirmation import confirm_on_receipt
 from donations.models import CashReceipt, Device, PledgeLine, ProgrammeAccount, Spending
 
 
@@ -56,6 +57,8 @@ def receipt_record(
             raise ValidationError(_("This bank reference has already been recorded."), code="bank_reference")
         try:
             with transaction.atomic():
+                if pledge_line is not None:
+                    confirm_on_receipt(pledge_line.pledge_id, by=recorded_by)
                 return CashReceipt.objects.create(
                     received_on=received_on,
                     amount_vnd=amount_vnd,
