@@ -15,9 +15,9 @@ ROLES = ("education_office_user", "accountant_user", "leadership_user", "commune
 # Queries for the whole page (session, user, permissions, groups, profile, the dashboard, the commune
 # table, the milestones, saving the session), the same whatever the size of the district.
 MAX_QUERIES = {
-    "education_office_user": 24,
-    "accountant_user": 13,
-    "leadership_user": 20,
+    "education_office_user": 25,
+    "accountant_user": 14,
+    "leadership_user": 21,
     "commune_a_official": 16,
     "viettel_user": 18,
 }
