@@ -41,7 +41,7 @@ pytestmark = pytest.mark.django_db
 
 PROFILES = {
     # The normal suite: a few short histories (well under 30 s on a quiet machine).
-    "default": settings(max_examples=4, stateful_step_count=10, deadline=None, suppress_health_check=list(HealthCheck)),
+    "default": settings(max_examples=4, stateful_step_count=8, deadline=None, suppress_health_check=list(HealthCheck)),
     "nightly": settings(
         max_examples=150, stateful_step_count=40, deadline=None, suppress_health_check=list(HealthCheck)
     ),
