@@ -89,11 +89,14 @@ def donation_figures(snapshot: Snapshot) -> dict:
     for row in given_devices.values("device_type").annotate(n=Count("id")):
         devices_allocated[row["device_type"]] = row["n"]
 
-    pledges = snapshot.rows(Pledge).aggregate(
-        pledges=Count("id", filter=Q(confirmed_at__isnull=False)),
-        donors=Count("donor_id", distinct=True, filter=Q(confirmed_at__isnull=False)),
-        awaiting=Count("id", filter=Q(confirmed_at__isnull=True)),
+    # Pledges and donors that gave something: a confirmed pledge with a line not cancelled (the
+    # public page's donor count, reports.public, reads the same).
+    pledges = (
+        confirmed_lines(snapshot)
+        .annotate(line_donor=snapshot.field_of(Pledge, "donor_id", id_from="pledge_id"))
+        .aggregate(pledges=Count("pledge_id", distinct=True), donors=Count("line_donor", distinct=True))
     )
+    pledges["awaiting"] = snapshot.rows(Pledge).filter(confirmed_at__isnull=True).count()
     received = sum(money_received.values())
     spent = sum(spent_by_category.values())
     return {

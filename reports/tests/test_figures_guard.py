@@ -186,6 +186,12 @@ class FiguresMachine(RuleBasedStateMachine):
         if pledge is not None:
             confirmation.pledge_confirm(pledge_id=pledge, by=self.office)
 
+    @rule(i=st.integers(0, 50))
+    def cancel_a_line(self, i):
+        line_id = _pick(PledgeLine.objects.filter(cancelled=False), i)
+        if line_id is not None:
+            pledge_service.line_cancel(line=PledgeLine.objects.get(pk=line_id), reason="Nhà hảo tâm đổi ý")
+
     @rule(i=st.integers(0, 50), share=st.integers(1, 4))
     def receive_money(self, i, share):
         line_id = _pick(PledgeLine.objects.filter(kind=PledgeLine.Kind.CASH, cancelled=False), i)
