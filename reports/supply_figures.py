@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, Max, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Subquery, Sum, When
 from django.utils import timezone
 
 from allocation.models import AllocationRun, Support
@@ -91,12 +91,17 @@ def donation_figures(snapshot: Snapshot) -> dict:
 
     # Pledges and donors that gave something: a confirmed pledge with a line not cancelled (the
     # public page's donor count, reports.public, reads the same).
+    gave = Exists(snapshot.rows(PledgeLine).filter(pledge_id=OuterRef("id"), cancelled=False))
+    counted = Q(confirmed_at__isnull=False, gave=True)
     pledges = (
-        confirmed_lines(snapshot)
-        .annotate(line_donor=snapshot.field_of(Pledge, "donor_id", id_from="pledge_id"))
-        .aggregate(pledges=Count("pledge_id", distinct=True), donors=Count("line_donor", distinct=True))
+        snapshot.rows(Pledge)
+        .annotate(gave=gave)
+        .aggregate(
+            pledges=Count("id", filter=counted),
+            donors=Count("donor_id", distinct=True, filter=counted),
+            awaiting=Count("id", filter=Q(confirmed_at__isnull=True)),
+        )
     )
-    pledges["awaiting"] = snapshot.rows(Pledge).filter(confirmed_at__isnull=True).count()
     received = sum(money_received.values())
     spent = sum(spent_by_category.values())
     return {
