@@ -79,7 +79,7 @@ test-postgres: install-dev
 ## The figures guard (issue 15) with many more and longer random histories: nightly, not in `make test`
 .PHONY: test-figures-nightly
 test-figures-nightly: install-dev
-	HYPOTHESIS_PROFILE=nightly env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(BIN)/pytest -p no:cacheprovider reports/tests/test_figures_guard.py
+	HYPOTHESIS_PROFILE=nightly env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(BIN)/pytest -p no:cacheprovider --timeout=0 reports/tests/test_figures_guard.py
 
 ## Regenerate and compile translations (needs GNU gettext); the .mo files are committed.
 messages: install-dev
