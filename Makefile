@@ -80,6 +80,11 @@ test-postgres: install-dev
 		echo "*** PostgreSQL run SKIPPED: no server at $(TEST_DATABASE_URL) (CI would fail here) ***" >&2; \
 	fi
 
+## The figures guard (issue 15) with many more and longer random histories: nightly, not in `make test`
+.PHONY: test-figures-nightly
+test-figures-nightly: install-dev
+	HYPOTHESIS_PROFILE=nightly env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(BIN)/pytest -p no:cacheprovider --timeout=0 reports/tests/test_figures_guard.py
+
 ## Regenerate and compile translations (needs GNU gettext); the .mo files are committed.
 messages: install-dev
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles

@@ -64,6 +64,9 @@ class Pupil:
     verified: bool = True
     duplicate_pending: bool = False
     supported: bool = False
+    # For the summary's standing (allocation/standing.py): the pupil's support, if any, and held.
+    support: str | None = None
+    held: bool = False
 
 
 @dataclass(frozen=True, slots=True)

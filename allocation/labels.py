@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from allocation import engine
+from allocation import engine, standing
 
 RULES = {
     engine.EARMARK_SCHOOL: _("earmarked by the donor for the pupil's school"),
@@ -21,6 +21,9 @@ REASONS = {
     engine.DUPLICATE_PENDING: _("the record is in a possible-duplicate pair nobody has decided"),
     engine.ALREADY_SUPPORTED: _("the pupil already has a support"),
     "not_in_need": _("the record is rejected or a confirmed duplicate"),
+    standing.SUPPORTED: _("the pupil has been given a support"),
+    standing.AWAITING_APPROVAL: _("a support proposed earlier waits for approval"),
+    standing.WITHDRAWN: _("the pupil's support was withdrawn and not released"),
 }
 
 # What a pupil lacks, as the score weighs it (engine.need_of).

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,12 +24,12 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from allocation import engine
+from allocation import engine, summary
 from allocation.locks import lock_allocation
 from allocation.models import AllocationRun, AllocationSettings, LeftOut, Support
 from donations.models import Device
 from students.bulk import insert_with_history, record_history
-from students.models import Commune, DuplicateCandidate, SchoolLevel, Student
+from students.models import DuplicateCandidate, Student
 from telecom.models import ConnectivityOffer, HamletCoverage, SimAssignment, Technology
 
 _CHUNK = 10_000
@@ -66,13 +66,13 @@ def load_pupils(student_ids=None) -> list[engine.Pupil]:
     for existing_id, candidate_id in pairs.values_list("existing_id", "candidate_id"):
         pending.add(existing_id)
         pending.add(candidate_id)
-    supported = set(holding.values_list("student_id", flat=True))
+    support_of = dict(holding.values_list("student_id", "status"))
     # A place given outside a support (by hand in the admin) already connects the pupil.
     places = SimAssignment.objects.active().filter(support__isnull=True)
     if student_ids is not None:
         places = places.filter(student__in=student_ids)
     connected = set(places.values_list("student_id", flat=True))
-    verified = Student.Status.VERIFIED
+    verified, held = Student.Status.VERIFIED, Student.Status.HELD
     # Read as text and decoded once per distinct list: a district has a few hundred combinations of
     # hardships, and decoding 100,000 JSON values one by one was a fifth of the loading.
     decoded: dict[str | None, tuple[str, ...]] = {}
@@ -95,7 +95,9 @@ def load_pupils(student_ids=None) -> list[engine.Pupil]:
             hardships=hardships_of(hardships),
             verified=status == verified,
             duplicate_pending=pk in pending,
-            supported=pk in supported,
+            supported=pk in support_of,
+            support=support_of.get(pk),
+            held=status == held,
         )
         for pk, commune_id, school_id, hamlet_id, level, lacks_device, lacks_internet, hardships, status in (
             students.annotate(hardships_text=Cast("hardships", TextField()))
@@ -185,7 +187,7 @@ class Computed:
     settings: dict
 
     def summary(self) -> dict:
-        return summarise(self)
+        return summary.summarise(self)
 
 
 @contextmanager
@@ -224,71 +226,6 @@ def _compute() -> Computed:
         offers={o.id: o for o in offers},
         settings=settings_snapshot(current),
     )
-
-
-def summarise(computed: Computed) -> dict:
-    """Totals by commune, level and device type; who is left out and why. No personal data."""
-    pupils, proposal = computed.pupils, computed.proposal
-    communes = {c.pk: c for c in Commune.objects.only("pk", "code", "name")}
-    by_commune: dict[int, Counter] = defaultdict(Counter)
-    by_level: dict[str, Counter] = {level: Counter() for level in SchoolLevel.values}
-    by_type: Counter = Counter()
-    for pupil in pupils.values():
-        if not pupil.supported:
-            by_commune[pupil.commune_id]["in_need"] += 1
-    for pupil_id, reason in proposal.ineligible.items():
-        pupil = pupils[pupil_id]
-        by_commune[pupil.commune_id][f"ineligible_{reason}"] += 1
-    for decision in proposal.decisions:
-        pupil = pupils[decision.pupil_id]
-        row, level = by_commune[pupil.commune_id], by_level[pupil.level]
-        row["proposed"] += 1
-        level["proposed"] += 1
-        if decision.device_id:
-            row["devices"] += 1
-            level["devices"] += 1
-            by_type[decision.device_type] += 1
-        if decision.offer_id:
-            row["places"] += 1
-            level["places"] += 1
-    left_out: Counter = Counter()
-    for miss in proposal.missed:
-        pupil = pupils[miss.pupil_id]
-        by_commune[pupil.commune_id][f"missed_{miss.need}"] += 1
-        by_level[pupil.level][f"missed_{miss.need}"] += 1
-        left_out[(miss.need, miss.reason)] += 1
-    rows = []
-    for commune_id, counts in sorted(by_commune.items(), key=lambda item: communes[item[0]].code):
-        commune = communes[commune_id]
-        rows.append(
-            {
-                "code": commune.code,
-                "name": commune.name,
-                "in_need": counts["in_need"],
-                "eligible": counts["in_need"] - sum(v for k, v in counts.items() if k.startswith("ineligible_")),
-                "proposed": counts["proposed"],
-                "devices": counts["devices"],
-                "places": counts["places"],
-                "device_share": proposal.shares[engine.DEVICE].get(commune_id, 0),
-                "place_share": proposal.shares[engine.CONNECTIVITY].get(commune_id, 0),
-                "missed_device": counts["missed_device"],
-                "missed_connectivity": counts["missed_connectivity"],
-                "not_verified": counts[f"ineligible_{engine.NOT_VERIFIED}"],
-                "duplicate_pending": counts[f"ineligible_{engine.DUPLICATE_PENDING}"],
-            }
-        )
-    return {
-        "proposed": len(proposal.decisions),
-        "devices": sum(by_type.values()),
-        "places": sum(1 for d in proposal.decisions if d.offer_id),
-        "by_commune": rows,
-        "by_level": {level: dict(counts) for level, counts in by_level.items()},
-        "by_type": dict(by_type),
-        "left_out": [{"need": need, "reason": reason, "count": n} for (need, reason), n in sorted(left_out.items())],
-        "ineligible": dict(Counter(proposal.ineligible.values())),
-        "unused_devices": proposal.unused_devices,
-        "unused_places": proposal.unused_places,
-    }
 
 
 def _stale() -> ValidationError:
@@ -365,7 +302,7 @@ def save(computed: Computed, *, user=None) -> AllocationRun:
         run = AllocationRun.objects.create(
             run_by=user,
             settings_used=computed.settings,
-            totals=summarise(computed),
+            totals=summary.summarise(computed),
             proposed_count=len(decisions),
             left_out_count=len({m.pupil_id for m in proposal.missed}),
         )

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from donations import ledger
+from donations import confirmation, ledger
 from donations.models import (
     CashReceipt,
     CommitteeMember,
@@ -59,17 +60,44 @@ class PledgeLineInline(admin.TabularInline):
     ]
 
 
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("confirmation")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("waiting for confirmation")), ("yes", _("confirmed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(confirmed_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Pledge)
 class PledgeAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     folded_search_field = "donor__name_key"
-    list_display = ["reference_code", "donor", "channel", "earmark_commune", "pledged_at"]
-    list_filter = ["channel", "lines__kind", "donor__kind", "earmark_commune"]
+    list_display = ["reference_code", "donor", "channel", "earmark_commune", "pledged_at", "confirmed_at"]
+    list_filter = ["channel", ConfirmedFilter, "lines__kind", "donor__kind", "earmark_commune"]
     list_select_related = ["donor", "earmark_commune"]
     search_fields = ["reference_code", "donor__name", "donor__phone"]
     autocomplete_fields = ["donor"]
     raw_id_fields = ["earmark_school"]
-    readonly_fields = ["reference_code", "created_by"]
+    readonly_fields = ["reference_code", "created_by", "confirmed_at", "confirmed_by"]
     inlines = [PledgeLineInline]
+    actions = ["confirm_pledges"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and obj.channel in confirmation.CONFIRMED_ON_SAVE:
+            confirmation.pledge_confirm(pledge_id=obj.pk, by=request.user, reason=_("Entered by staff"))
+
+    @admin.action(description=_("Confirm the selected pledges (after calling the donors)"))
+    def confirm_pledges(self, request, queryset):
+        done = 0
+        for pk in queryset.filter(confirmed_at__isnull=True).values_list("pk", flat=True):
+            confirmation.pledge_confirm(pledge_id=pk, by=request.user)
+            done += 1
+        self.message_user(request, _("%(n)s pledge(s) confirmed.") % {"n": done})
 
 
 @admin.register(PledgeLine)

@@ -327,6 +327,8 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
             note=row.note,
             created_by=user,
             pledged_at=datetime.combine(row.received_on, time(8), tz) if row.received_on else now,
+            confirmed_at=now,  # staff's own list: confirmed when saved (donations/confirmation.py)
+            confirmed_by=user if getattr(user, "pk", None) else None,
         )
         for row, donor, code in zip(rows, donor_of_row, _unique_codes(len(rows)), strict=True)
     ]

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donations.confirmation import confirm_on_receipt
 from donations.inventory import initial_status
 from donations.models import Device, Donor, Pledge, PledgeLine
 
@@ -96,6 +97,9 @@ def pledge_create(
                 note=note,
                 created_by=created_by,
                 submission_token=submission_token,
+                # Staff's own pledges are confirmed when saved; a public one waits (donations/confirmation.py).
+                confirmed_at=None if channel == Pledge.Channel.PUBLIC_FORM else timezone.now(),
+                confirmed_by=None if channel == Pledge.Channel.PUBLIC_FORM else created_by,
             )
             for data in lines:
                 _line(pledge, data).save()
@@ -156,6 +160,7 @@ def devices_receive(
     serials: Sequence[str] = (),
     brand_model: str = "",
     storage_place: str = "",
+    received_by=None,
 ) -> list[Device]:
     """Receive `count` devices of a pledge line: one inventory row each, serials now or later.
 
@@ -194,6 +199,7 @@ def devices_receive(
             with transaction.atomic():
                 for device in devices:
                     device.save()
+            confirm_on_receipt(line.pledge_id, by=received_by)
         except IntegrityError as error:
             raise ValidationError(_("A serial number is already in the inventory."), code="serial_taken") from error
     return devices

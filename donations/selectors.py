@@ -40,7 +40,9 @@ def outstanding_pledge_counts() -> dict[str, int]:
     return {status: _with_status(Pledge.objects.all(), status).count() for status in waiting}
 
 
-def pledges_for_list(*, search: str = "", kind: str = "", status: str = "", donor_kind: str = "") -> QuerySet[Pledge]:
+def pledges_for_list(
+    *, search: str = "", kind: str = "", status: str = "", donor_kind: str = "", awaiting_confirmation: bool = False
+) -> QuerySet[Pledge]:
     """Pledges with donor and lines (with what was received), filtered in SQL; paginate before reading."""
     pledges: QuerySet[Pledge] = (
         Pledge.objects.search(search)
@@ -53,6 +55,8 @@ def pledges_for_list(*, search: str = "", kind: str = "", status: str = "", dono
         pledges = pledges.filter(donor__kind=donor_kind)
     if status:
         pledges = _with_status(pledges, status)
+    if awaiting_confirmation:
+        pledges = pledges.filter(confirmed_at__isnull=True)
     return pledges
 
 

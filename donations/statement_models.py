@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class BankStatement(models.Model):
@@ -25,6 +26,7 @@ class BankStatement(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-last_day", "-pk"]
@@ -71,6 +73,7 @@ class StatementEntry(models.Model):
     # How the credit was matched ("code", "typo", "linked", "anonymous") or "" while it waits.
     match = models.CharField(_("match"), max_length=10, blank=True)
     match_note = models.CharField(_("match note"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["booked_on", "pk"]

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from donations import ledger
 from donations.models import CashReceipt, Donor, Pledge, PledgeLine, Spending
@@ -120,7 +121,7 @@ def _record(statement: BankStatement, new: list[Transaction], result: StatementR
     ledger.receipts_record_many(receipts)
     for entry in entries:
         entry.receipt = entry.receipt  # the receipts have their ids now
-    StatementEntry.objects.bulk_create(entries, batch_size=1000)
+    bulk_create_with_history(entries, StatementEntry, batch_size=1000, default_user=user)
 
 
 def import_statement(file, filename: str, *, user=None, dry_run: bool = False) -> StatementResult:
@@ -199,7 +200,7 @@ def credit_link(*, entry_id: int, code: str, user=None) -> StatementEntry:
     with transaction.atomic():
         entry = _waiting_credit(entry_id)
         line = next((line for line in lines if line.outstanding_units > 0), lines[0])
-        ledger.receipt_link(receipt=entry.receipt, pledge_line=line, payer=pledge.donor.name)
+        ledger.receipt_link(receipt=entry.receipt, pledge_line=line, payer=pledge.donor.name, by=user)
         entry.match, entry.match_note = "linked", _("Linked by the accountant.")
         entry.save(update_fields=["match", "match_note"])
     return entry
@@ -216,7 +217,7 @@ def credit_record_anonymous(*, entry_id: int, user=None) -> StatementEntry:
             note=_("Bank transfer %(reference)s without a pledge code.") % {"reference": entry.bank_reference},
             created_by=user,
         )
-        ledger.receipt_link(receipt=entry.receipt, pledge_line=pledge.lines.get())
+        ledger.receipt_link(receipt=entry.receipt, pledge_line=pledge.lines.get(), by=user)
         entry.match, entry.match_note = "anonymous", _("Recorded as an anonymous donor.")
         entry.save(update_fields=["match", "match_note"])
     return entry

@@ -21,6 +21,7 @@ urlpatterns = [
     path("thiet-bi/", staff.device_list, name="device-list"),
     path("thiet-bi/<int:pk>/", staff.device_detail, name="device-detail"),
     path("<str:code>/", staff.pledge_detail, name="pledge-detail"),
+    path("<str:code>/xac-nhan/", staff.pledge_confirm, name="pledge-confirm"),
     path("<str:code>/thu-cam-on.docx", staff.thank_you_letter, name="thank-you-letter"),
     path("<str:code>/dong/", staff.line_add, name="line-add"),
     path("<str:code>/dong/<int:line_id>/huy/", staff.line_cancel, name="line-cancel"),

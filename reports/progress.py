@@ -145,6 +145,7 @@ def _build(snapshot: Snapshot) -> dict:
             for level in SchoolLevel.values
         },
         "by_school": by_school,
+        "schools_with_need": len(by_school),
         "by_need": {need: pf.counts(by_need_facts.get(need, [])) for need in pf.NEEDS},
         "by_hardship": pf.hardship_counts(snapshot),
         "gap": {"total": students["unsupported"], "by_reason": pf.gap(facts), "by_commune": gap_by_commune},

@@ -37,7 +37,8 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def _active_lines() -> QuerySet[PledgeLine]:
-    return PledgeLine.objects.filter(cancelled=False)
+    """Lines the public page shows: not cancelled, of a pledge staff confirmed (donations/confirmation.py)."""
+    return PledgeLine.objects.filter(cancelled=False, pledge__confirmed_at__isnull=False)
 
 
 # Aggregate aliases may not shadow field names, hence the prefix.
@@ -91,7 +92,13 @@ def _devices_by_type(donations: dict) -> list[dict]:
 def _offers_by_provider(donations: dict) -> list[dict]:
     """Each provider with an offer: how many offers, places offered (capacity) and places taken."""
     return [
-        {"name": row["name"], "offers": row["offers"], "capacity": row["capacity"], "used": row["used"]}
+        {
+            "name": row["name"],
+            "offers": row["offers"],
+            "capacity": row["capacity"],
+            "used": row["used"],
+            "proposed": row["proposed"],
+        }
         for row in donations["connectivity_by_provider"]
         if row["offers"]
     ]
@@ -104,7 +111,10 @@ def _money_pledged_by(donor: OuterRef) -> Subquery:
 
 def _money_received_from(donor: OuterRef) -> Subquery:
     receipts = CashReceipt.objects.filter(
-        pledge_line__pledge__donor=donor, pledge_line__cancelled=False, pledge_line__kind__in=MONEY_KINDS
+        pledge_line__pledge__donor=donor,
+        pledge_line__pledge__confirmed_at__isnull=False,
+        pledge_line__cancelled=False,
+        pledge_line__kind__in=MONEY_KINDS,
     ).values("pledge_line__pledge__donor")
     return Coalesce(Subquery(receipts.annotate(total=Sum("amount_vnd")).values("total")), 0)
 
@@ -233,6 +243,7 @@ def _gifts_of(donor_ids: list[int]) -> dict[int, dict]:
     receipts = (
         CashReceipt.objects.filter(
             pledge_line__pledge__donor_id__in=donor_ids,
+            pledge_line__pledge__confirmed_at__isnull=False,
             pledge_line__cancelled=False,
             pledge_line__kind__in=MONEY_KINDS,
         )
@@ -242,7 +253,11 @@ def _gifts_of(donor_ids: list[int]) -> dict[int, dict]:
     for row in receipts:
         gifts[row["pledge_line__pledge__donor_id"]]["money_received"] = row["total"] or 0
     devices = (
-        Device.objects.filter(pledge_line__pledge__donor_id__in=donor_ids, pledge_line__cancelled=False)
+        Device.objects.filter(
+            pledge_line__pledge__donor_id__in=donor_ids,
+            pledge_line__pledge__confirmed_at__isnull=False,
+            pledge_line__cancelled=False,
+        )
         .values("pledge_line__pledge__donor_id", "device_type")
         .annotate(n=Count("pk"))
     )

@@ -21,18 +21,18 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import QuerySet, Subquery
 
-from allocation import engine
+from allocation import engine, standing
 from allocation.models import AllocationRun, LeftOut, Support
 from reports.snapshot import Snapshot
 from students.models import DuplicateCandidate, Hardship, Student
 from telecom.models import HamletCoverage
 
-SUPPORTED = "supported"
+SUPPORTED = standing.SUPPORTED
 # Why a pupil in need has no support yet, in the order a pupil is classified (first that applies).
 DUPLICATE_PENDING = engine.DUPLICATE_PENDING
 NOT_VERIFIED = engine.NOT_VERIFIED
-AWAITING_APPROVAL = "awaiting_approval"
-WITHDRAWN = "withdrawn"
+AWAITING_APPROVAL = standing.AWAITING_APPROVAL
+WITHDRAWN = standing.WITHDRAWN
 # Reasons the last saved run gave for an eligible pupil it could not serve, the one that explains
 # most first: coverage before supply (a pupil may miss both needs).
 LEFT_OUT_REASONS = (engine.NO_COVERAGE, engine.NO_HAMLET, engine.NO_DEVICE_LEFT, engine.NO_PLACE_LEFT)
@@ -117,17 +117,12 @@ def _fetch(sql_and_params: tuple[str, tuple]) -> list[tuple]:
 
 
 def situation(*, status: str, support: str | None, in_pair: bool, left_out: int | None) -> str:
-    """SUPPORTED, or why a pupil in need has no support (the first of GAP_REASONS that applies)."""
-    if support in Support.GIVEN_STATUSES:
-        return SUPPORTED
-    if status == Student.Status.HELD or in_pair:
-        return DUPLICATE_PENDING
-    if status == Student.Status.LISTED:
-        return NOT_VERIFIED
-    if support == Support.Status.PROPOSED:
-        return AWAITING_APPROVAL
-    if support == Support.Status.WITHDRAWN:
-        return WITHDRAWN
+    """SUPPORTED, or why a pupil in need has no support (the first of GAP_REASONS that applies).
+
+    The standing is `allocation.standing`'s, the one the allocation summary counts by."""
+    where = standing.standing(status=status, support=support, in_pair=in_pair)
+    if where != standing.ELIGIBLE:
+        return where
     if left_out is not None:
         return LEFT_OUT_REASONS[left_out]
     return AWAITING_ALLOCATION

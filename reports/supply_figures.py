@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Sum, When
 from django.utils import timezone
 
 from allocation.models import AllocationRun, Support
@@ -23,18 +23,30 @@ def _by_type() -> dict[str, int]:
     return dict.fromkeys(DeviceType.values, 0)
 
 
+def confirmed_lines(snapshot: Snapshot):
+    """Pledge lines every "pledged" figure counts: not cancelled, of a pledge staff confirmed
+    (a public-form pledge counts nowhere until then, donations/confirmation.py)."""
+    confirmed_at = snapshot.field_of(Pledge, "confirmed_at", id_from="pledge_id")
+    return (
+        snapshot.rows(PledgeLine)
+        .filter(cancelled=False)
+        .annotate(pledge_confirmed_at=confirmed_at)
+        .filter(pledge_confirmed_at__isnull=False)
+    )
+
+
 def donation_figures(snapshot: Snapshot) -> dict:
     """The `donations` part of the report: money (cash and budget or fund alike), devices, places.
 
-    Devices received are every inventory row, donated or bought, whatever became of it; devices
-    allocated are those of supports approved or handed over.
+    Pledged figures count confirmed pledges only (`confirmed_lines`); received figures count
+    everything that arrived. Devices received are every inventory row, donated or bought, whatever
+    became of it; devices allocated are those of supports approved or handed over.
     """
     money_pledged = dict.fromkeys(PledgeLine.MONEY_KINDS, 0)
     devices_pledged = _by_type()
     telecom_pupils = {"pledged": 0, "confirmed": 0}
     lines = (
-        snapshot.rows(PledgeLine)
-        .filter(cancelled=False)
+        confirmed_lines(snapshot)
         .values("kind", "device_type")
         .annotate(
             sum_amount=Sum("amount_vnd"),
@@ -78,7 +90,19 @@ def donation_figures(snapshot: Snapshot) -> dict:
     for row in given_devices.values("device_type").annotate(n=Count("id")):
         devices_allocated[row["device_type"]] = row["n"]
 
-    pledges = snapshot.rows(Pledge).aggregate(pledges=Count("id"), donors=Count("donor_id", distinct=True))
+    # Pledges and donors that gave something: a confirmed pledge with a line not cancelled (the
+    # public page's donor count, reports.public, reads the same).
+    gave = Exists(snapshot.rows(PledgeLine).filter(pledge_id=OuterRef("id"), cancelled=False))
+    counted = Q(confirmed_at__isnull=False, gave=True)
+    pledges = (
+        snapshot.rows(Pledge)
+        .annotate(gave=gave)
+        .aggregate(
+            pledges=Count("id", filter=counted),
+            donors=Count("donor_id", distinct=True, filter=counted),
+            awaiting=Count("id", filter=Q(confirmed_at__isnull=True)),
+        )
+    )
     received = sum(money_received.values())
     spent = sum(spent_by_category.values())
     return {
@@ -98,20 +122,31 @@ def donation_figures(snapshot: Snapshot) -> dict:
         "telecom_pupils_confirmed": telecom_pupils["confirmed"],
         "pledges": pledges["pledges"],
         "donors": pledges["donors"],
+        "pledges_awaiting_confirmation": pledges["awaiting"],
         **connectivity_figures(snapshot),
     }
 
 
 def connectivity_figures(snapshot: Snapshot) -> dict:
-    """Places on connectivity offers: capacity and places taken, in total and by provider."""
+    """Places on connectivity offers, in total and by provider: capacity; used, the places of supports
+    approved or handed over and places given by hand; proposed, the places a saved run holds for
+    supports nobody has approved yet (held, so never promised twice, but not used)."""
     providers = {p.pk: p for p in Provider.objects.order_by("name")}
-    by_provider: dict[int, dict] = defaultdict(lambda: {"capacity": 0, "used": 0, "offers": 0})
+    by_provider: dict[int, dict] = defaultdict(lambda: {"capacity": 0, "used": 0, "proposed": 0, "offers": 0})
     for row in snapshot.rows(ConnectivityOffer).values("provider_id").annotate(cap=Sum("capacity"), n=Count("id")):
         by_provider[row["provider_id"]]["capacity"] += row["cap"] or 0
         by_provider[row["provider_id"]]["offers"] += row["n"]
-    places = snapshot.rows(SimAssignment).filter(status__in=SimAssignment.ACTIVE_STATUSES)
-    for row in places.values("offer__provider_id").annotate(n=Count("id")):
-        by_provider[row["offer__provider_id"]]["used"] += row["n"]
+    support_status = Subquery(
+        snapshot.rows(Support).filter(sim_assignment_id=OuterRef("id"), released=False).values("status")[:1]
+    )
+    places = (
+        snapshot.rows(SimAssignment)
+        .filter(status__in=SimAssignment.ACTIVE_STATUSES)
+        .annotate(support_status=support_status)
+        .annotate(proposed=Case(When(support_status=Support.Status.PROPOSED, then=1), default=0))
+    )
+    for row in places.values("offer__provider_id", "proposed").annotate(n=Count("id")):
+        by_provider[row["offer__provider_id"]]["proposed" if row["proposed"] else "used"] += row["n"]
     rows = [
         {"code": providers[pk].code, "name": providers[pk].short_name or providers[pk].name, **figures}
         for pk, figures in by_provider.items()
@@ -121,6 +156,7 @@ def connectivity_figures(snapshot: Snapshot) -> dict:
     return {
         "connectivity_capacity": sum(row["capacity"] for row in rows),
         "connectivity_used": sum(row["used"] for row in rows),
+        "connectivity_proposed": sum(row["proposed"] for row in rows),
         "connectivity_by_provider": rows,
     }
 

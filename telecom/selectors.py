@@ -37,10 +37,18 @@ def infrastructure_figures() -> dict[str, int]:
 
 
 def connectivity_figures() -> dict[str, int]:
-    """`connectivity_capacity` / `connectivity_used` of the report's `donations` part."""
+    """`connectivity_capacity`, `connectivity_used` and `connectivity_proposed` of the report's
+    `donations` part, live (reports.supply_figures.connectivity_figures reads them as of any day; the
+    figures guard keeps the two equal): used places are those the operator activates, approved,
+    handed over or given by hand; a place a run only proposed is counted apart."""
     capacity = ConnectivityOffer.objects.aggregate(total=Sum("capacity"))["total"] or 0
-    used = SimAssignment.objects.active().count()
-    return {"connectivity_capacity": capacity, "connectivity_used": used}
+    active = SimAssignment.objects.active()
+    used = active.without_proposals().count()
+    return {
+        "connectivity_capacity": capacity,
+        "connectivity_used": used,
+        "connectivity_proposed": active.count() - used,
+    }
 
 
 # --- the commune × hamlet matrix -------------------------------------------------------------

@@ -7,15 +7,14 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from allocation import proposals
+from allocation import proposals, run_figures
 from allocation.forms import SettingsForm
-from allocation.models import AllocationRun, AllocationSettings, Support
+from allocation.models import AllocationSettings
 from allocation.views.display import criteria, need_label, reason_label, summary_rows
 from students.models import Student
 
@@ -40,19 +39,6 @@ def fingerprint(computed: proposals.Computed) -> str:
     for pupil, need, reason in sorted((m.pupil_id, m.need, m.reason) for m in computed.proposal.missed):
         digest.update(f"{pupil}:{need}:{reason};".encode())
     return digest.hexdigest()
-
-
-def _past_runs():
-    given = Q(supports__status__in=Support.GIVEN_STATUSES)
-    return (
-        AllocationRun.objects.select_related("run_by")
-        .annotate(
-            still_proposed=Count("supports", filter=Q(supports__status=Support.Status.PROPOSED)),
-            given=Count("supports", filter=given),
-            withdrawn=Count("supports", filter=Q(supports__status=Support.Status.WITHDRAWN)),
-        )
-        .order_by("-started_at", "-pk")[:RUNS_SHOWN]
-    )
 
 
 def _left_out_pupils(user, computed: proposals.Computed) -> list[dict]:
@@ -83,7 +69,7 @@ def _dry_run_page(request: HttpRequest, computed: proposals.Computed) -> HttpRes
         {
             "summary": summary_rows(computed.summary()),
             "fingerprint": fingerprint(computed),
-            "runs": _past_runs(),
+            "runs": run_figures.past_runs(RUNS_SHOWN),
             "left_out_pupils": _left_out_pupils(request.user, computed),
             "left_out_total": len(computed.proposal.missed),
             "left_out_shown": LEFT_OUT_SHOWN,
@@ -95,7 +81,7 @@ def _dry_run_page(request: HttpRequest, computed: proposals.Computed) -> HttpRes
 @require_http_methods(["GET", "HEAD", "POST"])
 def run_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "allocation/run.html", {"runs": _past_runs()})
+        return render(request, "allocation/run.html", {"runs": run_figures.past_runs(RUNS_SHOWN)})
     computed = proposals.compute()
     if request.POST.get("action") != "save":
         return _dry_run_page(request, computed)

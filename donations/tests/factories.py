@@ -1,6 +1,7 @@
 from datetime import date
 
 import factory
+from django.utils import timezone
 
 from donations.models import Device, DeviceCondition, DeviceType, Donor, Pledge, PledgeLine
 
@@ -19,6 +20,8 @@ class PledgeFactory(factory.django.DjangoModelFactory):
         model = Pledge
 
     donor = factory.SubFactory(DonorFactory)
+    # Confirmed, as staff's pledges are when saved; `confirmed_at=None` for a public one not yet called.
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 class PledgeLineFactory(factory.django.DjangoModelFactory):

@@ -241,3 +241,21 @@ def test_bidv_style_headers_with_times_and_decimals_read_as_well():
     assert result.ok, (result.file_error, result.error_dicts())
     assert (result.credits, result.debits, result.matched) == (1, 1, 1)
     assert result.closing_balance == 1_500_000  # the last running balance, with no closing line printed
+
+
+def test_a_transfer_from_the_bank_confirms_a_public_pledge_nobody_had_called_yet(education_office_user):
+    lines = _pledges()
+    for line in lines.values():
+        line.pledge.confirmed_at = None
+        line.pledge.save(update_fields=["confirmed_at"])
+    _import(user=education_office_user)
+    lines["exact"].pledge.refresh_from_db()
+    assert lines["exact"].pledge.confirmed_at is not None  # matched by its code: the money came
+    assert lines["exact"].pledge.confirmed_by == education_office_user
+    lines["part"].pledge.refresh_from_db()
+    assert lines["part"].pledge.confirmed_at is not None
+    later = PledgeLineFactory(pledge=PledgeFactory(reference_code="UH-ZZZZZZ", confirmed_at=None))
+    unknown = StatementEntry.objects.get(bank_reference="FT21265004")
+    statements.credit_link(entry_id=unknown.pk, code="uh zzzzzz", user=education_office_user)
+    later.pledge.refresh_from_db()
+    assert later.pledge.confirmed_by == education_office_user  # linked by the accountant: confirmed too

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from donations import importing, inventory, ledger, letters, pledges, selectors
+from donations import confirmation, importing, inventory, ledger, letters, pledges, selectors
 from donations.forms import (
     CancelLineForm,
     DeviceEditForm,
@@ -58,6 +58,7 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
         kind=criteria.get("kind", ""),
         status=criteria.get("status", ""),
         donor_kind=criteria.get("donor_kind", ""),
+        awaiting_confirmation=request.GET.get("confirmation") == "waiting",
     )
     if request.GET.get("format") == "xlsx":
         lines = [line for pledge in rows for line in pledge.lines.all()]
@@ -153,6 +154,20 @@ def line_cancel(request: HttpRequest, code: str, line_id: int) -> HttpResponse:
     return redirect("donations:pledge-detail", code=code)
 
 
+@_perm("change_pledge")
+@require_POST
+def pledge_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    """Staff confirm a public-form pledge after calling the donor; from then on it counts publicly."""
+    pledge = _pledge(code)
+    try:
+        confirmation.pledge_confirm(pledge_id=pledge.pk, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Pledge confirmed: it now counts on the public page and in the report."))
+    return redirect("donations:pledge-detail", code=code)
+
+
 @_perm("change_pledgeline")
 @require_POST
 def line_confirm(request: HttpRequest, code: str, line_id: int) -> HttpResponse:
@@ -178,6 +193,7 @@ def devices_receive(request: HttpRequest, code: str, line_id: int) -> HttpRespon
                 serials=form.cleaned_data["serials"],
                 brand_model=form.cleaned_data["brand_model"],
                 storage_place=form.cleaned_data["storage_place"],
+                received_by=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -32,6 +32,7 @@ SECTIONS: list[Callable[[Viewer], list[AttentionItem]]] = [
     telecom_work.coverage_late,
     telecom_work.pupils_blocked,
     programme.pledges,
+    programme.pledges_to_confirm,
     bank.account,
     bank.waiting,
     programme.supports,

@@ -8,8 +8,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from allocation.models import Support
+from donations.confirmation import awaiting_confirmation
 from donations.selectors import outstanding_pledge_counts
-from reports.dashboard.items import AttentionItem, Detail, Severity, Viewer, counted, moment, url_with_query
+from reports.dashboard.items import (
+    DETAIL_LIMIT,
+    AttentionItem,
+    Detail,
+    Severity,
+    Viewer,
+    counted,
+    moment,
+    url_with_query,
+)
 from reports.feedback import OPEN, OPEN_TOO_LONG
 from reports.models import Feedback
 
@@ -43,6 +53,38 @@ def pledges(viewer: Viewer) -> list[AttentionItem]:
             count=nothing + part,
             url=reverse("donations:pledge-list"),
             details=[d for d, n in zip(details, (nothing, part), strict=True) if n],
+            read_only=read_only,
+        )
+    ]
+
+
+def pledges_to_confirm(viewer: Viewer) -> list[AttentionItem]:
+    """Public-form pledges waiting for staff to call the donor and confirm them (counted nowhere public)."""
+    read_only = viewer.access(act="donations.change_pledge", see="donations.view_pledge")
+    if read_only is None:
+        return []
+    waiting = list(awaiting_confirmation()[: DETAIL_LIMIT + 1])
+    count = len(waiting) if len(waiting) <= DETAIL_LIMIT else awaiting_confirmation().count()
+    details = [
+        Detail(
+            f"{pledge.reference_code} — {pledge.donor.name} ({moment(pledge.pledged_at)})",
+            reverse("donations:pledge-detail", args=[pledge.reference_code]),
+        )
+        for pledge in waiting[:DETAIL_LIMIT]
+    ]
+    label = ngettext(
+        "%(count)s pledge from the public form waits for confirmation",
+        "%(count)s pledges from the public form wait for confirmation",
+        count,
+    )
+    return [
+        AttentionItem(
+            key="pledges_to_confirm",
+            severity=Severity.WARNING,
+            label=counted(label, count),
+            count=count,
+            url=url_with_query("donations:pledge-list", confirmation="waiting"),
+            details=details,
             read_only=read_only,
         )
     ]

@@ -263,14 +263,16 @@ def connectivity_table(report: dict) -> Table:
         Column(_("Offers")),
         Column(_("Places offered")),
         Column(_("Places taken")),
+        Column(_("Proposed, not approved")),
     )
     providers = donations["connectivity_by_provider"]
-    rows = tuple((name(row["name"]), row["offers"], row["capacity"], row["used"]) for row in providers)
+    rows = tuple((name(row["name"]), row["offers"], row["capacity"], row["used"], row["proposed"]) for row in providers)
     total = (
         _("Total"),
         sum(row["offers"] for row in providers),
         donations["connectivity_capacity"],
         donations["connectivity_used"],
+        donations["connectivity_proposed"],
     )
     return Table(_("Connectivity offered by telecom companies"), columns, rows, total)
 
@@ -417,6 +419,7 @@ def key_figures(report: dict) -> list[tuple[str, list[Figure]]]:
                 Figure(_("Pupils pledged by telecom companies"), donations.get("telecom_pupils_pledged", 0)),
                 Figure(_("Places offered"), donations["connectivity_capacity"]),
                 Figure(_("Places taken"), donations["connectivity_used"]),
+                Figure(_("Places proposed, not approved"), donations["connectivity_proposed"]),
             ],
         ),
         (

@@ -308,11 +308,12 @@ def _donations(report: dict) -> list[Block]:
     )
     text = _(
         "Telecom companies pledged connectivity for %(pupils)s pupils; their offers have %(capacity)s places, "
-        "of which %(used)s are taken."
+        "of which %(used)s are taken (approved or handed over) and %(proposed)s are proposed, not approved yet."
     ) % {
         "pupils": number(donations.get("telecom_pupils_pledged", 0)),
         "capacity": number(donations["connectivity_capacity"]),
         "used": number(donations["connectivity_used"]),
+        "proposed": number(donations["connectivity_proposed"]),
     }
     if providers:
         text += " " + _("Places taken, by provider: %(items)s.") % {"items": providers}

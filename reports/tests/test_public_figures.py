@@ -55,7 +55,7 @@ def test_offers_are_summed_by_provider_with_the_places_taken(viettel, vnpt):
 
     figures = public_figures()
 
-    assert figures["offers_by_provider"] == [{"name": "Viettel", "offers": 2, "capacity": 50, "used": 1}]
+    assert figures["offers_by_provider"] == [{"name": "Viettel", "offers": 2, "capacity": 50, "used": 1, "proposed": 0}]
     assert (figures["telecom_pupils_pledged"], figures["telecom_pupils_confirmed"]) == (140, 100)
     assert figures["zero_rated_platforms"] == 1
 

@@ -46,7 +46,7 @@ def test_cancelling_a_place_frees_the_capacity_and_the_pupil(viettel):
         cancel(place.pk, reason=" ")
     cancel(place.pk, reason="Gia đình chuyển đi")
     assign(offer.pk, other.pk)
-    assert connectivity_figures() == {"connectivity_capacity": 1, "connectivity_used": 1}
+    assert connectivity_figures() == {"connectivity_capacity": 1, "connectivity_used": 1, "connectivity_proposed": 0}
     assert place.history.first().history_change_reason == "Gia đình chuyển đi"
 
 

@@ -2,7 +2,8 @@
 
 One entry per page, in MENU below. To add a page, add one line to its group's items:
 
-    Item(_("Unmatched credits"), "donations:unmatched-credits", "donations.add_cashreceipt", waiting("credits")),
+    Item(_("Transfers waiting for a pledge"), "donations:statement-waiting", "donations.view_cashreceipt",
+         waiting("transfers_waiting")),
 
 - the label (English msgid; add its Vietnamese to locale/vi/LC_MESSAGES/django.po),
 - the URL name as in `reverse()` (a page of the signed-in official's commune takes `args=commune_code`),

@@ -40,9 +40,11 @@ class Command(BaseCommand):
             write(
                 "  "
                 + _(
-                    "%(code)s %(name)s: in need %(in_need)s, eligible %(eligible)s, devices %(devices)s "
+                    "%(code)s %(name)s: in need %(in_need)s = supported %(supported)s + awaiting approval "
+                    "%(awaiting_approval)s + not eligible yet %(not_eligible)s + eligible now %(eligible)s; "
+                    "eligible now = proposed %(proposed)s + left out %(left_out)s; devices %(devices)s "
                     "(share %(device_share)s), places %(places)s (share %(place_share)s), "
-                    "left without device %(missed_device)s, without connectivity %(missed_connectivity)s"
+                    "still without device %(missed_device)s, without connectivity %(missed_connectivity)s"
                 )
                 % row
             )
