@@ -87,8 +87,8 @@ test-figures-nightly: install-dev
 
 ## Regenerate and compile translations (needs GNU gettext); the .mo files are committed.
 messages: install-dev
-	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=staticfiles
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -l vi --ignore=.venv
 
 ## Nightly-sized fuzzing of the spreadsheet reader (issue 16); `make test` runs 40 files of it
 fuzz: install-dev

@@ -5,6 +5,7 @@ Views only read these (tests/test_figures_single_source.py)."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -23,8 +24,8 @@ def supports_by_level(commune: Commune) -> dict:
         .values("student__level", "status", "device__device_type")
         .annotate(n=Count("pk"), places=Count("offer"))
     )
-    levels = {level: Counter() for level in SchoolLevel.values}
-    types = {kind: Counter() for kind in DeviceType.values}
+    levels: dict[str, Counter[str]] = {level: Counter() for level in SchoolLevel.values}
+    types: dict[str, Counter[str]] = {kind: Counter() for kind in DeviceType.values}
     for row in rows:
         level = levels[row["student__level"]]
         level[row["status"]] += row["n"]
@@ -48,14 +49,10 @@ def supports_by_level(commune: Commune) -> dict:
     }
 
 
-def left_out_in_commune(run: AllocationRun, commune: Commune) -> list[dict]:
+def left_out_in_commune(run: AllocationRun, commune: Commune) -> list[dict[str, Any]]:
     """The run's left-out pupils of the commune, counted by need and reason (codes)."""
-    return list(
-        LeftOut.objects.filter(run=run, student__commune=commune)
-        .values("need", "reason")
-        .annotate(n=Count("pk"))
-        .order_by("need", "reason")
-    )
+    rows = LeftOut.objects.filter(run=run, student__commune=commune).values("need", "reason")
+    return [dict(row) for row in rows.annotate(n=Count("pk")).order_by("need", "reason")]
 
 
 def past_runs(shown: int):

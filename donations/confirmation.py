@@ -50,6 +50,6 @@ def confirm_on_receipt(pledge_id: int, *, by) -> None:
 def _mark(pledge: Pledge, *, by, reason: str) -> None:
     pledge.confirmed_at = timezone.now()
     pledge.confirmed_by = by if getattr(by, "pk", None) else None
-    pledge._history_user = pledge.confirmed_by
-    pledge._change_reason = reason[:100]
+    pledge._history_user = pledge.confirmed_by  # type: ignore[attr-defined]  # simple_history's hooks
+    pledge._change_reason = reason[:100]  # type: ignore[attr-defined]
     pledge.save(update_fields=["confirmed_at", "confirmed_by"])

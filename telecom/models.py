@@ -183,10 +183,10 @@ class ConnectivityOffer(models.Model):
 class SimAssignmentQuerySet(ProviderScopedQuerySet):
     provider_field = "offer__provider"
 
-    def active(self) -> models.QuerySet:
+    def active(self) -> SimAssignmentQuerySet:
         return self.filter(status__in=SimAssignment.ACTIVE_STATUSES)
 
-    def without_proposals(self) -> models.QuerySet:
+    def without_proposals(self) -> SimAssignmentQuerySet:
         """Leave out places only proposed by an allocation run, not yet approved.
 
         A run's proposal already holds its place (so capacity is never promised twice), but the
