@@ -168,7 +168,13 @@ class Pledge(models.Model):
     # A public-form pledge waits for staff to confirm it (donations/confirmation.py); staff's are confirmed when saved.
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("confirmed by"),
     )
     # One-time token of the public form: a replayed submission collides here instead of saving twice.
     submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)

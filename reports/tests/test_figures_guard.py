@@ -299,8 +299,17 @@ class FiguresMachine(RuleBasedStateMachine):
 
 @pytest.fixture
 def world(commune_a, commune_b, viettel, education_office_user, commune_a_official, viettel_user, tmp_path):
+    district = build_district(commune_a, commune_b, viettel)
+    for commune in (commune_a, commune_b):  # the pupils the district starts with came in on an imported list
+        StudentUpload.objects.create(
+            commune=commune,
+            uploaded_by=education_office_user,
+            original_name="danh-sach.xlsx",
+            status=StudentUpload.Status.IMPORTED,
+            finished_at=timezone.now(),
+        )
     return {
-        "district": build_district(commune_a, commune_b, viettel),
+        "district": district,
         "office": education_office_user,
         "official": commune_a_official,
         "telecom": viettel_user,
