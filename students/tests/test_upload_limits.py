@@ -55,6 +55,27 @@ def test_import_students_refuses_the_far_cell_file_saying_why(tmp_path, commune_
 
 
 @pytest.mark.django_db
+def test_import_students_caps_its_memory_and_a_list_too_big_for_it_is_failed_with_the_reason(
+    tmp_path, commune_a, school, settings, monkeypatch
+):
+    from students.management.commands import import_students
+
+    caps = []
+    monkeypatch.setattr(import_students, "limit_memory", caps.append)  # the real cap would bind pytest itself
+    settings.WORKER_MEMORY_LIMIT_MB = 1234
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(import_students, "import_file", out_of_memory)
+    code, err = run_import(tmp_path, commune_a, xlsx(grid([pupil_row(1)])))
+    assert caps == [1234]
+    assert code == 1 and "bộ nhớ" in err
+    upload = StudentUpload.objects.get()  # recorded, and not left pending
+    assert upload.status == StudentUpload.Status.UNREADABLE and "bộ nhớ" in upload.message
+
+
+@pytest.mark.django_db
 def test_import_students_prints_the_first_errors_then_counts(tmp_path, commune_a, school, settings):
     settings.IMPORT_ERRORS_KEPT = 3
     rows = [pupil_row(n, **{"Ngày sinh": f"ngày {n}"}) for n in range(1, 11)]
