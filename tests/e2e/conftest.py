@@ -4,6 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Without these, Chromium keeps calling Google's hosts, which this network refuses.
@@ -63,3 +66,17 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+
+
+class _SerialWSGIServer(WSGIServer):
+    """The live server, one request at a time (Django then closes each connection after its response)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override  # LiveServerThread.run() installs them itself
+
+
+if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+    # On SQLite the live server's threads share one in-memory connection: a page and its menu's badge
+    # request at once lock the tables ("database table is locked"). PostgreSQL keeps the threaded server.
+    LiveServerThread.server_class = _SerialWSGIServer

@@ -113,7 +113,7 @@ def test_every_staff_page_is_two_clicks_from_the_menu(request, page, who, commun
     menu = [href for _group, href in _menu_links(page)]
 
     def links_on(url: str) -> set[str]:
-        page.goto(url)
+        page.goto(url, wait_until="networkidle")  # the menu's badges fetched before the next page (SQLite locks)
         return set(page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))"))
 
     assert staff_pages_out_of_reach(user, menu, links_on) == []
