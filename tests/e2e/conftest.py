@@ -79,4 +79,4 @@ class _SerialWSGIServer(WSGIServer):
 if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
     # On SQLite the live server's threads share one in-memory connection: a page and its menu's badge
     # request at once lock the tables ("database table is locked"). PostgreSQL keeps the threaded server.
-    LiveServerThread.server_class = _SerialWSGIServer
+    LiveServerThread.server_class = _SerialWSGIServer  # type: ignore[assignment]  # a WSGIServer all the same
