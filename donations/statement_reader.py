@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from donations.models import MAX_AMOUNT_VND
+from students.import_limits import ErrorList
 from students.spreadsheets import CellError, Column, SpreadsheetError, clean_text, fold, parse_date, read_table
 
 # Order matters: a header that only contains a name is tried key by key in this order,
@@ -123,7 +124,8 @@ class Transaction:
 class Statement:
     transactions: list[Transaction] = field(default_factory=list)
     closing_balance: int | None = None
-    errors: list[CellError] = field(default_factory=list)
+    # Capped like every list's errors: the first IMPORT_ERRORS_KEPT in full, the others counted.
+    errors: ErrorList = field(default_factory=ErrorList)
     file_error: str = ""
 
 

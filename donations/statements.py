@@ -26,6 +26,7 @@ from donations.pledges import DonorData, LineData, pledge_create
 from donations.statement_matching import Matcher, code_candidates
 from donations.statement_models import BankStatement, StatementEntry
 from donations.statement_reader import STATEMENT_COLUMNS, Transaction, read_statement
+from students.import_limits import error_dicts
 from students.spreadsheets import CellError
 
 # A debit is matched to a spending of the same amount recorded this close to it (and to no other).
@@ -51,7 +52,7 @@ class StatementResult:
         return not (self.file_error or self.errors)
 
     def error_dicts(self) -> list[dict]:
-        return [error.as_dict(STATEMENT_COLUMNS) for error in self.errors]
+        return error_dicts(self.errors, STATEMENT_COLUMNS)
 
 
 def _new_receipt(tx: Transaction, match, user) -> CashReceipt:
