@@ -24,9 +24,9 @@ from docx.shared import Cm, Pt
 
 from allocation import pdf, word
 from allocation.models import HandoverBatch, Support
+from common.text import clean_text
 from donations.letters import PLACE, PROGRAMME
 from students.models import Commune
-from students.spreadsheets import clean_text
 
 TITLE = "BIÊN BẢN BÀN GIAO THIẾT BỊ HỌC TẬP VÀ HỖ TRỢ KẾT NỐI"
 SUBTITLE = f"Chương trình {PROGRAMME} — huyện Vĩnh Tường"

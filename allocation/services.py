@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from allocation.locks import lock_allocation
 from allocation.models import FollowUp, HandoverBatch, Support
+from common.text import clean_text
 from donations import inventory
 from donations.models import Device
 from students.bulk import record_history
 from students.models import Commune, DuplicateCandidate, School, Student
-from students.spreadsheets import clean_text
 from telecom import offers
 from telecom.models import SimAssignment
 

@@ -28,8 +28,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from bench.bench_pupil_import import _existing, _list_file, _pupils, _schools
+from common.text import fold
 from students.models import Commune, Student
-from students.spreadsheets import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 

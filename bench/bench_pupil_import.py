@@ -22,9 +22,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import transaction
 
+from common.text import fold
 from students.importing import STUDENT_COLUMNS, import_file
 from students.models import Commune, School, SchoolLevel, Student
-from students.spreadsheets import fold
 
 RESULTS = Path(__file__).parent / "results"
 FAMILY = ["Nguyễn"] * 8 + ["Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]

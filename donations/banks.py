@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from students.spreadsheets import fold
+from common.text import fold
 
 BANKS_CSV = Path(__file__).parent / "data" / "banks.csv"
 # Vietnamese account numbers are digits; NAPAS allows up to 19 characters in field 38/01/01.

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.parsers import parse_int
+from common.phones import parse_contact_phone
 from donations import antispam
 from donations.models import (
     MAX_AMOUNT_VND,
@@ -24,9 +26,7 @@ from donations.models import (
     Spending,
 )
 from donations.pledges import DonorData, LineData
-from donations.text import parse_contact_phone
 from students.models import Commune, School
-from students.spreadsheets import parse_int
 
 _BLANK = [("", "---------")]
 # The public forms are checked by the server only: its messages are in Vietnamese whatever the

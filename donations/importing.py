@@ -18,6 +18,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.parsers import parse_date, parse_int, parse_yes
+from common.phones import parse_contact_phone
+from common.spreadsheets.reader import read_table
+from common.spreadsheets.table import CellError, Column, SpreadsheetError, Table
+from common.text import clean_text
 from donations.inventory import initial_status
 from donations.ledger import _lock_account
 from donations.models import (
@@ -34,21 +39,10 @@ from donations.models import (
 )
 from donations.synonyms import DEVICE_SYNONYMS, device_type, offer_quantity
 from donations.synonyms import amount as amount_words
-from donations.text import fold, parse_contact_phone
+from donations.text import fold
 from students.import_limits import ErrorList, error_dicts
 from students.name_case import person_name, typed_note
 from students.name_cells import formula_name_errors
-from students.spreadsheets import (
-    CellError,
-    Column,
-    SpreadsheetError,
-    Table,
-    clean_text,
-    parse_date,
-    parse_int,
-    parse_yes,
-    read_table,
-)
 
 DONATION_COLUMNS = [
     Column(

@@ -225,7 +225,7 @@ def device_set_serial(*, device: Device, serial: str, brand_model: str | None = 
 
 def find_for_lookup(code: str, phone: str) -> Pledge | None:
     """The pledge with this code whose donor has this phone (both must match)."""
-    from donations.text import normalise_phone
+    from common.phones import normalise_phone
 
     code = (code or "").strip().upper()
     phone = normalise_phone(phone)

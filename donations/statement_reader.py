@@ -4,7 +4,7 @@ Agribank, Vietcombank, VietinBank, BIDV and the others export .xlsx/.xls/.csv wi
 title rows (bank, account, period), a header row, one row per transaction with either
 separate debit and credit columns or one signed amount, a reference ("Số tham chiếu",
 "Mã giao dịch", "Số bút toán"), a date often with its time, then totals, the closing
-balance and signatures. Headers are found as for every list (students.spreadsheets).
+balance and signatures. Headers are found as for every list (common.spreadsheets.reader).
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from common.parsers import parse_date
+from common.spreadsheets.reader import read_table
+from common.spreadsheets.table import CellError, Column, SpreadsheetError
+from common.text import clean_text, fold
 from donations.models import MAX_AMOUNT_VND
 from students.import_limits import ErrorList
-from students.spreadsheets import CellError, Column, SpreadsheetError, clean_text, fold, parse_date, read_table
 
 # Order matters: a header that only contains a name is tried key by key in this order,
 # so the description takes "Nội dung giao dịch" before "nợ" could, and the debit/credit

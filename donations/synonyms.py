@@ -14,9 +14,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from common.text import clean_text
 from donations.models import DeviceType
 from donations.text import fold, parse_amount
-from students.spreadsheets import clean_text
 
 DEVICE_SYNONYMS: dict[str, str] = {
     # desktop computers

@@ -1,38 +1,13 @@
-"""Text helpers of donations: folding for search, phone numbers, amounts (shared parsers live in students)."""
+"""Text helpers of donations: amounts, and folding for search (phone numbers: common.phones)."""
 
 from __future__ import annotations
 
-import re
-
 from django.utils.translation import gettext as _
 
-from students.spreadsheets import fold, parse_int, parse_phone
+from common.parsers import parse_int
+from common.text import fold
 
-__all__ = ["LANDLINE_RE", "fold", "normalise_phone", "parse_amount", "parse_contact_phone"]
-
-# Landlines: 02 + area code + number, 11 digits (Vĩnh Phúc is 0211).
-LANDLINE_RE = re.compile(r"^02\d{9}$")
-
-
-def normalise_phone(value: object) -> str:
-    """Digits of a phone number with the leading 0 (+84 and a dropped 0 restored), for comparing."""
-    digits = re.sub(r"\D", "", str(value or ""))
-    if digits.startswith("84") and len(digits) in (11, 12):
-        digits = "0" + digits[2:]
-    elif len(digits) in (9, 10) and not digits.startswith("0"):
-        digits = "0" + digits
-    return digits
-
-
-def parse_contact_phone(value: object) -> str:
-    """A Vietnamese mobile (10 digits) or landline (11 digits, 02…); ValueError with a Vietnamese message."""
-    try:
-        return parse_phone(value)
-    except ValueError:
-        digits = normalise_phone(value)
-        if LANDLINE_RE.match(digits):
-            return digits
-        raise
+__all__ = ["fold", "parse_amount"]
 
 
 def parse_amount(value: object) -> int:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import segno
 
+from common.text import fold
 from donations.banks import Bank, bank_for, clean_account_number
-from students.spreadsheets import fold
 
 GUID = "A000000727"
 SERVICE_TO_ACCOUNT = "QRIBFTTA"

@@ -10,11 +10,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.text import normalise_phone, parse_contact_phone
+from common.phones import normalise_phone, parse_contact_phone
+from common.text import fold
 from reports.models import Feedback, new_feedback_code
 from reports.snapshot import Snapshot
 from students.models import Commune, Student
-from students.spreadsheets import fold
 
 # A case still open this long after it came in is flagged in the report and on the dashboard.
 OPEN_TOO_LONG = timedelta(days=3)

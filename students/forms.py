@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.phones import parse_phone
 from students import pupils
 from students.models import (
     Commune,
@@ -19,7 +20,6 @@ from students.models import (
     SchoolLevel,
     Student,
 )
-from students.spreadsheets import parse_phone
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
 # What the first bytes of each kind of file look like; the importer checks the rest.

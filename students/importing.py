@@ -21,6 +21,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.parsers import parse_date, parse_yes
+from common.phones import parse_phone
+from common.spreadsheets.marked_up import annotated_workbook
+from common.spreadsheets.reader import read_table
+from common.spreadsheets.table import CellError, Column, SpreadsheetError, Table
+from common.text import clean_text, fold, fold_category
 from students import pupils
 from students.bulk import insert_with_history, record_history
 from students.import_limits import ErrorList
@@ -40,20 +46,6 @@ from students.name_case import person_name, place_name, typed_note
 from students.name_cells import formula_name_errors
 from students.pupils import supported_student_ids
 from students.schools import name_clashes
-from students.spreadsheets import (
-    CellError,
-    Column,
-    SpreadsheetError,
-    Table,
-    annotated_workbook,
-    clean_text,
-    fold,
-    fold_category,
-    parse_date,
-    parse_phone,
-    parse_yes,
-    read_table,
-)
 from students.upload_recovery import upload_claim
 
 STUDENT_COLUMNS = [

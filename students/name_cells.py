@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from students.spreadsheets import CellError, Row
+from common.spreadsheets.table import CellError, Row
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from common.spreadsheets.table import CellError
 from students.models import School
-from students.spreadsheets import CellError
 
 
 def name_clashes(rows: list[tuple[int, str, str, object]], key) -> list[CellError]:

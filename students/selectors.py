@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from common.text import fold
 from students.models import Commune, School, Student
-from students.spreadsheets import fold
 
 
 def communes_with_need(communes: QuerySet[Commune]) -> QuerySet[Commune]:

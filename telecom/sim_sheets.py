@@ -18,17 +18,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from common.parsers import parse_date, parse_int, parse_yes
+from common.phones import parse_phone
+from common.spreadsheets.reader import read_table
+from common.spreadsheets.table import CellError, Column, SpreadsheetError
 from students.import_limits import ErrorList, error_dicts
-from students.spreadsheets import (
-    CellError,
-    Column,
-    SpreadsheetError,
-    parse_date,
-    parse_int,
-    parse_phone,
-    parse_yes,
-    read_table,
-)
 from telecom.exports import safe_text
 from telecom.models import ConnectivityOffer, SimAssignment
 

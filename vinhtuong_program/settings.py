@@ -242,7 +242,7 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 SPREADSHEET_MAX_BYTES = env_int("SPREADSHEET_MAX_BYTES", 20 * 1024 * 1024)
 # Cells beyond this many in a sheet mean a hostile or broken file (zip bombs expand to millions).
 SPREADSHEET_MAX_CELLS = env_int("SPREADSHEET_MAX_CELLS", 5_000_000)
-# Measured from the cells before any reader runs (students/sheet_extent.py): a sheet with a value
+# Measured from the cells before any reader runs (common/spreadsheets/sheet_extent.py): a sheet with a value
 # below this row or right of this column is refused. The largest commune lists a few thousand pupils.
 SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 200_000)
 SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 200)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.spreadsheets.marked_up import annotated_workbook
 from donations import confirmation, importing, inventory, ledger, letters, pledges, selectors
 from donations.forms import (
     CancelLineForm,
@@ -29,7 +30,6 @@ from donations.forms import (
 )
 from donations.models import Device, Pledge, PledgeLine
 from donations.resources import DeviceResource, PledgeLineResource, xlsx_bytes
-from students.spreadsheets import annotated_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50

@@ -15,9 +15,9 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.text import clean_text
 from reports import labels
 from students.lists import refused_wording
-from students.spreadsheets import clean_text
 
 # Kinds of values, for number formats in the spreadsheet and words in the documents.
 TEXT, COUNT, PERCENT, MONEY, DAY, MOMENT = "text", "count", "percent", "money", "day", "moment"

@@ -1,7 +1,7 @@
 import factory
 
+from common.text import fold
 from reports.models import Feedback
-from students.spreadsheets import fold
 from students.tests.factories import CommuneFactory
 
 

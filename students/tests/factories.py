@@ -2,8 +2,8 @@ from datetime import date
 
 import factory
 
+from common.text import fold
 from students.models import Commune, DuplicateCandidate, Hamlet, School, SchoolLevel, Student
-from students.spreadsheets import fold
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from students.legacy_tables import TCVN3_CAPITALS, rows
+from common.spreadsheets.legacy_tables import TCVN3_CAPITALS, rows
 
 _TCVN3 = {letter: tcvn3 for letter, tcvn3, _s, _c in rows()} | {v: k for k, v in TCVN3_CAPITALS.items()}
 _VNI = {letter: small for letter, _t, small, _c in rows()} | {letter.upper(): cap for letter, _t, _s, cap in rows()}

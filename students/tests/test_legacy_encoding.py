@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from students.legacy_encoding import (
+from common.spreadsheets.legacy_encoding import (
     TCVN3,
     VNI,
     cell_encoding,

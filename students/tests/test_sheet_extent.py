@@ -10,11 +10,11 @@ import pytest
 import xlwt
 from openpyxl import Workbook
 
+from common.spreadsheets.sheet_extent import Extent, check_extent, column_letters
+from common.spreadsheets.table import SpreadsheetError
 from students.hamlets import hamlets_import
 from students.importing import import_file, import_school_file
 from students.models import Commune, SchoolLevel, Student
-from students.sheet_extent import Extent, check_extent, column_letters
-from students.spreadsheets import SpreadsheetError
 from students.tests.factories import SchoolFactory
 from students.tests.spreadsheet_files import HEADERS, csv_bytes, grid, ods, pupil_row, xls, xlsx
 
@@ -216,7 +216,7 @@ def test_the_far_cell_is_refused_by_every_import(commune_a, education_office_use
 def test_column_letters_and_the_extent_check():
     assert [column_letters(n) for n in (1, 26, 27, 200, 16_384)] == ["A", "Z", "AA", "GR", "XFD"]
     with pytest.raises(SpreadsheetError):
-        from students.sheet_extent import check
+        from common.spreadsheets.sheet_extent import check
 
         check(Extent(rows=1, columns=16_384))
 

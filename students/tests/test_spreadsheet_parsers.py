@@ -2,8 +2,10 @@ from datetime import date, datetime
 
 import pytest
 
+from common.parsers import parse_date, parse_digits, parse_int, parse_yes
+from common.phones import parse_phone
+from common.text import clean_text, fold
 from students.importing import school_key
-from students.spreadsheets import clean_text, fold, parse_date, parse_digits, parse_int, parse_phone, parse_yes
 
 
 @pytest.mark.parametrize(

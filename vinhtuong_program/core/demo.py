@@ -17,6 +17,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from allocation.demo import allocation_demo_load
+from common.text import fold
 from donations import ledger
 from donations.models import DeviceCondition, DeviceType, Donor, Pledge, PledgeLine, ProgrammeAccount
 from donations.pledges import LineData, devices_receive, pledge_create
@@ -31,7 +32,6 @@ from students.models import (
     Student,
     StudentUpload,
 )
-from students.spreadsheets import fold
 from telecom.demo import telecom_demo_load
 from telecom.models import Provider
 from vinhtuong_program.core.models import UserProfile

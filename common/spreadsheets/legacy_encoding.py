@@ -30,7 +30,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from students.legacy_tables import tcvn3_table, vni_table
+from common.spreadsheets.legacy_tables import tcvn3_table, vni_table
 
 TCVN3 = "TCVN3"
 VNI = "VNI-Windows"

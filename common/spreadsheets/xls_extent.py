@@ -11,8 +11,8 @@ import struct
 
 from django.utils.translation import gettext as _
 
-from students.sheet_extent import Extent
-from students.spreadsheets import SpreadsheetError
+from common.spreadsheets.sheet_extent import Extent
+from common.spreadsheets.table import SpreadsheetError
 
 _END_OF_CHAIN = 0xFFFFFFFE
 _FREE = 0xFFFFFFFF

@@ -6,7 +6,7 @@ terabyte and aborts the process. So every upload is measured first, from the
 cells themselves (a sheet's `<dimension>` tag, like an .xls DIMENSIONS
 record, can lie): .xlsx worksheets are scanned as a stream, .ods rows and
 cells are counted with their repeat counts, .xls records are walked
-(students/xls_extent.py), a .csv's lines are counted. A sheet over the limits
+(common/spreadsheets/xls_extent.py), a .csv's lines are counted. A sheet over the limits
 (settings SPREADSHEET_MAX_ROWS, SPREADSHEET_MAX_COLUMNS, SPREADSHEET_MAX_CELLS)
 is refused with a message that says where the far cell is.
 """
@@ -26,7 +26,7 @@ from xml.parsers import expat
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from students.spreadsheets import SpreadsheetError
+from common.spreadsheets.table import SpreadsheetError
 
 _CHUNK = 1 << 20
 # A tag longer than this is no spreadsheet's.
@@ -105,7 +105,7 @@ def _check_extent(data: bytes, extension: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _ods_check(archive)
     elif extension == ".xls":
-        from students.xls_extent import xls_extents
+        from common.spreadsheets.xls_extent import xls_extents
 
         for extent in xls_extents(data):
             check(extent)

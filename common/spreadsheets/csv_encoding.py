@@ -16,7 +16,7 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from students.legacy_encoding import ENCODINGS, conversion_notice, scores
+from common.spreadsheets.legacy_encoding import ENCODINGS, conversion_notice, scores
 
 WINDOWS_1258 = "Windows-1258"
 _C1 = re.compile("[\x80-\x9f]")
