@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from common.parsers import parse_date, parse_int, parse_yes
 from common.phones import parse_contact_phone
+from common.spreadsheets.import_limits import ErrorList, error_dicts
 from common.spreadsheets.reader import read_table
 from common.spreadsheets.table import CellError, Column, SpreadsheetError, Table
 from common.text import clean_text
@@ -40,7 +41,6 @@ from donations.models import (
 from donations.synonyms import DEVICE_SYNONYMS, device_type, offer_quantity
 from donations.synonyms import amount as amount_words
 from donations.text import fold
-from students.import_limits import ErrorList, error_dicts
 from students.name_case import person_name, typed_note
 from students.name_cells import formula_name_errors
 

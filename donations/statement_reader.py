@@ -18,11 +18,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from common.parsers import parse_date
+from common.spreadsheets.import_limits import ErrorList
 from common.spreadsheets.reader import read_table
 from common.spreadsheets.table import CellError, Column, SpreadsheetError
 from common.text import clean_text, fold
 from donations.models import MAX_AMOUNT_VND
-from students.import_limits import ErrorList
 
 # Order matters: a header that only contains a name is tried key by key in this order,
 # so the description takes "Nội dung giao dịch" before "nợ" could, and the debit/credit

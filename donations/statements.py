@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from common.spreadsheets.import_limits import error_dicts
 from common.spreadsheets.table import CellError
 from donations import ledger
 from donations.models import CashReceipt, Donor, Pledge, PledgeLine, Spending
@@ -27,7 +28,6 @@ from donations.pledges import DonorData, LineData, pledge_create
 from donations.statement_matching import Matcher, code_candidates
 from donations.statement_models import BankStatement, StatementEntry
 from donations.statement_reader import STATEMENT_COLUMNS, Transaction, read_statement
-from students.import_limits import error_dicts
 
 # A debit is matched to a spending of the same amount recorded this close to it (and to no other).
 SPENDING_WINDOW = timedelta(days=10)

@@ -23,13 +23,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from common.parsers import parse_date, parse_yes
 from common.phones import parse_phone
+from common.spreadsheets.import_limits import ErrorList
 from common.spreadsheets.marked_up import annotated_workbook
 from common.spreadsheets.reader import read_table
 from common.spreadsheets.table import CellError, Column, SpreadsheetError, Table
 from common.text import clean_text, fold, fold_category
 from students import pupils
 from students.bulk import insert_with_history, record_history
-from students.import_limits import ErrorList
 from students.marked_up import upload_marked_up_save
 from students.matching import DistrictIndex, Match
 from students.models import (

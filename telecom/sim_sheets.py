@@ -20,9 +20,9 @@ from openpyxl.styles import Font, PatternFill
 
 from common.parsers import parse_date, parse_int, parse_yes
 from common.phones import parse_phone
+from common.spreadsheets.import_limits import ErrorList, error_dicts
 from common.spreadsheets.reader import read_table
 from common.spreadsheets.table import CellError, Column, SpreadsheetError
-from students.import_limits import ErrorList, error_dicts
 from telecom.exports import safe_text
 from telecom.models import ConnectivityOffer, SimAssignment
 

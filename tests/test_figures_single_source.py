@@ -33,8 +33,8 @@ ALLOWED_IN_TEMPLATES = {
     "errors|length": "the error messages of a refused file",
     "left_out_pupils|length": "how many of the left-out pupils the page lists",
     "record.rows|length": "the pupils on the printed handover record",
-    "upload.errors|length": "the errors of a refused file kept in full (students.import_limits caps them)",
-    "item.count": "rows of a refused file per column and reason (students.import_limits' summary)",
+    "upload.errors|length": "the errors of a refused file kept in full (common.spreadsheets.import_limits caps them)",
+    "item.count": "rows of a refused file per column and reason (common.spreadsheets.import_limits' summary)",
     "waiting_credits|length": "the transfers of donations.statements.waiting_credits, the badge's own queryset",
     # Keys named "count" of dicts the figure functions return.
     "figures.donors.count": "reports.public.public_figures",

@@ -7,7 +7,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from students.import_limits import errors_summarised
+from common.spreadsheets.import_limits import errors_summarised
 from students.importing import HEADERS, STUDENT_COLUMNS, import_file, upload_outcome_record
 from students.lists import upload_open
 from students.models import Commune, StudentUpload
