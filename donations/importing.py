@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.name_case import person_name, typed_note
 from common.parsers import parse_date, parse_int, parse_yes
 from common.phones import parse_contact_phone
 from common.spreadsheets.import_limits import ErrorList, error_dicts
@@ -41,7 +42,6 @@ from donations.models import (
 from donations.synonyms import DEVICE_SYNONYMS, device_type, offer_quantity
 from donations.synonyms import amount as amount_words
 from donations.text import fold
-from students.name_case import person_name, typed_note
 from students.name_cells import formula_name_errors
 
 DONATION_COLUMNS = [

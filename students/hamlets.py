@@ -11,12 +11,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.name_case import place_name, typed_note
 from common.spreadsheets.import_limits import ErrorList, error_dicts
 from common.spreadsheets.reader import read_table
 from common.spreadsheets.table import CellError, Column, SpreadsheetError
 from common.text import clean_text, fold
 from students.models import VIEW_ALL_COMMUNES, Commune, Hamlet, Student, profile_commune_id
-from students.name_case import place_name, typed_note
 from students.name_cells import formula_name_errors
 
 

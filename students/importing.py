@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.name_case import person_name, place_name, typed_note
 from common.parsers import parse_date, parse_yes
 from common.phones import parse_phone
 from common.spreadsheets.import_limits import ErrorList
@@ -42,7 +43,6 @@ from students.models import (
     Student,
     StudentUpload,
 )
-from students.name_case import person_name, place_name, typed_note
 from students.name_cells import formula_name_errors
 from students.pupils import supported_student_ids
 from students.schools import name_clashes

@@ -19,10 +19,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.name_case import person_name
 from common.parsers import parse_digits
 from common.text import clean_text, fold
 from students.models import DuplicateCandidate, SchoolLevel, Student
-from students.name_case import person_name
 
 NAME = re.compile(r"^[^\W\d_]+(?:[ '’\-.][^\W\d_]+)*\.?$")
 _GRADE = re.compile(r"^(\d{1,2})")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from common.name_case import person_name
 from common.spreadsheets.legacy_encoding import (
     TCVN3,
     VNI,
@@ -18,7 +19,6 @@ from common.spreadsheets.legacy_encoding import (
     to_unicode,
     vni_to_unicode,
 )
-from students.name_case import person_name
 from students.tests.legacy_files import to_tcvn3, to_vni
 
 # TCVN 5712:1993 (VN3), by code: the standard's table, written out here independently of legacy_tables.py.

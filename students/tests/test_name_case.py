@@ -6,10 +6,10 @@ import io
 
 import pytest
 
+from common.name_case import person_name, place_name
 from students.hamlets import hamlets_import
 from students.importing import import_school_file
 from students.models import Commune, Hamlet, School
-from students.name_case import person_name, place_name
 from students.tests.spreadsheet_files import xlsx
 
 
