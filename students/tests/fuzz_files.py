@@ -221,7 +221,7 @@ def main() -> int:
     import django
 
     django.setup()
-    from students.process_limits import limit_memory
+    from common.process_limits import limit_memory
 
     limit_memory(int(os.environ.get("FUZZ_MEMORY_MB", "2048")))
     examples = int(os.environ.get("FUZZ_EXAMPLES", "60"))

@@ -7,11 +7,11 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from common.process_limits import limit_memory
 from common.spreadsheets.import_limits import errors_summarised
 from students.importing import HEADERS, STUDENT_COLUMNS, import_file, upload_outcome_record
 from students.lists import upload_open
 from students.models import Commune, StudentUpload
-from students.process_limits import limit_memory
 from students.upload_recovery import upload_fail
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
-from students.process_limits import limit_memory
+from common.process_limits import limit_memory
 from students.upload_recovery import uploads_orphaned_fail
 
 
