@@ -4,7 +4,7 @@
 saves nothing (the dry run). `save()` writes a proposal in one transaction
 under the allocation lock, after checking that nothing it relies on changed
 since it was computed; supports, places and their history go through COPY
-(`students.bulk`), because the ORM's per-row path was the cost of the save
+(`common.bulk`), because the ORM's per-row path was the cost of the save
 (bench/bench_allocation.py).
 """
 
@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from allocation import engine, summary
 from allocation.locks import lock_allocation
 from allocation.models import AllocationRun, AllocationSettings, LeftOut, Support
+from common.bulk import insert_with_history, record_history
 from donations.models import Device
-from students.bulk import insert_with_history, record_history
 from students.models import DuplicateCandidate, Student
 from telecom.models import ConnectivityOffer, HamletCoverage, SimAssignment, Technology
 

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 
 from allocation.locks import lock_allocation
 from allocation.models import FollowUp, HandoverBatch, Support
+from common.bulk import record_history
 from common.text import clean_text
 from donations import inventory
 from donations.models import Device
-from students.bulk import record_history
 from students.models import Commune, DuplicateCandidate, School, Student
 from telecom import offers
 from telecom.models import SimAssignment

@@ -3,7 +3,7 @@
 A synthetic district — the 28 communes, 10 hamlets each (every 7th without
 any coverage), a primary and a lower secondary school per commune and 6 upper
 secondary schools — is grown to each size N in turn (COPY through
-`students.bulk`, not the ORM per row):
+`common.bulk`, not the ORM per row):
 
 - N verified pupils (needs: 40 % both, 30 % device, 30 % Internet; about two
   in three with one to three hardships; 3 % without a hamlet), plus 2 % listed
@@ -51,8 +51,8 @@ from django.utils import timezone
 
 from allocation import engine, proposals
 from allocation.models import AllocationRun, LeftOut, Support
+from common.bulk import insert_with_history
 from donations.models import Device, Donor, Pledge, PledgeLine
-from students.bulk import insert_with_history
 from students.models import Commune, DuplicateCandidate, Hamlet, School, SchoolLevel, Student
 from students.reference import communes_load
 from telecom.models import ConnectivityOffer, HamletCoverage, Provider, SimAssignment, Technology

@@ -1,6 +1,6 @@
 """`anonymise_pupils` at district scale: N pupils (and their "+" history rows) anonymised in one transaction.
 
-The pupils are inserted with `students.bulk.insert_with_history` (COPY on PostgreSQL), each with a
+The pupils are inserted with `common.bulk.insert_with_history` (COPY on PostgreSQL), each with a
 name, birth date, IDs and a guardian; then `anonymise()` runs, and runs again (idempotent: the
 same values written again). Sizes: BENCH_ANONYMISE_SIZES ("100000" by default).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from students.bulk import insert_with_history
+from common.bulk import insert_with_history
 from students.models import Commune, School, SchoolLevel, Student
 from students.reference import communes_load
 from vinhtuong_program.core.anonymise import anonymise

@@ -39,10 +39,10 @@ from django.utils import timezone
 from allocation import engine
 from allocation.models import AllocationRun, LeftOut, Support
 from bench.bench_allocation import District, _row
+from common.bulk import insert_with_history, record_history
 from donations.models import CashReceipt, Device, Pledge, PledgeLine
 from reports.progress import build_progress_report
 from reports.snapshot import Snapshot
-from students.bulk import insert_with_history, record_history
 from students.models import DuplicateCandidate, Hamlet, Student
 from telecom.models import ConnectivityOffer, HamletCoverage, SimAssignment
 

@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.bulk import insert_with_history, record_history
 from common.name_case import person_name, place_name, typed_note
 from common.parsers import parse_date, parse_yes
 from common.phones import parse_phone
@@ -30,7 +31,6 @@ from common.spreadsheets.reader import read_table
 from common.spreadsheets.table import CellError, Column, SpreadsheetError, Table
 from common.text import clean_text, fold, fold_category
 from students import pupils
-from students.bulk import insert_with_history, record_history
 from students.marked_up import upload_marked_up_save
 from students.matching import DistrictIndex, Match
 from students.models import (

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from students.bulk import record_history
+from common.bulk import record_history
 from students.models import StudentUpload
 
 

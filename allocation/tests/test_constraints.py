@@ -10,7 +10,7 @@ from django.utils import timezone
 from allocation import services
 from allocation.models import Support
 from allocation.tests.district import ready_device
-from students.bulk import insert_with_history
+from common.bulk import insert_with_history
 from students.models import Student
 from students.tests.factories import StudentFactory
 from telecom import offers

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from students.bulk import insert_with_history
+from common.bulk import insert_with_history
 from students.models import Student
 from students.tests.factories import SchoolFactory
 
