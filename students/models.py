@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.scoping import ScopedQuerySet
+
 # District-wide roles (education office, accountant, leadership) read every
 # commune. Telecom staff read every commune's hamlets, for coverage, and
 # nothing else of a commune. Everyone else is held to the commune on their profile.
@@ -19,46 +21,28 @@ def profile_commune_id(user) -> int | None:
     return getattr(profile, "commune_id", None)
 
 
-def _has_model_perm(user, model, action: str) -> bool:
-    opts = model._meta
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
-    )
-
-
-class CommuneScopedQuerySet(models.QuerySet):
-    """The one scoping rule for data that belongs to a commune.
+class CommuneScopedQuerySet(ScopedQuerySet):
+    """The one scoping rule for data that belongs to a commune (common.scoping).
 
     A user sees (or changes) a row when their role has the model's permission
-    and the row's commune is in their scope. Pages, admin, exports and reports
-    all go through `visible_to` / `editable_by`.
+    and the row's commune is the one on their profile, or (district-wide roles)
+    any commune. Pages, admin, exports and reports all go through `visible_to` / `editable_by`.
     """
 
     commune_field = "commune"
     # Permissions that open every commune's rows of this model for reading.
     district_wide_permissions: tuple[str, ...] = (VIEW_ALL_COMMUNES,)
 
-    def visible_to(self, user) -> models.QuerySet:
-        if not _has_model_perm(user, self.model, "view"):
-            return self.none()
-        if any(user.has_perm(permission) for permission in self.district_wide_permissions):
-            return self
-        return self._own_commune(user)
+    def scope_lookup(self) -> str:
+        return self.commune_field
 
-    def editable_by(self, user) -> models.QuerySet:
-        """Writes are scoped like reads: a commune official changes only their commune's rows."""
-        if not _has_model_perm(user, self.model, "change"):
-            return self.none()
-        if user.has_perm(VIEW_ALL_COMMUNES):
-            return self
-        return self._own_commune(user)
+    def user_scope(self, user) -> int | None:
+        return profile_commune_id(user)
 
-    def _own_commune(self, user) -> models.QuerySet:
-        commune_id = profile_commune_id(user)
-        return self.filter(**{self.commune_field: commune_id}) if commune_id else self.none()
+    def opens_every_scope(self, user, action: str) -> bool:
+        # Only the district-wide roles change every commune's rows; telecom staff read hamlets only.
+        permissions = self.district_wide_permissions if action == "view" else (VIEW_ALL_COMMUNES,)
+        return any(user.has_perm(permission) for permission in permissions)
 
 
 class CommuneQuerySet(CommuneScopedQuerySet):
