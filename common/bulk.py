@@ -22,7 +22,7 @@ from django.utils import timezone
 _COPY_PAGE = 20_000
 
 
-def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     kind = field.get_internal_type()
     if kind == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
@@ -33,9 +33,12 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
     return None
 
 
-def _columns(model: type[models.Model], skip: Sequence[str] = ()) -> list[tuple[str, str, Callable | None]]:
+_Column = tuple[str, str, Callable[[Any], Any] | None]  # attname, database column, adapter
+
+
+def _columns(model: type[models.Model], skip: Sequence[str] = ()) -> list[_Column]:
     return [
-        (field.attname, field.column, _converter(field))
+        (field.attname, _column(field), _converter(field))
         for field in model._meta.concrete_fields
         if field.attname not in skip
     ]
@@ -56,7 +59,7 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def _copy_formatter(field: models.Field) -> Callable[[Any], str]:
+def _copy_formatter(field: models.Field[Any, Any]) -> Callable[[Any], str]:
     """Writes one column's values in PostgreSQL's COPY text format."""
     kind = field.get_internal_type()
 
@@ -86,7 +89,7 @@ def _copy(table: str, columns: list[str], lines: list[str]) -> None:
             cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', buffer)
 
 
-def _insert(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
+def _insert(model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
     table = model._meta.db_table
     names = ", ".join(f'"{c}"' for c in columns)
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -94,23 +97,40 @@ def _insert(model: type[models.Model], columns: list[str], rows: list[tuple]) ->
         cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES {one}', rows)  # noqa: S608  # nosec B608  # names from the model
 
 
+def _column(field: models.Field[Any, Any]) -> str:
+    """A concrete field's database column (only a field with no column of its own has None)."""
+    if field.column is None:
+        raise TypeError(f"{field} has no database column")
+    return field.column
+
+
+def _history_model(model: type[models.Model]) -> type[models.Model]:
+    """The historical model django-simple-history registered for `model`."""
+    history: type[models.Model] = model.history.model  # type: ignore[attr-defined]  # added by HistoricalRecords
+    return history
+
+
 _HISTORY_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
 
 
 def _insert_with_history_copy(
-    model, rows: list[dict[str, Any]], user_id: int | None, reason: str, row_reasons: Sequence[str] | None
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    user_id: int | None,
+    reason: str,
+    row_reasons: Sequence[str] | None,
 ) -> None:
     """PostgreSQL: both tables through COPY, each value formatted once."""
     fields = list(model._meta.concrete_fields)
     formatters = [(f.attname, _copy_formatter(f)) for f in fields]
-    history = model.history.model
+    history = _history_model(model)
     tracked = [f for f in history._meta.concrete_fields if f.attname not in _HISTORY_FIELDS]
     position = {f.attname: i for i, f in enumerate(fields)}
     order = [position[f.attname] for f in tracked]
     now, user = timezone.now().isoformat(), _copy_text_or_null(user_id)
     tail = "\t".join([now, _copy_text_or_null(reason), "+", user])
-    main_columns = [f.column for f in fields]
-    history_columns = [f.column for f in tracked] + list(_HISTORY_FIELDS[1:])
+    main_columns = [_column(f) for f in fields]
+    history_columns = [_column(f) for f in tracked] + list(_HISTORY_FIELDS[1:])
     # Formatted and sent a page at a time, so the text of 100,000 rows never sits in memory at once.
     for start in range(0, len(rows), _COPY_PAGE):
         main_lines, history_lines = [], []
@@ -157,7 +177,7 @@ def insert_with_history(
         [column for _a, column, _c in columns],
         [tuple(convert(row[a]) if convert else row[a] for a, _c, convert in columns) for row in rows],
     )
-    history = model.history.model
+    history = _history_model(model)
     tracked = _columns(history, skip=_HISTORY_FIELDS)
     tail = (connection.ops.adapt_datetimefield_value(timezone.now()), reason or None, "+", user_id)
     _insert(
@@ -182,15 +202,16 @@ def record_history(
     """
     if not ids:
         return
-    history = model.history.model
-    tracked = [f.column for f in history._meta.concrete_fields if f.attname not in _HISTORY_FIELDS]
+    history = _history_model(model)
+    tracked = [_column(f) for f in history._meta.concrete_fields if f.attname not in _HISTORY_FIELDS]
     table, pk = model._meta.db_table, model._meta.pk.column
     target = ", ".join(f'"{c}"' for c in tracked + list(_HISTORY_FIELDS[1:]))
     source = ", ".join(f'"{c}"' for c in tracked)
-    tail = [connection.ops.adapt_datetimefield_value(timezone.now()), reason or None, kind, user_id]
+    tail: list[Any] = [connection.ops.adapt_datetimefield_value(timezone.now()), reason or None, kind, user_id]
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 10_000):
             chunk = list(ids[start : start + 10_000])
+            params: list[Any]
             if connection.vendor == "postgresql":
                 where, params = f'"{pk}" = ANY(%s)', [chunk]
             else:

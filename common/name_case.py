@@ -27,8 +27,8 @@ _ROMAN = re.compile(r"(?i)(?=[ivx])X{0,3}(IX|IV|V?I{0,3})")
 _WORD = re.compile(r"[^\s\-'’]+")
 
 
-def _capitalise(match: re.Match) -> str:
-    word = match.group()
+def _capitalise(match: re.Match[str]) -> str:
+    word: str = match.group()
     return word[:1].upper() + word[1:].lower()
 
 
@@ -37,8 +37,8 @@ def person_name(text: str) -> str:
     return _WORD.sub(_capitalise, text)
 
 
-def _place_word(match: re.Match) -> str:
-    word = match.group()
+def _place_word(match: re.Match[str]) -> str:
+    word: str = match.group()
     upper = word.upper()
     if upper in ABBREVIATIONS or _ROMAN.fullmatch(word) or any(char.isdigit() for char in word):
         return upper

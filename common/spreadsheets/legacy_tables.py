@@ -93,7 +93,11 @@ TCVN3_CAPITALS = {"¡": "Ă", "¢": "Â", "£": "Ê", "¤": "Ô", "¥": "Ơ", "�
 
 
 def rows() -> list[tuple[str, str, str, str]]:
-    return [tuple(line.split(" ")) for line in LETTERS.strip().splitlines()]
+    table = []
+    for line in LETTERS.strip().splitlines():
+        letter, tcvn3, small, capital = line.split(" ")
+        table.append((letter, tcvn3, small, capital))
+    return table
 
 
 def tcvn3_table() -> dict[str, str]:

@@ -21,7 +21,7 @@ from common.spreadsheets.table import CellError, Column, Table
 
 
 def marked_up_workbook(
-    table: Table, columns: Sequence[Column], errors: Sequence[CellError], summary: Sequence[dict] = ()
+    table: Table, columns: Sequence[Column], errors: Sequence[CellError], summary: Sequence[dict[str, Any]] = ()
 ) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -46,7 +46,7 @@ def marked_up_workbook(
     width = max((len(r) for r in table.grid), default=0)
     sheet.column_dimensions[_letter(width + 1)].width = 60
 
-    def cell(value: Any, row: int, col: int):
+    def cell(value: Any, row: int, col: int) -> Any:
         messages = by_cell.get((row, col))
         if not messages and not isinstance(value, date) and not (isinstance(value, str) and value.startswith("=")):
             return value  # a plain value needs no cell object
@@ -85,7 +85,8 @@ def marked_up_workbook(
 def _letter(number: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter(max(number, 1))
+    letter: str = get_column_letter(max(number, 1))
+    return letter
 
 
 def annotated_workbook(table: Table, columns: Sequence[Column], errors: Sequence[CellError]) -> bytes:

@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -35,6 +35,13 @@ from common.spreadsheets.legacy_encoding import convert_grid
 from common.spreadsheets.sheet_extent import check_extent
 from common.spreadsheets.table import Column, Row, SpreadsheetError, Table, clean_cell, fold_header
 from common.text import fold
+
+
+class BinaryFile(Protocol):
+    """An uploaded file, a stored one or a BytesIO: read in bytes."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
 
 EXTENSIONS = (".xlsx", ".xls", ".ods", ".csv")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -59,7 +66,7 @@ _FOOTER_STARTS = (
 )
 
 
-def _check_size(file) -> bytes:
+def _check_size(file: BinaryFile) -> bytes:
     limit = settings.SPREADSHEET_MAX_BYTES
     size = getattr(file, "size", None)
     if size is not None and size > limit:
@@ -130,7 +137,8 @@ def _read_xlsx_keeping_formulas(
     try:
         max_cells = settings.SPREADSHEET_MAX_CELLS
         for sheet in workbook.worksheets:
-            grid, cells = [], 0
+            grid: list[list[Any]] = []
+            cells = 0
             for row in sheet.iter_rows(values_only=True):
                 cells += len(row)
                 if cells > max_cells:
@@ -138,7 +146,8 @@ def _read_xlsx_keeping_formulas(
                         _("A sheet of the file has far more cells than a list can have; it was refused.")
                     )
                 grid.append(list(row))
-            if _find_header(convert_grid(grid, found := []), columns) is not None:
+            found: list[str] = []
+            if _find_header(convert_grid(grid, found), columns) is not None:
                 notices += found
                 return sheet.title, grid
         return (workbook.sheetnames[0] if workbook.sheetnames else ""), []
@@ -177,7 +186,8 @@ def _read_workbook(data: bytes, columns: Sequence[Column], notices: list[str]) -
     for name, sheet in sheets:
         if sheet.total_height * max(sheet.total_width, 1) > max_cells:
             raise SpreadsheetError(_("A sheet of the file has far more cells than a list can have; it was refused."))
-        grid = convert_grid(sheet.to_python(skip_empty_area=False), found := [])
+        found: list[str] = []
+        grid = convert_grid(sheet.to_python(skip_empty_area=False), found)
         if _find_header(grid, columns) is not None:
             notices += found
             return name, grid
@@ -218,7 +228,7 @@ def _is_footer(cells: list[Any]) -> bool:
     return False
 
 
-def read_table(file, filename: str, columns: Sequence[Column], *, max_rows: int | None = None) -> Table:
+def read_table(file: BinaryFile, filename: str, columns: Sequence[Column], *, max_rows: int | None = None) -> Table:
     """The list in `file`, or SpreadsheetError with a message for the user (`max_rows`: a lower row limit)."""
     extension = PurePath(filename or "").suffix.lower()
     if extension not in EXTENSIONS:

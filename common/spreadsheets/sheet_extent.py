@@ -19,8 +19,10 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 from xml.parsers import expat
 
 from django.conf import settings
@@ -134,7 +136,7 @@ def _xlsx_worksheets(archive: zipfile.ZipFile) -> list[str]:
     return sorted(found)
 
 
-def _chunks(archive: zipfile.ZipFile, name: str):
+def _chunks(archive: zipfile.ZipFile, name: str) -> Iterator[bytes]:
     """The part's text in pieces that each end at a '>', so no tag is cut in two."""
     carry = b""
     with archive.open(name) as part:
@@ -231,9 +233,9 @@ def _xlsx_sheet_extent(archive: zipfile.ZipFile, name: str) -> Extent:
 def _xlsx_sheet_extent_counted(archive: zipfile.ZipFile, name: str) -> Extent:
     """Cells without a reference sit after the previous one: follow them as a reader does."""
     extent = Extent()
-    state = {"row": 0, "column": 0, "cell": None}
+    state: dict[str, Any] = {"row": 0, "column": 0, "cell": None}
 
-    def start(tag: str, attributes: dict) -> None:
+    def start(tag: str, attributes: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]
         if local == "row":
             reference = attributes.get("r", "")
@@ -256,7 +258,12 @@ def _xlsx_sheet_extent_counted(archive: zipfile.ZipFile, name: str) -> Extent:
     return extent
 
 
-def _parse(archive: zipfile.ZipFile, name: str, start, end=None) -> None:
+def _parse(
+    archive: zipfile.ZipFile,
+    name: str,
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None] | None = None,
+) -> None:
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
     if end is not None:
@@ -273,7 +280,7 @@ def _parse(archive: zipfile.ZipFile, name: str, start, end=None) -> None:
 # ---------------------------------------------------------------- .ods
 
 
-def _repeat(attributes: dict, name: str) -> int:
+def _repeat(attributes: dict[str, str], name: str) -> int:
     value = attributes.get(name, "1")
     return int(value) if value.isdigit() and 0 < len(value) < 10 else 1
 
@@ -282,9 +289,9 @@ def _ods_check(archive: zipfile.ZipFile) -> None:
     """Rows and cells with their repeat counts; only cells that hold something make the extent."""
     if "content.xml" not in archive.namelist():
         return  # not an OpenDocument spreadsheet: the reader says so
-    state: dict = {"extent": None, "row": 0, "repeat": 1, "column": 0, "cell": None, "filled": 0}
+    state: dict[str, Any] = {"extent": None, "row": 0, "repeat": 1, "column": 0, "cell": None, "filled": 0}
 
-    def start(tag: str, attributes: dict) -> None:
+    def start(tag: str, attributes: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]
         if local == "table":
             state["extent"], state["row"] = Extent(), 0
@@ -314,7 +321,7 @@ def _ods_check(archive: zipfile.ZipFile) -> None:
     _parse(archive, "content.xml", start, end)
 
 
-def _ods_fill(state: dict) -> None:
+def _ods_fill(state: dict[str, Any]) -> None:
     first, span = state["cell"]
     state["cell"] = None
     extent = state["extent"]

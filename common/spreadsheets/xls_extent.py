@@ -47,7 +47,7 @@ class _Compound:
             entries = struct.unpack(f"<{self.sector // 4}I", block)
             fat_sectors += [s for s in entries[:-1] if s < self.sectors]
             difat_start = entries[-1]
-        self.fat = []
+        self.fat: list[int] = []
         for number in fat_sectors[:fat_count]:
             self.fat += struct.unpack(f"<{self.sector // 4}I", self._sector(number))
         self.minifat_start = minifat_start
