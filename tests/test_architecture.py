@@ -1,4 +1,8 @@
-"""Imports flow one way (DESIGN.md): reports → allocation → telecom, donations → students."""
+"""Imports flow one way (DESIGN.md): reports → allocation → telecom, donations → students → common.
+
+`common` is the base layer (the spreadsheet reader, text, parsers, bulk inserts, scoping): every app
+may import it, and it imports no app.
+"""
 
 import ast
 from pathlib import Path
@@ -6,8 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("students", "donations", "telecom", "allocation", "reports")
+APPS = ("common", "students", "donations", "telecom", "allocation", "reports")
+PROJECT_PACKAGES = {*APPS, "vinhtuong_program"}
 FORBIDDEN = {
+    "common": PROJECT_PACKAGES - {"common"},
     "students": {"donations", "telecom", "allocation", "reports", "vinhtuong_program"},
     "donations": {"telecom", "allocation", "reports", "vinhtuong_program"},
     # telecom may read donations (it inspects and repairs donated devices).
@@ -38,3 +44,15 @@ def test_app_code_imports_only_the_apps_below_it(app):
         if bad:
             offenders.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
     assert offenders == []
+
+
+def test_every_app_may_import_the_base_layer():
+    assert all("common" not in forbidden for app, forbidden in FORBIDDEN.items())
+    assert FORBIDDEN["common"] == {"students", "donations", "telecom", "allocation", "reports", "vinhtuong_program"}
+
+
+def test_the_base_layer_is_imported_from_common_only():
+    """One truth: the moved modules left no copy or re-export behind in students."""
+    moved = ("spreadsheets", "sheet_extent", "xls_extent", "csv_encoding", "legacy_encoding", "legacy_tables")
+    moved += ("name_case", "import_limits", "process_limits", "bulk")
+    assert [name for name in moved if (ROOT / "students" / f"{name}.py").exists()] == []

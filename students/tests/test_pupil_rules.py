@@ -24,7 +24,7 @@ BY_HAND = re.compile(
 
 
 def _sources():
-    for app in ("students", "reports", "allocation", "donations", "telecom", "vinhtuong_program"):
+    for app in ("common", "students", "reports", "allocation", "donations", "telecom", "vinhtuong_program"):
         for path in (ROOT / app).rglob("*.py"):
             if {"tests", "migrations"} & set(path.parts) or path.name in ("pupils.py", "demo.py", "anonymise.py"):
                 continue
