@@ -162,8 +162,8 @@ def test_a_donors_contact_person_is_stored_in_vietnamese_case():
 def test_the_staff_import_page_tells_a_donation_list_typed_in_vni_was_converted(client, education_office_user):
     from django.urls import reverse
 
+    from common.tests.legacy_files import to_vni
     from donations.tests.donation_files import HEADERS
-    from students.tests.legacy_files import to_vni
     from students.tests.spreadsheet_files import xlsx
 
     row = donation_row(**{"Đơn vị/Cá nhân ủng hộ": "Hội Phụ nữ xã Tứ Trưng", "Loại đơn vị": "hội", "Số tiền": "5tr"})

@@ -7,10 +7,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from common.tests.legacy_files import to_tcvn3, to_vni, to_windows_1258, windows_1258_text
 from students.importing import annotated_file, import_file, process_upload
 from students.models import Hamlet, SchoolLevel, Student, StudentUpload
 from students.tests.factories import SchoolFactory
-from students.tests.legacy_files import to_tcvn3, to_vni, to_windows_1258, windows_1258_text
 from students.tests.spreadsheet_files import BUILDERS, HEADERS, csv_bytes, grid, pupil_row
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from common.tests.legacy_files import to_tcvn3
 from students.models import SchoolLevel, Student
 from students.tests.factories import SchoolFactory
-from students.tests.legacy_files import to_tcvn3
 from students.tests.spreadsheet_files import grid, pupil_row, xlsx
 from tests.e2e.conftest import log_in
 from vinhtuong_program.core.tests.factories import PASSWORD

@@ -19,7 +19,7 @@ from common.spreadsheets.legacy_encoding import (
     to_unicode,
     vni_to_unicode,
 )
-from students.tests.legacy_files import to_tcvn3, to_vni
+from common.tests.legacy_files import to_tcvn3, to_vni
 
 # TCVN 5712:1993 (VN3), by code: the standard's table, written out here independently of legacy_tables.py.
 TCVN3_BY_CODE = {
@@ -106,7 +106,7 @@ def test_the_examples_of_the_issue():
 
 
 # The project's copy of the district's reference list (shared/reference/communes.csv).
-with Path(__file__).parents[1].joinpath("data", "communes.csv").open(encoding="utf-8") as _file:
+with Path(__file__).parents[2].joinpath("students", "data", "communes.csv").open(encoding="utf-8") as _file:
     _COMMUNE_ROWS = list(csv.DictReader(_file))
 COMMUNES = [row["name"] for row in _COMMUNE_ROWS]
 # As lists write them: a legacy cell is judged as a whole, and "Xã" or "Thị trấn" tells the font.
