@@ -163,6 +163,7 @@ def _count(value, maximum: int) -> int:
 
 
 def _check_row(row, today: date) -> tuple[DonationRow | None, list[CellError]]:
+    """One row of the list: the donor's cells, the kind, the line's cells for that kind, the receipt."""
     cells = _Cells(row)
     name, donor_kind, phone = _clean_donor_cells(cells)
     kind = _clean_kind(cells)
