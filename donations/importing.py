@@ -157,105 +157,158 @@ def _count(value, maximum: int) -> int:
 
 
 def _check_row(row, today: date) -> tuple[DonationRow | None, list[CellError]]:
-    values = row.values
-    errors: list[CellError] = []
+    """One row of the list: the donor's cells, the kind, the line's cells for that kind, the receipt."""
+    cells = _Cells(row)
+    name, donor_kind, phone = _clean_donor_cells(cells)
+    kind = _clean_kind(cells)
+    note = clean_text(cells.values.get("note"))
+    if len(note) > 1000:
+        cells.fail("note", _("At most %(n)s characters.") % {"n": 1000})
+    line: dict = {"kind": kind}
+    cleaner = _LINE_CLEANERS.get(kind)
+    if cleaner is not None:
+        line.update(cleaner(cells, kind, note, name))
+    received, received_on = _clean_receipt(cells, today)
+    if cells.errors:
+        return None, cells.errors
+    donor, typed_names = _donor(cells.values, donor_kind, name, phone)
+    return DonationRow(row.number, donor, line, note, received, received_on, typed_names), []
 
-    def fail(column: str, message: str) -> None:
-        errors.append(CellError(row.number, column, message))
 
-    def parse(column: str, parser, *args):
+class _Cells:
+    """One row's cells, and the errors found cleaning them (in the order they are found)."""
+
+    def __init__(self, row) -> None:
+        self.number = row.number
+        self.values = row.values
+        self.errors: list[CellError] = []
+
+    def given(self, column: str) -> bool:
+        return self.values.get(column) is not None
+
+    def fail(self, column: str, message: str) -> None:
+        self.errors.append(CellError(self.number, column, message))
+
+    def parse(self, column: str, parser, *args):
+        """`parser(cell, *args)`, or None with the parser's message (or a generic one) as the cell's error."""
         try:
-            return parser(values.get(column), *args)
+            return parser(self.values.get(column), *args)
         except ValueError as error:
             message = str(error.args[0]) if error.args and isinstance(error.args[0], str) else ""
-            fail(column, message or _("“%(value)s” is not valid here.") % {"value": clean_text(values.get(column))})
+            self.fail(
+                column, message or _("“%(value)s” is not valid here.") % {"value": clean_text(self.values.get(column))}
+            )
             return None
 
-    name = clean_text(values.get("name"))
+
+def _clean_donor_cells(cells: _Cells) -> tuple[str, str | None, str]:
+    """The donor's name, kind and phone."""
+    name = clean_text(cells.values.get("name"))
     if not name:
-        fail("name", _("Type the name."))
+        cells.fail("name", _("Type the name."))
     elif len(name) > 200:
-        fail("name", _("At most %(n)s characters.") % {"n": 200})
-    donor_kind = parse("donor_kind", _donor_kind)
+        cells.fail("name", _("At most %(n)s characters.") % {"n": 200})
+    donor_kind = cells.parse("donor_kind", _donor_kind)
     phone = ""
-    if values.get("phone") is not None:
-        phone = parse("phone", parse_contact_phone) or ""
-    kind = None
-    if values.get("kind") is None:
-        fail("kind", _("Write the kind: tiền, thiết bị, viễn thông or ngân sách."))
+    if cells.given("phone"):
+        phone = cells.parse("phone", parse_contact_phone) or ""
+    return name, donor_kind, phone
+
+
+def _clean_kind(cells: _Cells) -> str | None:
+    if not cells.given("kind"):
+        cells.fail("kind", _("Write the kind: tiền, thiết bị, viễn thông or ngân sách."))
+        return None
+    return cells.parse(
+        "kind",
+        _lookup,
+        KINDS,
+        _("“%(value)s” is not a kind of support; write tiền, thiết bị, viễn thông or ngân sách."),
+    )
+
+
+def _money_line(cells: _Cells, kind: str, note: str, name: str) -> dict:
+    line: dict = {}
+    if not cells.given("amount"):
+        cells.fail("amount", _("Write the amount in đồng, e.g. 5.000.000."))
     else:
-        kind = parse(
-            "kind",
-            _lookup,
-            KINDS,
-            _("“%(value)s” is not a kind of support; write tiền, thiết bị, viễn thông or ngân sách."),
+        amount = cells.parse("amount", amount_words)
+        if amount is not None and amount > MAX_AMOUNT_VND:
+            cells.fail("amount", _("This amount is too large; please check it."))
+        line["amount_vnd"] = amount
+    if kind == PledgeLine.Kind.BUDGET:
+        line["fund_source"] = (note or name)[:200]
+    return line
+
+
+def _device_line(cells: _Cells, kind: str, note: str, name: str) -> dict:
+    line: dict = {}
+    written_condition = None
+    if not cells.given("device_type"):
+        cells.fail("device_type", _("Write the device type, e.g. máy tính xách tay."))
+    else:
+        line["device_type"], written_condition = cells.parse("device_type", device_type) or (None, None)
+    if not cells.given("quantity"):
+        cells.fail("quantity", _("Write how many devices."))
+    else:
+        line["quantity"] = cells.parse("quantity", _count, MAX_DEVICES_PER_LINE)
+    if not cells.given("condition") and written_condition:
+        line["condition"] = written_condition  # "laptop cũ"
+    elif not cells.given("condition"):
+        cells.fail("condition", _("Write the condition: mới or cũ."))
+    else:
+        line["condition"] = cells.parse(
+            "condition", _lookup, CONDITIONS, _("“%(value)s” is not a condition; write mới or cũ.")
         )
-    note = clean_text(values.get("note"))
-    if len(note) > 1000:
-        fail("note", _("At most %(n)s characters.") % {"n": 1000})
-    line: dict = {"kind": kind}
-    if kind in PledgeLine.MONEY_KINDS:
-        if values.get("amount") is None:
-            fail("amount", _("Write the amount in đồng, e.g. 5.000.000."))
-        else:
-            amount = parse("amount", amount_words)
-            if amount is not None and amount > MAX_AMOUNT_VND:
-                fail("amount", _("This amount is too large; please check it."))
-            line["amount_vnd"] = amount
-        if kind == PledgeLine.Kind.BUDGET:
-            line["fund_source"] = (note or name)[:200]
-    elif kind == PledgeLine.Kind.DEVICE:
-        written_condition = None
-        if values.get("device_type") is None:
-            fail("device_type", _("Write the device type, e.g. máy tính xách tay."))
-        else:
-            line["device_type"], written_condition = parse("device_type", device_type) or (None, None)
-        if values.get("quantity") is None:
-            fail("quantity", _("Write how many devices."))
-        else:
-            line["quantity"] = parse("quantity", _count, MAX_DEVICES_PER_LINE)
-        if values.get("condition") is None and written_condition:
-            line["condition"] = written_condition  # "laptop cũ"
-        elif values.get("condition") is None:
-            fail("condition", _("Write the condition: mới or cũ."))
-        else:
-            line["condition"] = parse(
-                "condition", _lookup, CONDITIONS, _("“%(value)s” is not a condition; write mới or cũ.")
-            )
-        line["specification"] = note[:300]
-    elif kind == PledgeLine.Kind.TELECOM:
-        if values.get("quantity") is None:
-            # "Tặng 100 SIM 4G, 4GB/ngày, miễn phí 3 tháng": the number is in the description.
-            before = len(errors)
-            line["quantity"] = parse("note", offer_quantity)
-            if line["quantity"] is None and len(errors) == before:
-                fail("quantity", _("Write for how many pupils, or name them in the description (“100 SIM”)."))
-            elif line["quantity"] is not None and not 1 <= line["quantity"] <= MAX_PUPILS_PER_OFFER:
-                fail("quantity", _("Write for how many pupils (1 to %(n)s).") % {"n": MAX_PUPILS_PER_OFFER})
-        else:
-            line["quantity"] = parse("quantity", _count, MAX_PUPILS_PER_OFFER)
-        months = _MONTHS.search(fold(note))
-        if not note or not months:
-            fail("note", _("Describe the offer with its length, e.g. “SIM 4 GB/ngày miễn phí 3 tháng”."))
-        elif not 1 <= int(months.group(1)) <= MAX_MONTHS:
-            fail("note", _("The offer lasts at most %(n)s months.") % {"n": MAX_MONTHS})
-        else:
-            line["offer"] = note[:300]
-            line["months"] = int(months.group(1))
-    received = bool(parse("received", parse_yes)) if values.get("received") is not None else False
+    line["specification"] = note[:300]
+    return line
+
+
+def _telecom_line(cells: _Cells, kind: str, note: str, name: str) -> dict:
+    line: dict = {}
+    if not cells.given("quantity"):
+        # "Tặng 100 SIM 4G, 4GB/ngày, miễn phí 3 tháng": the number is in the description.
+        before = len(cells.errors)
+        line["quantity"] = cells.parse("note", offer_quantity)
+        if line["quantity"] is None and len(cells.errors) == before:
+            cells.fail("quantity", _("Write for how many pupils, or name them in the description (“100 SIM”)."))
+        elif line["quantity"] is not None and not 1 <= line["quantity"] <= MAX_PUPILS_PER_OFFER:
+            cells.fail("quantity", _("Write for how many pupils (1 to %(n)s).") % {"n": MAX_PUPILS_PER_OFFER})
+    else:
+        line["quantity"] = cells.parse("quantity", _count, MAX_PUPILS_PER_OFFER)
+    months = _MONTHS.search(fold(note))
+    if not note or not months:
+        cells.fail("note", _("Describe the offer with its length, e.g. “SIM 4 GB/ngày miễn phí 3 tháng”."))
+    elif not 1 <= int(months.group(1)) <= MAX_MONTHS:
+        cells.fail("note", _("The offer lasts at most %(n)s months.") % {"n": MAX_MONTHS})
+    else:
+        line["offer"] = note[:300]
+        line["months"] = int(months.group(1))
+    return line
+
+
+# One cleaner per kind of pledge line: the fields of the line beyond its kind.
+_LINE_CLEANERS = {
+    PledgeLine.Kind.CASH: _money_line,
+    PledgeLine.Kind.BUDGET: _money_line,
+    PledgeLine.Kind.DEVICE: _device_line,
+    PledgeLine.Kind.TELECOM: _telecom_line,
+}
+
+
+def _clean_receipt(cells: _Cells, today: date) -> tuple[bool, date | None]:
+    """Whether the gift has been received, and on which day."""
+    received = bool(cells.parse("received", parse_yes)) if cells.given("received") else False
     received_on = None
-    if values.get("received_on") is not None:
-        received_on = parse("received_on", parse_date)
+    if cells.given("received_on"):
+        received_on = cells.parse("received_on", parse_date)
         if received_on and received_on > today:
-            fail("received_on", _("The date is in the future."))
+            cells.fail("received_on", _("The date is in the future."))
         elif received_on and received_on.year < 2021:
-            fail("received_on", _("The date is before the programme began."))
-    if received and values.get("received_on") is None:
-        fail("received_on", _("Write the date it was received."))
-    if errors:
-        return None, errors
-    donor, typed_names = _donor(values, donor_kind, name, phone)
-    return DonationRow(row.number, donor, line, note, received, received_on, typed_names), []
+            cells.fail("received_on", _("The date is before the programme began."))
+    if received and not cells.given("received_on"):
+        cells.fail("received_on", _("Write the date it was received."))
+    return received, received_on
 
 
 def _donor(values: dict, kind: str, name: str, phone: str) -> tuple[dict, str]:

@@ -84,6 +84,17 @@ def _transfer_qr(doc, pledge: Pledge) -> None:
 def thank_you_docx(pledge: Pledge, *, on=None) -> bytes:
     on = on or timezone.localdate()
     doc = Document()
+    _page_setup(doc)
+    _letterhead(doc, on)
+    _letter_body(doc, pledge)
+    _signature(doc, pledge)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _page_setup(doc) -> None:
+    """A4, the margins of Nghị định 30/2020, Times New Roman 14."""
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
@@ -92,6 +103,9 @@ def thank_you_docx(pledge: Pledge, *, on=None) -> bytes:
     style.font.name = "Times New Roman"
     style.font.size = Pt(14)
 
+
+def _letterhead(doc, on) -> None:
+    """Issuing body and national motto, place and date, the letter's title and addressee line."""
     # Header: issuing body on the left, the national motto (Quốc hiệu, tiêu ngữ) on the right.
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -122,6 +136,10 @@ def thank_you_docx(pledge: Pledge, *, on=None) -> bytes:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         space_after=12,
     )
+
+
+def _letter_body(doc, pledge: Pledge) -> None:
+    """Addressee, thanks, what was received, what is still owed (with its VietQR), closing."""
     _paragraph(doc, f"Kính gửi: {pledge.donor.name}", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     body = (
         f"Phòng Giáo dục và Đào tạo huyện Vĩnh Tường, đơn vị đầu mối tiếp nhận tài trợ Chương trình {PROGRAMME}, "
@@ -143,6 +161,8 @@ def thank_you_docx(pledge: Pledge, *, on=None) -> bytes:
     paragraph = _paragraph(doc, closing, size=14, align=WD_ALIGN_PARAGRAPH.JUSTIFY, space_after=12)
     paragraph.paragraph_format.first_line_indent = Cm(1)
 
+
+def _signature(doc, pledge: Pledge) -> None:
     # Signature block on the right; "Nơi nhận" on the left, as in every administrative letter.
     signer = CommitteeMember.objects.order_by("position").first()
     footer = doc.add_table(rows=1, cols=2)
@@ -163,6 +183,3 @@ def thank_you_docx(pledge: Pledge, *, on=None) -> bytes:
             (signer.full_name if signer else "", True, False),
         ],
     )
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()

@@ -74,51 +74,10 @@ def _build(snapshot: Snapshot) -> dict:
     commune_by_id = {c["id"]: c for c in communes}
 
     facts = pf.facts(snapshot)
-    pending_by_level = dict.fromkeys(SchoolLevel.values, 0)
-    pairs = (
-        snapshot.rows(DuplicateCandidate)
-        .filter(decision=DuplicateCandidate.Decision.PENDING)
-        .annotate(level=snapshot.field_of(Student, "level", id_from="candidate_id"))
-    )
-    for row in pairs.values("level").annotate(n=Count("id")):
-        pending_by_level[row["level"]] = row["n"]
+    pending_by_level = _pending_by_level(snapshot)
     lists = list_figures(snapshot)
-
-    by_commune_facts = pf.group(facts, lambda f: f.commune_id)
-    by_commune = []
-    gap_by_commune = []
-    for c in communes:
-        figures = pf.counts(by_commune_facts.get(c["id"], []))
-        upload = lists.get(c["id"], {})
-        by_commune.append(
-            {
-                "code": c["code"],
-                "name": c["name"],
-                "kind": c["kind"],
-                **figures,
-                "list_received": upload.get("list_received", False),
-                "list_has_errors": upload.get("list_has_errors", False),
-                "list_refused_on": upload.get("list_refused_on"),
-            }
-        )
-        gap_by_commune.append({"code": c["code"], "name": c["name"], **pf.gap(by_commune_facts.get(c["id"], []))})
-
-    by_school = []
-    for school_id, school_facts in sorted(
-        pf.group(facts, lambda f: f.school_id).items(), key=lambda item: _school_order(schools, commune_by_id, item[0])
-    ):
-        school = schools.get(school_id, {"code": "", "name": "", "level": "", "commune_id": None})
-        commune = commune_by_id.get(school["commune_id"], {})
-        by_school.append(
-            {
-                "code": school["code"],
-                "name": school["name"],
-                "level": school["level"],
-                "commune_code": commune.get("code", ""),
-                "commune_name": commune.get("name", ""),
-                **pf.counts(school_facts),
-            }
-        )
+    by_commune, gap_by_commune = _commune_rows(communes, facts, lists)
+    by_school = _school_rows(facts, schools, commune_by_id)
 
     by_level_facts = pf.group(facts, lambda f: f.level)
     by_need_facts = pf.group(facts, lambda f: f.need)
@@ -155,6 +114,63 @@ def _build(snapshot: Snapshot) -> dict:
         "milestones": milestone_figures(snapshot, evidence),
         "feedback": feedback_figures(snapshot),
     }
+
+
+def _pending_by_level(snapshot: Snapshot) -> dict[str, int]:
+    """Duplicate pairs awaiting a decision, by the level of the candidate pupil."""
+    pending_by_level = dict.fromkeys(SchoolLevel.values, 0)
+    pairs = (
+        snapshot.rows(DuplicateCandidate)
+        .filter(decision=DuplicateCandidate.Decision.PENDING)
+        .annotate(level=snapshot.field_of(Student, "level", id_from="candidate_id"))
+    )
+    for row in pairs.values("level").annotate(n=Count("id")):
+        pending_by_level[row["level"]] = row["n"]
+    return pending_by_level
+
+
+def _commune_rows(communes: list[dict], facts: list[pf.Fact], lists: dict) -> tuple[list[dict], list[dict]]:
+    """Each commune's figures with the state of its pupil list, and each commune's unsupported pupils by reason."""
+    by_commune_facts = pf.group(facts, lambda f: f.commune_id)
+    by_commune = []
+    gap_by_commune = []
+    for c in communes:
+        figures = pf.counts(by_commune_facts.get(c["id"], []))
+        upload = lists.get(c["id"], {})
+        by_commune.append(
+            {
+                "code": c["code"],
+                "name": c["name"],
+                "kind": c["kind"],
+                **figures,
+                "list_received": upload.get("list_received", False),
+                "list_has_errors": upload.get("list_has_errors", False),
+                "list_refused_on": upload.get("list_refused_on"),
+            }
+        )
+        gap_by_commune.append({"code": c["code"], "name": c["name"], **pf.gap(by_commune_facts.get(c["id"], []))})
+    return by_commune, gap_by_commune
+
+
+def _school_rows(facts: list[pf.Fact], schools: dict, commune_by_id: dict) -> list[dict]:
+    """Each school with pupils in need, by commune, level and name."""
+    by_school = []
+    for school_id, school_facts in sorted(
+        pf.group(facts, lambda f: f.school_id).items(), key=lambda item: _school_order(schools, commune_by_id, item[0])
+    ):
+        school = schools.get(school_id, {"code": "", "name": "", "level": "", "commune_id": None})
+        commune = commune_by_id.get(school["commune_id"], {})
+        by_school.append(
+            {
+                "code": school["code"],
+                "name": school["name"],
+                "level": school["level"],
+                "commune_code": commune.get("code", ""),
+                "commune_name": commune.get("name", ""),
+                **pf.counts(school_facts),
+            }
+        )
+    return by_school
 
 
 def _school_order(schools: dict, communes: dict, school_id: int) -> tuple:

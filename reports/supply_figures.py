@@ -42,67 +42,12 @@ def donation_figures(snapshot: Snapshot) -> dict:
     everything that arrived. Devices received are every inventory row, donated or bought, whatever
     became of it; devices allocated are those of supports approved or handed over.
     """
-    money_pledged = dict.fromkeys(PledgeLine.MONEY_KINDS, 0)
-    devices_pledged = _by_type()
-    telecom_pupils = {"pledged": 0, "confirmed": 0}
-    lines = (
-        confirmed_lines(snapshot)
-        .values("kind", "device_type")
-        .annotate(
-            sum_amount=Sum("amount_vnd"),
-            sum_quantity=Sum("quantity"),
-            sum_confirmed=Sum("quantity", filter=Q(confirmed_on__isnull=False)),
-        )
-    )
-    for row in lines:
-        if row["kind"] in money_pledged:
-            money_pledged[row["kind"]] += row["sum_amount"] or 0
-        elif row["kind"] == PledgeLine.Kind.DEVICE and row["device_type"] in devices_pledged:
-            devices_pledged[row["device_type"]] += row["sum_quantity"] or 0
-        elif row["kind"] == PledgeLine.Kind.TELECOM:
-            telecom_pupils["pledged"] += row["sum_quantity"] or 0
-            telecom_pupils["confirmed"] += row["sum_confirmed"] or 0
-
-    # A receipt's kind is its pledge line's (kinds never change); receipts without a line are cash.
-    money_received = dict.fromkeys(PledgeLine.MONEY_KINDS, 0)
-    without_pledge = 0
-    for row in snapshot.rows(CashReceipt).values("pledge_line__kind").annotate(total=Sum("amount_vnd")):
-        kind = row["pledge_line__kind"] if row["pledge_line__kind"] in money_received else PledgeLine.Kind.CASH
-        money_received[kind] += row["total"] or 0
-        without_pledge += (row["total"] or 0) if row["pledge_line__kind"] is None else 0
-
-    spent_by_category = dict.fromkeys(Spending.Category.values, 0)
-    for row in snapshot.rows(Spending).values("category").annotate(total=Sum("amount_vnd")):
-        spent_by_category[row["category"]] = row["total"] or 0
-
-    devices_received = _by_type()
-    devices_by_status = dict.fromkeys(Device.Status.values, 0)
-    for row in snapshot.rows(Device).values("device_type", "status").annotate(n=Count("id")):
-        devices_received[row["device_type"]] += row["n"]
-        devices_by_status[row["status"]] += row["n"]
-
-    devices_allocated = _by_type()
-    given_devices = (
-        snapshot.rows(Support)
-        .filter(status__in=[Support.Status.APPROVED, Support.Status.HANDED_OVER], device__isnull=False)
-        .annotate(device_type=snapshot.field_of(Device, "device_type", id_from="device_id"))
-    )
-    for row in given_devices.values("device_type").annotate(n=Count("id")):
-        devices_allocated[row["device_type"]] = row["n"]
-
-    # Pledges and donors that gave something: a confirmed pledge with a line not cancelled (the
-    # public page's donor count, reports.public, reads the same).
-    gave = Exists(snapshot.rows(PledgeLine).filter(pledge_id=OuterRef("id"), cancelled=False))
-    counted = Q(confirmed_at__isnull=False, gave=True)
-    pledges = (
-        snapshot.rows(Pledge)
-        .annotate(gave=gave)
-        .aggregate(
-            pledges=Count("id", filter=counted),
-            donors=Count("donor_id", distinct=True, filter=counted),
-            awaiting=Count("id", filter=Q(confirmed_at__isnull=True)),
-        )
-    )
+    money_pledged, devices_pledged, telecom_pupils = _pledged(snapshot)
+    money_received, without_pledge = _money_received(snapshot)
+    spent_by_category = _spent_by_category(snapshot)
+    devices_received, devices_by_status = _devices_received(snapshot)
+    devices_allocated = _devices_allocated(snapshot)
+    pledges = _pledge_counts(snapshot)
     received = sum(money_received.values())
     spent = sum(spent_by_category.values())
     return {
@@ -125,6 +70,90 @@ def donation_figures(snapshot: Snapshot) -> dict:
         "pledges_awaiting_confirmation": pledges["awaiting"],
         **connectivity_figures(snapshot),
     }
+
+
+def _pledged(snapshot: Snapshot) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Money by kind, devices by type and telecom pupils (pledged, confirmed) of the confirmed pledges."""
+    money_pledged: dict[str, int] = dict.fromkeys(PledgeLine.MONEY_KINDS, 0)
+    devices_pledged = _by_type()
+    telecom_pupils = {"pledged": 0, "confirmed": 0}
+    lines = (
+        confirmed_lines(snapshot)
+        .values("kind", "device_type")
+        .annotate(
+            sum_amount=Sum("amount_vnd"),
+            sum_quantity=Sum("quantity"),
+            sum_confirmed=Sum("quantity", filter=Q(confirmed_on__isnull=False)),
+        )
+    )
+    for row in lines:
+        if row["kind"] in money_pledged:
+            money_pledged[row["kind"]] += row["sum_amount"] or 0
+        elif row["kind"] == PledgeLine.Kind.DEVICE and row["device_type"] in devices_pledged:
+            devices_pledged[row["device_type"]] += row["sum_quantity"] or 0
+        elif row["kind"] == PledgeLine.Kind.TELECOM:
+            telecom_pupils["pledged"] += row["sum_quantity"] or 0
+            telecom_pupils["confirmed"] += row["sum_confirmed"] or 0
+    return money_pledged, devices_pledged, telecom_pupils
+
+
+def _money_received(snapshot: Snapshot) -> tuple[dict[str, int], int]:
+    """Money received by kind, and how much of it came with no pledge."""
+    # A receipt's kind is its pledge line's (kinds never change); receipts without a line are cash.
+    money_received: dict[str, int] = dict.fromkeys(PledgeLine.MONEY_KINDS, 0)
+    without_pledge = 0
+    for row in snapshot.rows(CashReceipt).values("pledge_line__kind").annotate(total=Sum("amount_vnd")):
+        kind = row["pledge_line__kind"] if row["pledge_line__kind"] in money_received else PledgeLine.Kind.CASH
+        money_received[kind] += row["total"] or 0
+        without_pledge += (row["total"] or 0) if row["pledge_line__kind"] is None else 0
+    return money_received, without_pledge
+
+
+def _spent_by_category(snapshot: Snapshot) -> dict[str, int]:
+    spent_by_category = dict.fromkeys(Spending.Category.values, 0)
+    for row in snapshot.rows(Spending).values("category").annotate(total=Sum("amount_vnd")):
+        spent_by_category[row["category"]] = row["total"] or 0
+    return spent_by_category
+
+
+def _devices_received(snapshot: Snapshot) -> tuple[dict[str, int], dict[str, int]]:
+    """Every inventory row, by type and by status."""
+    devices_received = _by_type()
+    devices_by_status = dict.fromkeys(Device.Status.values, 0)
+    for row in snapshot.rows(Device).values("device_type", "status").annotate(n=Count("id")):
+        devices_received[row["device_type"]] += row["n"]
+        devices_by_status[row["status"]] += row["n"]
+    return devices_received, devices_by_status
+
+
+def _devices_allocated(snapshot: Snapshot) -> dict[str, int]:
+    """Devices of supports approved or handed over, by type."""
+    devices_allocated = _by_type()
+    given_devices = (
+        snapshot.rows(Support)
+        .filter(status__in=[Support.Status.APPROVED, Support.Status.HANDED_OVER], device__isnull=False)
+        .annotate(device_type=snapshot.field_of(Device, "device_type", id_from="device_id"))
+    )
+    for row in given_devices.values("device_type").annotate(n=Count("id")):
+        devices_allocated[row["device_type"]] = row["n"]
+    return devices_allocated
+
+
+def _pledge_counts(snapshot: Snapshot) -> dict[str, int]:
+    """Pledges and donors that gave something, and pledges awaiting confirmation."""
+    # Pledges and donors that gave something: a confirmed pledge with a line not cancelled (the
+    # public page's donor count, reports.public, reads the same).
+    gave = Exists(snapshot.rows(PledgeLine).filter(pledge_id=OuterRef("id"), cancelled=False))
+    counted = Q(confirmed_at__isnull=False, gave=True)
+    return (
+        snapshot.rows(Pledge)
+        .annotate(gave=gave)
+        .aggregate(
+            pledges=Count("id", filter=counted),
+            donors=Count("donor_id", distinct=True, filter=counted),
+            awaiting=Count("id", filter=Q(confirmed_at__isnull=True)),
+        )
+    )
 
 
 def connectivity_figures(snapshot: Snapshot) -> dict:

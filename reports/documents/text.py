@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -20,7 +19,12 @@ from donations.amount_words import in_words_line
 from donations.letters import PLACE, PROGRAMME
 from reports import labels
 from reports.documents import tables
-from reports.documents.tables import COUNT, DAY, MOMENT, MONEY, PERCENT, TEXT, Table
+from reports.documents.tables import Table
+
+# Numbers, dates and cells live in wording.py; the document writers read them from here too.
+from reports.documents.wording import aligns as aligns
+from reports.documents.wording import cells as cells
+from reports.documents.wording import day, deadline, money, number, percent
 from reports.models import AT_RISK_BEFORE
 
 NUMBER = "……/BC-PGDĐT"  # the office writes the number in when it registers the report
@@ -40,72 +44,10 @@ PROGRESS_UNITS = {
     "campaign": gettext_lazy("pupils supported"),
 }
 
-# --- numbers and dates, the Vietnamese way --------------------------------------------------------
-
-
-def number(value: int) -> str:
-    """1500000 → '1.500.000'."""
-    return f"{value:,}".replace(",", ".")
-
-
-def money(value: int) -> str:
-    return f"{number(value)} đồng"
-
 
 def _in_words(label: str, amount: int) -> str:
     """'Money received: 2.500.000 đồng (Bằng chữ: Hai triệu năm trăm nghìn đồng).' as accounting documents write it."""
     return f"{label}: {money(amount)} ({in_words_line(amount)})."
-
-
-def percent(value: float) -> str:
-    """12.5 → '12,5%'; 60.0 → '60%'."""
-    text = f"{value:.1f}".replace(".", ",")
-    return (text[:-2] if text.endswith(",0") else text) + "%"
-
-
-def day(value: date) -> str:
-    return f"{value:%d/%m/%Y}"
-
-
-def deadline(value: datetime) -> str:
-    """'22/09/2021', or '17:00 ngày 22/09/2021' when the deadline is not the end of the day."""
-    if (value.hour, value.minute) in ((23, 59), (0, 0)):
-        return day(value)
-    return _("%(time)s on %(day)s") % {"time": f"{value:%H:%M}", "day": day(value)}
-
-
-def cell(value, kind: str) -> str:
-    """A table value as the documents print it."""
-    if value is None or value == "":
-        return ""
-    if kind == COUNT:
-        return number(value)
-    if kind == MONEY:
-        return number(value)
-    if kind == PERCENT:
-        return percent(value)
-    if kind == DAY:
-        return day(value)
-    if kind == MOMENT:
-        return f"{value:%H:%M} {day(value)}"
-    return str(value)
-
-
-def cells(table: Table) -> tuple[list[list[str]], list[str] | None]:
-    """The table's rows and total as the documents print them."""
-
-    def words(values: tuple) -> list[str]:
-        return [cell(value, column.kind) for column, value in zip(table.columns, values, strict=True)]
-
-    return [words(values) for values in table.rows], (words(table.total) if table.total else None)
-
-
-def aligns(table: Table) -> list[str]:
-    """Text left, figures right, the row number centred."""
-    return [
-        "LEFT" if column.kind == TEXT else ("CENTER" if index == 0 and column.kind == COUNT else "RIGHT")
-        for index, column in enumerate(table.columns)
-    ]
 
 
 def place_and_date(report: dict) -> str:

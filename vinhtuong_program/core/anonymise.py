@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db import models, transaction
 from django.db.models import F, Value
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Cast, Concat
 
 from allocation.models import FollowUp, HandoverBatch, Support
@@ -71,84 +72,13 @@ class Result:
 def anonymise() -> Result:
     """Replace the personal data everywhere; idempotent (the same values again on a second run)."""
     result = Result()
-    files: list[tuple[models.FileField, str]] = []
     with transaction.atomic():
-        for qs in _both(Student):
-            count = qs.update(
-                full_name=Concat(Value(ANONYMOUS_NAME_PREFIX), _token(), output_field=models.CharField()),
-                name_key=Concat(Value(ANONYMOUS_NAME_KEY_PREFIX), _token(), output_field=models.CharField()),
-                birth_date=ANONYMOUS_BIRTH_DATE,
-                gender="",
-                personal_id="",
-                pupil_id="",
-                guardian_name="",
-                guardian_phone="",
-            )
-            _free_text(qs, "rejection_reason")
-            if qs.model is Student:
-                result.pupils = count
-            else:
-                result.history_rows += count
-
-        for qs in _both(Feedback):
-            count = qs.update(
-                reporter_name=ANONYMOUS_PERSON,
-                reporter_phone=ANONYMOUS_PHONE,
-                pupil_birth_year=None,
-                name_key="",
-                description=REMOVED_TEXT,
-            )
-            qs.exclude(pupil_name="").update(pupil_name=ANONYMOUS_PERSON)
-            _free_text(qs, "response")
-            if qs.model is Feedback:
-                result.feedback = count
-            else:
-                result.history_rows += count
-
-        for qs in _both(Support):
-            count = qs.update(received_by="")
-            _free_text(qs, "manual_reason", "end_reason")
-            if qs.model is Support:
-                result.supports = count
-            else:
-                result.history_rows += count
-
-        for qs in _both(GuardianRequest):
-            count = qs.update(requester_name=ANONYMOUS_PERSON)
-            _free_text(qs, "note")
-            if qs.model is GuardianRequest:
-                result.guardian_requests = count
-        for model in (FollowUp, DuplicateCandidate):
-            for qs in _both(model):
-                _free_text(qs, "note")
-        # A pupil's SIM number or fibre contract identifies the family; no figure reads them.
-        for qs in _both(SimAssignment):
-            qs.exclude(sim_number="", subscription_number="").update(sim_number="", subscription_number="")
-            _free_text(qs, "cancel_reason")
-        # Notes on a device that went to a pupil may name the family; the stock's notes stay.
-        given = Support._base_manager.filter(device__isnull=False).values("device_id")
-        for qs in _both(Device):
-            _free_text(qs.filter(id__in=given), "notes")
-
-        # The uploaded lists and the signed scans name the children: the files go, the rows
-        # (who sent what, when, how many) stay.
-        for model, file_field, cleared in (
-            (StudentUpload, "original_file", {"errors": [], "changes": []}),
-            (StudentUpload, "annotated_file", {}),
-            (HandoverBatch, "signed_record", {}),
-        ):
-            live, history = _both(model)
-            for row in live.exclude(**{file_field: ""}):
-                files.append(getattr(row, file_field))
-            live.update(**{file_field: ""}, **cleared)
-            history.update(**{file_field: ""}, **cleared)
-
-        # A change's reason (a correction, a change by hand) may name the child too.
-        for model in (Student, Feedback, Support, GuardianRequest, FollowUp, DuplicateCandidate, SimAssignment, Device):
-            _live, history = _both(model)
-            history.filter(history_change_reason__isnull=False).exclude(history_change_reason="").exclude(
-                history_change_reason=REMOVED_TEXT
-            ).update(history_change_reason=REMOVED_TEXT)
+        _anonymise_pupils(result)
+        _anonymise_feedback(result)
+        _anonymise_supports(result)
+        _anonymise_notes(result)
+        files = _forget_files()
+        _remove_change_reasons()
 
         def delete_files():
             for stored in files:
@@ -158,3 +88,96 @@ def anonymise() -> Result:
         transaction.on_commit(delete_files)
         result.files_deleted = [stored.name for stored in files]
     return result
+
+
+def _anonymise_pupils(result: Result) -> None:
+    for qs in _both(Student):
+        count = qs.update(
+            full_name=Concat(Value(ANONYMOUS_NAME_PREFIX), _token(), output_field=models.CharField()),
+            name_key=Concat(Value(ANONYMOUS_NAME_KEY_PREFIX), _token(), output_field=models.CharField()),
+            birth_date=ANONYMOUS_BIRTH_DATE,
+            gender="",
+            personal_id="",
+            pupil_id="",
+            guardian_name="",
+            guardian_phone="",
+        )
+        _free_text(qs, "rejection_reason")
+        if qs.model is Student:
+            result.pupils = count
+        else:
+            result.history_rows += count
+
+
+def _anonymise_feedback(result: Result) -> None:
+    for qs in _both(Feedback):
+        count = qs.update(
+            reporter_name=ANONYMOUS_PERSON,
+            reporter_phone=ANONYMOUS_PHONE,
+            pupil_birth_year=None,
+            name_key="",
+            description=REMOVED_TEXT,
+        )
+        qs.exclude(pupil_name="").update(pupil_name=ANONYMOUS_PERSON)
+        _free_text(qs, "response")
+        if qs.model is Feedback:
+            result.feedback = count
+        else:
+            result.history_rows += count
+
+
+def _anonymise_supports(result: Result) -> None:
+    for qs in _both(Support):
+        count = qs.update(received_by="")
+        _free_text(qs, "manual_reason", "end_reason")
+        if qs.model is Support:
+            result.supports = count
+        else:
+            result.history_rows += count
+
+
+def _anonymise_notes(result: Result) -> None:
+    """Guardians' requests, follow-ups, duplicate reviews, SIMs and given devices: names in free text."""
+    for qs in _both(GuardianRequest):
+        count = qs.update(requester_name=ANONYMOUS_PERSON)
+        _free_text(qs, "note")
+        if qs.model is GuardianRequest:
+            result.guardian_requests = count
+    for model in (FollowUp, DuplicateCandidate):
+        for qs in _both(model):
+            _free_text(qs, "note")
+    # A pupil's SIM number or fibre contract identifies the family; no figure reads them.
+    for qs in _both(SimAssignment):
+        qs.exclude(sim_number="", subscription_number="").update(sim_number="", subscription_number="")
+        _free_text(qs, "cancel_reason")
+    # Notes on a device that went to a pupil may name the family; the stock's notes stay.
+    given = Support._base_manager.filter(device__isnull=False).values("device_id")
+    for qs in _both(Device):
+        _free_text(qs.filter(id__in=given), "notes")
+
+
+def _forget_files() -> list[FieldFile]:
+    """Clear the file fields and return the stored files, to delete once the transaction commits."""
+    files: list[FieldFile] = []
+    # The uploaded lists and the signed scans name the children: the files go, the rows
+    # (who sent what, when, how many) stay.
+    for model, file_field, cleared in (
+        (StudentUpload, "original_file", {"errors": [], "changes": []}),
+        (StudentUpload, "annotated_file", {}),
+        (HandoverBatch, "signed_record", {}),
+    ):
+        live, history = _both(model)
+        for row in live.exclude(**{file_field: ""}):
+            files.append(getattr(row, file_field))
+        live.update(**{file_field: ""}, **cleared)
+        history.update(**{file_field: ""}, **cleared)
+    return files
+
+
+def _remove_change_reasons() -> None:
+    # A change's reason (a correction, a change by hand) may name the child too.
+    for model in (Student, Feedback, Support, GuardianRequest, FollowUp, DuplicateCandidate, SimAssignment, Device):
+        _live, history = _both(model)
+        history.filter(history_change_reason__isnull=False).exclude(history_change_reason="").exclude(
+            history_change_reason=REMOVED_TEXT
+        ).update(history_change_reason=REMOVED_TEXT)

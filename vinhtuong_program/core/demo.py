@@ -247,7 +247,15 @@ def _create_possible_duplicates(rng: random.Random) -> int:
 
 
 def _create_donations() -> int:
-    donors = {
+    donors = _demo_donors()
+    pledges = _demo_pledges(donors)
+    _demo_account()
+    _demo_receipts_and_devices(donors, pledges)
+    return Pledge.objects.filter(donor__in=donors.values()).count()
+
+
+def _demo_donors() -> dict[str, Donor]:
+    return {
         "front": Donor.objects.create(
             kind=Donor.Kind.ASSOCIATION, name="[DEMO] Ủy ban MTTQ huyện Vĩnh Tường", publish_consent=True
         ),
@@ -262,6 +270,9 @@ def _create_donations() -> int:
         "viettel": Donor.objects.create(kind=Donor.Kind.TELECOM, name="[DEMO] Viettel Vĩnh Phúc", publish_consent=True),
         "budget": Donor.objects.create(kind=Donor.Kind.FUND, name="[DEMO] Quỹ Khuyến học huyện", publish_consent=True),
     }
+
+
+def _demo_pledges(donors: dict[str, Donor]) -> dict[str, Pledge]:
     cash, budget = PledgeLine.Kind.CASH, PledgeLine.Kind.BUDGET
     front = pledge_create(donor=donors["front"], lines=[LineData(kind=cash, amount_vnd=150_000_000)])
     business = pledge_create(
@@ -291,6 +302,10 @@ def _create_donations() -> int:
         donor=donors["budget"],
         lines=[LineData(kind=budget, amount_vnd=100_000_000, fund_source="[DEMO] Quỹ Khuyến học huyện")],
     )
+    return {"front": front, "business": business, "citizen": citizen, "fund": fund}
+
+
+def _demo_account() -> None:
     ProgrammeAccount.objects.update_or_create(
         pk=1,
         defaults={
@@ -300,6 +315,12 @@ def _create_donations() -> int:
             "transfer_note": "Ung ho Song va may tinh cho em",
         },
     )
+
+
+def _demo_receipts_and_devices(donors: dict[str, Donor], pledges: dict[str, Pledge]) -> None:
+    """Money received and spent, and devices received, on the demo pledges."""
+    cash = PledgeLine.Kind.CASH
+    front, business, citizen, fund = pledges["front"], pledges["business"], pledges["citizen"], pledges["fund"]
     day = date(2021, 9, 23)
     ledger.receipt_record(
         received_on=day, amount_vnd=150_000_000, payer=donors["front"].name, pledge_line=front.lines.get()
@@ -333,7 +354,6 @@ def _create_donations() -> int:
         storage_place="Kho Phòng GD&ĐT",
     )
     devices_receive(line=citizen.lines.get(), count=2, received_on=day, storage_place="Kho Phòng GD&ĐT")
-    return Pledge.objects.filter(donor__in=donors.values()).count()
 
 
 @transaction.atomic
