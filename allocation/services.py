@@ -130,7 +130,7 @@ def _save(support: Support, reason: str, fields: list[str]) -> Support:
     return support
 
 
-def create_support(
+def support_create(
     *, student_id: int, device_id: int | None, offer_id: int | None, reason: str, user: User | None
 ) -> Support:
     """Staff propose a support by hand, with a reason."""

@@ -34,7 +34,7 @@ def approved_support(
 ) -> Support:
     """A pupil of `school` given `device` and/or a place on `offer`, proposed by hand and approved."""
     student = pupil(school, **pupil_fields)
-    support = services.create_support(
+    support = services.support_create(
         student_id=student.pk,
         device_id=device.pk if device else None,
         offer_id=offer.pk if offer else None,

@@ -106,7 +106,7 @@ def verified_pupil(commune=None, **kwargs) -> Student:
 
 
 def create(student, device=None, offer=None, user=None):
-    return lambda: services.create_support(
+    return lambda: services.support_create(
         student_id=student.pk,
         device_id=device.pk if device else None,
         offer_id=offer.pk if offer else None,
@@ -182,7 +182,7 @@ def test_two_staff_approving_the_same_commune_at_once(education_office_user, lea
     for _ in range(ROUNDS):
         commune = CommuneFactory()
         supports = [
-            services.create_support(
+            services.support_create(
                 student_id=verified_pupil(commune).pk,
                 device_id=ready_device().pk,
                 offer_id=None,

@@ -109,7 +109,7 @@ def test_an_offer_never_gets_more_places_than_its_capacity():
     for pupil in pupils[:2]:
         offers.assign(offer.pk, pupil.pk)
     with pytest.raises(ValidationError) as error:
-        services.create_support(
+        services.support_create(
             student_id=pupils[2].pk, device_id=None, offer_id=offer.pk, reason="Thêm suất", user=None
         )
     assert error.value.code == "offer_full"

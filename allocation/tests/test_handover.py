@@ -33,7 +33,7 @@ def test_preparing_a_record_numbers_it_and_takes_the_schools_approved_supports(e
 def test_a_proposed_support_is_not_put_on_a_record(education_office_user, commune_a):
     school = SchoolFactory(commune=commune_a)
     approved = approved_support(education_office_user, school, device=ready_device())
-    proposed = services.create_support(
+    proposed = services.support_create(
         student_id=pupil(school).pk,
         device_id=ready_device().pk,
         offer_id=None,

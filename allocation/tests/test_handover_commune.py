@@ -50,7 +50,7 @@ def kim_xa(education_office_user, commune_a, commune_b):
         user, commune_b, secondary_a, full_name="Lò Văn Khải", class_name="7A", level=SchoolLevel.LOWER_SECONDARY
     )
     from_a = _living_in(user, commune_a, primary_b, full_name="Vũ Minh Quân")
-    proposed = services.create_support(
+    proposed = services.support_create(
         student_id=pupil(primary_b).pk, device_id=ready_device().pk, offer_id=None, reason="Bổ sung", user=user
     )
     return {

@@ -23,7 +23,7 @@ def proposed(education_office_user, commune_a, commune_b):
     two_communes = build_two_communes(commune_a, commune_b)
     saved_run(education_office_user)
     device = ready_device("tablet")
-    services.create_support(
+    services.support_create(
         student_id=two_communes["b1"].pk, device_id=device.pk, offer_id=None, reason="Hoàn cảnh đặc biệt", user=None
     )
     return two_communes
@@ -103,7 +103,7 @@ def _many_supports(commune, count: int) -> None:
     HamletCoverageFactory(hamlet=hamlet, provider=offer.provider)
     for _ in range(count):
         student = pupil(commune, school, hamlet=hamlet, lacks_internet=True)
-        services.create_support(
+        services.support_create(
             student_id=student.pk, device_id=ready_device().pk, offer_id=offer.pk, reason="Thử", user=None
         )
 
@@ -158,7 +158,7 @@ def test_the_approve_buttons_post_plain_ids_past_a_thousand(client, education_of
     commune = CommuneFactory(pk=4321, code="09199", name="Xã Nghìn")
     school = SchoolFactory(pk=5432, commune=commune)
     student = pupil(commune, school)
-    services.create_support(
+    services.support_create(
         student_id=student.pk, device_id=ready_device().pk, offer_id=None, reason="Thử", user=education_office_user
     )
     login(client, education_office_user)
@@ -411,7 +411,7 @@ def test_a_commune_official_reads_the_panel_without_the_give_link(client, commun
 def test_names_with_html_are_escaped(client, education_office_user, commune_a):
     student = pupil(commune_a, full_name="<script>alert(1)</script>")
     tablet = ready_device()
-    support = services.create_support(student_id=student.pk, device_id=tablet.pk, offer_id=None, reason="x", user=None)
+    support = services.support_create(student_id=student.pk, device_id=tablet.pk, offer_id=None, reason="x", user=None)
     login(client, education_office_user)
     for url in (
         reverse("allocation:support-list"),

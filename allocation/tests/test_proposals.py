@@ -160,7 +160,7 @@ def _device_needs_repair(d, user):
 
 
 def _device_taken_by_hand(d, user):
-    services.create_support(student_id=d.b2.pk, device_id=d.t1.pk, offer_id=None, reason=REASON, user=user)
+    services.support_create(student_id=d.b2.pk, device_id=d.t1.pk, offer_id=None, reason=REASON, user=user)
 
 
 def _pupil_unverified(d, user):
@@ -172,7 +172,7 @@ def _pupil_in_a_new_pair(d, user):
 
 
 def _pupil_supported_by_hand(d, user):
-    services.create_support(student_id=d.b1.pk, device_id=d.t2.pk, offer_id=None, reason=REASON, user=user)
+    services.support_create(student_id=d.b1.pk, device_id=d.t2.pk, offer_id=None, reason=REASON, user=user)
 
 
 def _capacity_reduced(d, user):
@@ -217,7 +217,7 @@ def test_a_stale_proposal_is_refused_and_nothing_is_saved(district, user, change
 def test_a_support_written_between_the_checks_and_the_insert_is_stale_not_a_server_error(district, user, monkeypatch):
     """The constraint is the last guard; its violation inside the bulk insert becomes "stale" too."""
     computed = proposals.compute()
-    services.create_support(
+    services.support_create(
         student_id=district.b1.pk, device_id=district.t2.pk, offer_id=None, reason=REASON, user=user
     )
     monkeypatch.setattr(proposals, "_check_pupils", lambda ids: None)
@@ -320,16 +320,16 @@ def test_held_duplicate_and_rejected_records_never_get_a_support(district, user)
         ("a1_supported", "already_supported"),
     ],
 )
-def test_create_support_refuses_a_pupil_who_may_not_be_supported(district, user, who, code):
+def test_support_create_refuses_a_pupil_who_may_not_be_supported(district, user, who, code):
     d = district
     if who == "a3_in_pair":
         DuplicateCandidateFactory(existing=d.a3)
     if who == "a1_supported":
-        services.create_support(student_id=d.a1.pk, device_id=d.t1.pk, offer_id=None, reason=REASON, user=user)
+        services.support_create(student_id=d.a1.pk, device_id=d.t1.pk, offer_id=None, reason=REASON, user=user)
     student = {"a3_in_pair": d.a3, "a1_supported": d.a1}.get(who) or getattr(d, who)
     supports = Support.objects.count()
     with pytest.raises(ValidationError) as error:
-        services.create_support(student_id=student.pk, device_id=d.t2.pk, offer_id=d.offer.pk, reason=REASON, user=user)
+        services.support_create(student_id=student.pk, device_id=d.t2.pk, offer_id=d.offer.pk, reason=REASON, user=user)
     assert error.value.code == code
     assert str(error.value.message)
     assert Support.objects.count() == supports
@@ -338,7 +338,7 @@ def test_create_support_refuses_a_pupil_who_may_not_be_supported(district, user,
 
 
 @pytest.mark.parametrize("status", ["awaiting_inspection", "needs_repair", "unusable", "allocated"])
-def test_create_support_refuses_a_device_that_is_not_ready(district, user, status):
+def test_support_create_refuses_a_device_that_is_not_ready(district, user, status):
     device = district.l2  # used, awaiting inspection
     if status == "needs_repair":
         inventory.change_status(device.pk, status, reason="Hỏng")
@@ -346,20 +346,20 @@ def test_create_support_refuses_a_device_that_is_not_ready(district, user, statu
         inventory.change_status(device.pk, status, reason="Không dùng được")
     elif status == "allocated":
         device = district.t1
-        services.create_support(student_id=district.a1.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
+        services.support_create(student_id=district.a1.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
     with pytest.raises(ValidationError) as error:
-        services.create_support(student_id=district.b2.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
+        services.support_create(student_id=district.b2.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
     assert error.value.code == "device_unavailable"
     assert not Support.objects.filter(student=district.b2).exists()
     assert Device.objects.get(pk=device.pk).status == status
 
 
-def test_create_support_on_a_full_offer_saves_nothing_and_puts_the_device_back(district, user):
+def test_support_create_on_a_full_offer_saves_nothing_and_puts_the_device_back(district, user):
     d = district
     SimAssignment.objects.create(offer=d.offer, student=d.a2)
     SimAssignment.objects.create(offer=d.offer, student=d.a3)
     with pytest.raises(ValidationError) as error:
-        services.create_support(student_id=d.a1.pk, device_id=d.t1.pk, offer_id=d.offer.pk, reason=REASON, user=user)
+        services.support_create(student_id=d.a1.pk, device_id=d.t1.pk, offer_id=d.offer.pk, reason=REASON, user=user)
     assert error.value.code == "offer_full"
     assert not Support.objects.exists()
     assert Device.objects.get(pk=d.t1.pk).status == Device.Status.READY
@@ -368,9 +368,9 @@ def test_create_support_on_a_full_offer_saves_nothing_and_puts_the_device_back(d
 @pytest.mark.parametrize(
     ("device", "offer", "reason", "code"), [(True, False, "  ", "reason"), (False, False, REASON, "empty")]
 )
-def test_create_support_needs_a_reason_and_something_to_give(district, user, device, offer, reason, code):
+def test_support_create_needs_a_reason_and_something_to_give(district, user, device, offer, reason, code):
     with pytest.raises(ValidationError) as error:
-        services.create_support(
+        services.support_create(
             student_id=district.b2.pk,
             device_id=district.l1.pk if device else None,
             offer_id=district.offer.pk if offer else None,
@@ -380,8 +380,8 @@ def test_create_support_needs_a_reason_and_something_to_give(district, user, dev
     assert error.value.code == code
 
 
-def test_create_support_by_hand_keeps_history_and_the_reason(district, user):
-    support = services.create_support(
+def test_support_create_by_hand_keeps_history_and_the_reason(district, user):
+    support = services.support_create(
         student_id=district.b2.pk, device_id=district.l1.pk, offer_id=None, reason=REASON, user=user
     )
     assert (support.status, support.manual_reason, support.device_rule) == ("proposed", REASON, "")
@@ -409,7 +409,7 @@ def test_a_reupload_does_not_change_a_pupil_with_a_support(commune_a, user):
     supported = Student.objects.get(full_name="Nguyễn Văn An")
     other = Student.objects.get(full_name="Trần Thị Bình")
     device = ready_device("tablet")
-    services.create_support(student_id=supported.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
+    services.support_create(student_id=supported.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
     before = {f: getattr(supported, f) for f in ("class_name", "lacks_internet", "hardships", "status", "hamlet_id")}
 
     changed = {"Lớp": "4A", "Thiếu Internet": "x", "Hoàn cảnh": "hộ cận nghèo", "Thôn/Xóm": "Thôn Bắc"}

@@ -90,7 +90,7 @@ def test_an_offer_place_is_freed_when_a_prepared_support_is_withdrawn(education_
     assert not SimAssignment.objects.active().filter(pk=support.sim_assignment_id).exists()
     # The place is back: another pupil may take it.
     other = pupil(school)
-    services.create_support(student_id=other.pk, device_id=None, offer_id=offer.pk, reason="x", user=None)
+    services.support_create(student_id=other.pk, device_id=None, offer_id=offer.pk, reason="x", user=None)
 
 
 # --- approval never gives support to a pupil who is no longer eligible ---------------------------------
@@ -98,7 +98,7 @@ def test_an_offer_place_is_freed_when_a_prepared_support_is_withdrawn(education_
 
 def _proposed(user, school, **pupil_fields) -> Support:
     student = pupil(school, **pupil_fields)
-    return services.create_support(
+    return services.support_create(
         student_id=student.pk, device_id=ready_device().pk, offer_id=None, reason="Bổ sung", user=user
     )
 

@@ -275,7 +275,7 @@ def support_create(request: HttpRequest, student_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device, offer = form.cleaned_data["device"], form.cleaned_data["offer"]
         try:
-            support = services.create_support(
+            support = services.support_create(
                 student_id=student.pk,
                 device_id=device.pk if device else None,
                 offer_id=offer.pk if offer else None,

@@ -256,7 +256,7 @@ class FiguresMachine(RuleBasedStateMachine):
         device = _pick(proposals.free_devices(), i)
         if student is not None and device is not None:
             with contextlib.suppress(REFUSALS):
-                services.create_support(
+                services.support_create(
                     student_id=student, device_id=device, offer_id=None, reason=REASON, user=self.office
                 )
 
