@@ -162,8 +162,8 @@ def support_create(
     return support
 
 
-def change_support(
-    support_id: int, *, device_id: int | None, offer_id: int | None, reason: str, user: User | None
+def support_change(
+    *, support_id: int, device_id: int | None, offer_id: int | None, reason: str, user: User | None
 ) -> Support:
     """Swap the device or the offer of a proposed or approved support, with a reason."""
     reason = _required_reason(reason)

@@ -213,8 +213,8 @@ def test_changing_a_supports_device_racing_a_new_support_for_that_device():
         old, contested = ready_device("tablet"), ready_device("laptop")
         support = create(owner, old)()
         outcomes = race(
-            lambda s=support, d=contested: services.change_support(
-                s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
+            lambda s=support, d=contested: services.support_change(
+                support_id=s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
             ),
             create(other, contested),
         )
@@ -239,11 +239,11 @@ def test_two_changes_swapping_devices_between_two_supports_never_deadlock_into_a
         first = create(verified_pupil(), first_device)()
         second = create(verified_pupil(), second_device)()
         outcomes = race(
-            lambda s=first, d=second_device: services.change_support(
-                s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
+            lambda s=first, d=second_device: services.support_change(
+                support_id=s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
             ),
-            lambda s=second, d=first_device: services.change_support(
-                s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
+            lambda s=second, d=first_device: services.support_change(
+                support_id=s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
             ),
         )
         won, lost = winners_and_losers(outcomes)

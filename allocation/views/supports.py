@@ -209,8 +209,8 @@ def support_change(request: HttpRequest, support_id: int) -> HttpResponse:
     if form.is_valid():
         device, offer = form.cleaned_data["device"], form.cleaned_data["offer"]
         try:
-            services.change_support(
-                support.pk,
+            services.support_change(
+                support_id=support.pk,
                 device_id=device.pk if device else None,
                 offer_id=offer.pk if offer else None,
                 reason=form.cleaned_data["reason"],
