@@ -17,7 +17,7 @@ def allocation_demo_load() -> int:
     first = Support.objects.order_by("student__commune__code").select_related("student__commune").first()
     if first is None:
         return 0
-    services.approve(Support.objects.filter(student__commune=first.student.commune), user=office)
+    services.supports_approve(supports=Support.objects.filter(student__commune=first.student.commune), user=office)
     school = School.objects.filter(students__supports__status=Support.Status.APPROVED).order_by("code").first()
     if school is not None:
         batch = services.create_batch(school=school, user=office)

@@ -209,7 +209,7 @@ def approvable(supports: QuerySet[Support]) -> QuerySet[Support]:
     )
 
 
-def approve(supports: QuerySet[Support], *, user: User | None) -> int:
+def supports_approve(*, supports: QuerySet[Support], user: User | None) -> int:
     """Approve the proposed supports among `supports` (a commune, a school, or one) whose pupil is
     still eligible (`approvable`); returns how many."""
     with transaction.atomic():

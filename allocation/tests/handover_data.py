@@ -44,7 +44,7 @@ def approved_support(
     if sim_number:
         # The operator fills in the SIM it activated (telecom's SIM sheet).
         SimAssignment.objects.filter(pk=support.sim_assignment_id).update(sim_number=sim_number)
-    services.approve(Support.objects.filter(pk=support.pk), user=user)
+    services.supports_approve(supports=Support.objects.filter(pk=support.pk), user=user)
     support.refresh_from_db()
     return support
 

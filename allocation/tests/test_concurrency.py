@@ -192,8 +192,8 @@ def test_two_staff_approving_the_same_commune_at_once(education_office_user, lea
             for _ in range(5)
         ]
         outcomes = race(
-            lambda c=commune: services.approve(Support.objects.filter(student__commune=c), user=education_office_user),
-            lambda c=commune: services.approve(Support.objects.filter(student__commune=c), user=education_office_user),
+            lambda c=commune: services.supports_approve(supports=Support.objects.filter(student__commune=c), user=education_office_user),
+            lambda c=commune: services.supports_approve(supports=Support.objects.filter(student__commune=c), user=education_office_user),
         )
         assert sorted(o.value for o in outcomes) == [0, 5]
         for support in supports:

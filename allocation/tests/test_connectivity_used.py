@@ -43,9 +43,9 @@ def test_proposed_places_are_not_used_until_approved(district, education_office_
     by_provider = build_progress_report()["donations"]["connectivity_by_provider"]
     assert [(row["used"], row["proposed"]) for row in by_provider] == [(0, 2)]
 
-    services.approve(run.supports.filter(student=district.a1), user=education_office_user)
+    services.supports_approve(supports=run.supports.filter(student=district.a1), user=education_office_user)
     assert _places() == (2, 1, 1)
-    services.approve(Support.objects.all(), user=education_office_user)
+    services.supports_approve(supports=Support.objects.all(), user=education_office_user)
     assert _places() == (2, 2, 0)
 
 

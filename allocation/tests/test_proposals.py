@@ -245,7 +245,7 @@ def test_report_figures_count_approved_supports_only(district, user):
     assert set(before["donations"]["devices_allocated"].values()) == {0}
     assert before["students"]["unsupported"] == before["students"]["in_need"]
 
-    approved = services.approve(Support.objects.filter(student__commune=d.commune_a), user=user)
+    approved = services.supports_approve(supports=Support.objects.filter(student__commune=d.commune_a), user=user)
     assert approved == 2
     report = _figures_json()
     assert report["by_level"]["upper_secondary"]["supported"] == 0
@@ -260,7 +260,7 @@ def test_report_figures_count_approved_supports_only(district, user):
     assert report["donations"]["devices_allocated"]["tablet"] == 1
     assert report["by_level"]["primary"]["supported"] == 2
 
-    services.approve(Support.objects.all(), user=user)
+    services.supports_approve(supports=Support.objects.all(), user=user)
     report = _figures_json()
     assert report["students"]["supported"] == 3 and report["students"]["supported_device"] == 2
     assert report["donations"]["devices_allocated"] == {"desktop": 0, "laptop": 1, "tablet": 1, "smartphone": 0}
@@ -269,7 +269,7 @@ def test_report_figures_count_approved_supports_only(district, user):
 def test_pledge_destinations_counts_by_commune_and_school_without_names(district, user):
     saved(district, user)
     assert pledge_destinations(district.pledge) == []  # proposed is not given yet
-    services.approve(Support.objects.all(), user=user)
+    services.supports_approve(supports=Support.objects.all(), user=user)
     rows = pledge_destinations(district.pledge)
     assert rows == [
         {"commune": district.commune_a.name, "school": district.school_a.name, "devices": 1, "connectivity": 0}
@@ -281,12 +281,12 @@ def test_pledge_destinations_counts_by_commune_and_school_without_names(district
 
 def test_approval_writes_history_with_the_user(district, user):
     saved(district, user)
-    services.approve(Support.objects.filter(student=district.a1), user=user)
+    services.supports_approve(supports=Support.objects.filter(student=district.a1), user=user)
     support = support_of(district.a1)
     assert (support.status, support.approved_by) == (Support.Status.APPROVED, user)
     latest = support.history.order_by("-history_id").first()
     assert (latest.history_type, latest.status, latest.history_user_id) == ("~", "approved", user.pk)
-    assert services.approve(Support.objects.filter(student=district.a1), user=user) == 0
+    assert services.supports_approve(supports=Support.objects.filter(student=district.a1), user=user) == 0
     assert support.history.count() == 2
 
 
@@ -428,7 +428,7 @@ def test_a_reupload_does_not_change_a_pupil_with_a_support(commune_a, user):
 def test_a_handover_record_can_be_prepared_for_approved_supports(district, user):
     """The temporary number fits the column on PostgreSQL (max 30 characters) before the real one is set."""
     saved(district, user)
-    services.approve(Support.objects.filter(student__school=district.school_a), user=user)
+    services.supports_approve(supports=Support.objects.filter(student__school=district.school_a), user=user)
     batch = services.create_batch(district.school_a, user=user)
     assert batch.number.startswith("BB-") and len(batch.number) <= 30
     assert set(Support.objects.filter(batch=batch).values_list("student_id", flat=True)) == {
@@ -447,5 +447,5 @@ def test_the_operator_sees_a_place_once_its_support_is_approved(district, user):
 
     assert SimAssignment.objects.active().filter(offer=d.offer).count() == 2  # held for the proposals
     assert assignment_ids_on_sheet() == set()
-    services.approve(Support.objects.filter(student=d.a1), user=user)
+    services.supports_approve(supports=Support.objects.filter(student=d.a1), user=user)
     assert assignment_ids_on_sheet() == {support_of(d.a1).sim_assignment_id}

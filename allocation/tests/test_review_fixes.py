@@ -108,7 +108,7 @@ def test_approval_skips_a_pupil_rejected_after_the_proposal(education_office_use
     kept, dropped = _proposed(education_office_user, school), _proposed(education_office_user, school)
     # The admin's free edit of a pupil's status (the list's review refuses supported pupils).
     Student.objects.filter(pk=dropped.student_id).update(status=Student.Status.REJECTED)
-    assert services.approve(Support.objects.filter(pk__in=[kept.pk, dropped.pk]), user=education_office_user) == 1
+    assert services.supports_approve(supports=Support.objects.filter(pk__in=[kept.pk, dropped.pk]), user=education_office_user) == 1
     assert Support.objects.get(pk=kept.pk).status == Support.Status.APPROVED
     assert Support.objects.get(pk=dropped.pk).status == Support.Status.PROPOSED
 
@@ -118,7 +118,7 @@ def test_approval_skips_a_pupil_in_an_undecided_duplicate_pair(education_office_
     # Another commune listed the same child the day after the run.
     twin = StudentFactory(commune=commune_b, status=Student.Status.HELD)
     DuplicateCandidate.objects.create(existing_id=support.student_id, candidate=twin, reason="same_personal_id")
-    assert services.approve(Support.objects.filter(pk=support.pk), user=education_office_user) == 0
+    assert services.supports_approve(supports=Support.objects.filter(pk=support.pk), user=education_office_user) == 0
     assert Support.objects.get(pk=support.pk).status == Support.Status.PROPOSED
 
 

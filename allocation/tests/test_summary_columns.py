@@ -33,7 +33,7 @@ def assert_rows_add_up(rows: list[dict]) -> None:
 
 def test_after_a_saved_run_the_dry_run_counts_every_pupil_once(district, education_office_user):
     run = proposals.save(proposals.compute(), user=education_office_user)
-    services.approve(run.supports.filter(student=district.a1), user=education_office_user)
+    services.supports_approve(supports=run.supports.filter(student=district.a1), user=education_office_user)
     summary = proposals.compute().summary()
     assert_rows_add_up(summary["by_commune"])
     rows = {row["code"]: row for row in summary["by_commune"]}

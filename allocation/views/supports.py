@@ -107,7 +107,7 @@ def approve_many(request: HttpRequest) -> HttpResponse:
         back = _back(request, reverse("allocation:support-list"))["Location"]
         return render(request, "allocation/approve_confirm.html", {"count": proposed, "where": where, "back": back})
     try:
-        count = services.approve(supports, user=request.user)
+        count = services.supports_approve(supports=supports, user=request.user)
     except ValidationError as error:
         _report_error(request, error)
     else:
@@ -141,7 +141,7 @@ def _not_eligible_message(count: int) -> str:
 def approve_one(request: HttpRequest, support_id: int) -> HttpResponse:
     support = get_object_or_404(Support.objects.editable_by(request.user), pk=support_id)
     try:
-        count = services.approve(Support.objects.filter(pk=support.pk), user=request.user)
+        count = services.supports_approve(supports=Support.objects.filter(pk=support.pk), user=request.user)
     except ValidationError as error:
         _report_error(request, error)
     else:

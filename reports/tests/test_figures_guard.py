@@ -248,7 +248,7 @@ class FiguresMachine(RuleBasedStateMachine):
     def approve(self, i):
         support = _pick(Support.objects.filter(status=Support.Status.PROPOSED), i)
         if support is not None:
-            services.approve(Support.objects.filter(pk=support), user=self.office)
+            services.supports_approve(supports=Support.objects.filter(pk=support), user=self.office)
 
     @rule(i=st.integers(0, 50))
     def support_by_hand(self, i):
