@@ -223,7 +223,7 @@ def supports_approve(*, supports: QuerySet[Support], user: User | None) -> int:
     return len(ids)
 
 
-def withdraw(support_id: int, *, reason: str, user: User | None, release: bool = False) -> Support:
+def support_withdraw(*, support_id: int, reason: str, user: User | None, release: bool = False) -> Support:
     """Withdraw a support not yet handed over: the device goes back on the shelf, the place is freed.
 
     A support on a prepared (not yet signed) handover record comes off it; the record is printed

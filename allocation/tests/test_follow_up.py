@@ -161,7 +161,7 @@ def test_a_withdrawn_supports_device_goes_back_to_ready_and_the_pupil_waits_for_
     device = ready_device()
     support = approved_support(education_office_user, school, device=device)
     assert Device.objects.get(pk=device.pk).status == Device.Status.ALLOCATED
-    services.withdraw(support.pk, reason="Gia đình đã tự mua máy", user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason="Gia đình đã tự mua máy", user=education_office_user)
     assert Device.objects.get(pk=device.pk).status == Device.Status.READY
     assert _proposed_devices() == {}  # the only pupil still holds the place
     services.release(support.pk, reason="Máy gia đình mua bị hỏng", user=education_office_user)

@@ -78,7 +78,7 @@ def test_staff_typed_reasons_are_not_shown_to_roles_that_may_not_see_pupils(
     # A reason is free text: staff write the pupil's or guardian's name into it.
     support = support_of(proposed["a1"])
     reason = f"Gia đình {proposed['a1'].full_name} đã chuyển đi"
-    services.withdraw(support.pk, reason=reason, user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason=reason, user=education_office_user)
     url = reverse("allocation:support-detail", args=[support.pk])
     login(client, leadership_user)
     assert proposed["a1"].full_name not in client.get(url).content.decode()
@@ -295,7 +295,7 @@ def test_withdrawing_with_a_reason_and_letting_the_pupil_be_supported_again(clie
 def test_releasing_an_ended_support(client, education_office_user, proposed):
     login(client, education_office_user)
     support = support_of(proposed["a2"])
-    services.withdraw(support.pk, reason="Chuyển trường", user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason="Chuyển trường", user=education_office_user)
     page = client.get(reverse("allocation:support-detail", args=[support.pk]))
     assert page.context["release_form"] is not None and page.context["change_form"] is None
     client.post(reverse("allocation:support-release", args=[support.pk]), {"release-reason": "Đã về lại xã"})
@@ -307,7 +307,7 @@ def test_releasing_an_ended_support(client, education_office_user, proposed):
 def test_a_service_refusal_is_shown_on_the_page(client, education_office_user, proposed):
     login(client, education_office_user)
     support = support_of(proposed["a1"])
-    services.withdraw(support.pk, reason="Thử", user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason="Thử", user=education_office_user)
     # The form was open in another tab: the support is withdrawn now.
     response = client.post(
         reverse("allocation:support-withdraw", args=[support.pk]), {"reason": "Lần hai", "confirm": "1"}, follow=True

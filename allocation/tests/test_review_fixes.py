@@ -50,7 +50,7 @@ def test_the_inventory_page_refuses_to_free_a_device_a_support_holds(client, edu
 
 def test_withdrawing_a_support_on_a_prepared_record_takes_it_off_the_record(education_office_user, commune_a):
     batch, first, second = school_with_record(education_office_user, commune_a)
-    services.withdraw(first.pk, reason="Học sinh chuyển trường trước ngày bàn giao", user=education_office_user)
+    services.support_withdraw(support_id=first.pk, reason="Học sinh chuyển trường trước ngày bàn giao", user=education_office_user)
     first.refresh_from_db()
     assert first.status == Support.Status.WITHDRAWN and first.batch_id is None
     assert Device.objects.get(pk=first.device_id).status == Device.Status.READY
@@ -67,7 +67,7 @@ def test_withdrawing_a_support_on_a_prepared_record_takes_it_off_the_record(educ
 def test_a_record_whose_supports_were_all_withdrawn_cannot_be_marked_handed_over(education_office_user, commune_a):
     batch, first, second = school_with_record(education_office_user, commune_a)
     for support in (first, second):
-        services.withdraw(support.pk, reason="Không còn nhu cầu", user=education_office_user)
+        services.support_withdraw(support_id=support.pk, reason="Không còn nhu cầu", user=education_office_user)
     with pytest.raises(ValidationError) as raised:
         services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
     assert raised.value.code == "empty_record"
@@ -77,7 +77,7 @@ def test_a_record_whose_supports_were_all_withdrawn_cannot_be_marked_handed_over
 def test_a_support_on_a_handed_over_record_still_cannot_be_withdrawn(education_office_user, commune_a):
     _batch, first, _second = school_with_record(education_office_user, commune_a, handed_over=True)
     with pytest.raises(ValidationError) as raised:
-        services.withdraw(first.pk, reason="x", user=education_office_user)
+        services.support_withdraw(support_id=first.pk, reason="x", user=education_office_user)
     assert raised.value.code == "wrong_status"
 
 
@@ -86,7 +86,7 @@ def test_an_offer_place_is_freed_when_a_prepared_support_is_withdrawn(education_
     offer = ConnectivityOfferFactory(capacity=1)
     support = approved_support(education_office_user, school, offer=offer)
     services.create_batch(school, user=education_office_user)
-    services.withdraw(support.pk, reason="Gia đình đã tự lắp cáp quang", user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason="Gia đình đã tự lắp cáp quang", user=education_office_user)
     assert not SimAssignment.objects.active().filter(pk=support.sim_assignment_id).exists()
     # The place is back: another pupil may take it.
     other = pupil(school)

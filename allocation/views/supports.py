@@ -234,8 +234,8 @@ def support_withdraw(request: HttpRequest, support_id: int) -> HttpResponse:
         return render(request, "allocation/withdraw_confirm.html", {"support": support, "form": form})
     if form.is_valid():
         try:
-            services.withdraw(
-                support.pk,
+            services.support_withdraw(
+                support_id=support.pk,
                 reason=form.cleaned_data["reason"],
                 release=form.cleaned_data["release"],
                 user=request.user,

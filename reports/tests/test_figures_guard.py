@@ -265,7 +265,7 @@ class FiguresMachine(RuleBasedStateMachine):
         support = _pick(Support.objects.filter(status__in=[Support.Status.PROPOSED, Support.Status.APPROVED]), i)
         if support is not None:
             with contextlib.suppress(REFUSALS):
-                services.withdraw(support, reason=REASON, user=self.office)
+                services.support_withdraw(support_id=support, reason=REASON, user=self.office)
 
     @rule()
     def hand_over(self):
