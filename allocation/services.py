@@ -262,7 +262,7 @@ def support_withdraw(*, support_id: int, reason: str, user: User | None, release
     return support
 
 
-def release(support_id: int, *, reason: str, user: User | None) -> Support:
+def support_release(*, support_id: int, reason: str, user: User | None) -> Support:
     """Staff decide a pupil whose support ended may be supported again."""
     reason = _required_reason(reason)
     with transaction.atomic():

@@ -136,21 +136,21 @@ def test_the_returned_pupil_is_proposed_again_only_after_staff_release_the_place
     other = pupil(batch.school)
     assert first.student_id not in _proposed_devices()
     with pytest.raises(ValidationError) as error:
-        services.release(first.pk, reason="  ", user=education_office_user)
+        services.support_release(support_id=first.pk, reason="  ", user=education_office_user)
     assert error.value.code == "reason"
-    services.release(first.pk, reason="Máy mới hỏng, em vẫn cần thiết bị", user=education_office_user)
+    services.support_release(support_id=first.pk, reason="Máy mới hỏng, em vẫn cần thiết bị", user=education_office_user)
     first.refresh_from_db()
     assert first.released and first.status == Support.Status.RETURNED
     assert {first.student_id, other.pk} <= set(_proposed_devices())
     with pytest.raises(ValidationError) as error:
-        services.release(first.pk, reason="lần nữa", user=education_office_user)
+        services.support_release(support_id=first.pk, reason="lần nữa", user=education_office_user)
     assert error.value.code == "already_released"
 
 
 def test_a_support_still_held_cannot_be_released(education_office_user, handed_over):
     _batch, first, _second = handed_over
     with pytest.raises(ValidationError) as error:
-        services.release(first.pk, reason="Nhầm", user=education_office_user)
+        services.support_release(support_id=first.pk, reason="Nhầm", user=education_office_user)
     assert error.value.code == "wrong_status"
 
 
@@ -164,7 +164,7 @@ def test_a_withdrawn_supports_device_goes_back_to_ready_and_the_pupil_waits_for_
     services.support_withdraw(support_id=support.pk, reason="Gia đình đã tự mua máy", user=education_office_user)
     assert Device.objects.get(pk=device.pk).status == Device.Status.READY
     assert _proposed_devices() == {}  # the only pupil still holds the place
-    services.release(support.pk, reason="Máy gia đình mua bị hỏng", user=education_office_user)
+    services.support_release(support_id=support.pk, reason="Máy gia đình mua bị hỏng", user=education_office_user)
     assert _proposed_devices() == {support.student_id: device.pk}
 
 

@@ -126,7 +126,7 @@ def test_a_withdrawn_support_still_holds_the_pupils_place_until_released(distric
     withdrawn = services.support_withdraw(support_id=support_of(district.b1).pk, reason="Gia đình đã tự mua máy", user=user)
     assert Device.objects.get(pk=district.l1.pk).status == Device.Status.READY
     assert proposals.compute().proposal.ineligible[district.b1.pk] == engine.ALREADY_SUPPORTED
-    services.release(withdrawn.pk, reason="Máy gia đình mua bị hỏng", user=user)
+    services.support_release(support_id=withdrawn.pk, reason="Máy gia đình mua bị hỏng", user=user)
     decisions = {d.pupil_id: d for d in proposals.compute().proposal.decisions}
     assert decisions[district.b1.pk].device_id == district.l1.pk
 

@@ -255,7 +255,7 @@ def support_release(request: HttpRequest, support_id: int) -> HttpResponse:
     form = ReasonForm(request.POST, prefix="release")
     if form.is_valid():
         try:
-            services.release(support.pk, reason=form.cleaned_data["reason"], user=request.user)
+            services.support_release(support_id=support.pk, reason=form.cleaned_data["reason"], user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
