@@ -20,7 +20,7 @@ def allocation_demo_load() -> int:
     services.supports_approve(supports=Support.objects.filter(student__commune=first.student.commune), user=office)
     school = School.objects.filter(students__supports__status=Support.Status.APPROVED).order_by("code").first()
     if school is not None:
-        batch = services.create_batch(school=school, user=office)
+        batch = services.batch_create(school=school, user=office)
         services.mark_handed_over(
             batch.pk, handed_over_on=date(2021, 9, 27), received_by="Hiệu trưởng nhà trường", user=office
         )

@@ -126,7 +126,7 @@ class HandoverBatch(models.Model):
 
     A commune record (`school` empty) gathers the pupils who live in the commune, handed over at
     the commune People's Committee (primary pupils, say). A school record's commune is the
-    school's commune; `services.create_batch` sets it (a check constraint sees one row only).
+    school's commune; `services.batch_create` sets it (a check constraint sees one row only).
     """
 
     class Status(models.TextChoices):

@@ -277,7 +277,7 @@ def support_release(*, support_id: int, reason: str, user: User | None) -> Suppo
     return support
 
 
-def create_batch(school: School | None = None, *, commune: Commune | None = None, user: User | None) -> HandoverBatch:
+def batch_create(*, school: School | None = None, commune: Commune | None = None, user: User | None) -> HandoverBatch:
     """A handover record for the approved supports not yet on one: a school's, or a commune's.
 
     Give exactly one of `school` (its pupils' supports) and `commune` (the supports of the pupils
@@ -285,7 +285,7 @@ def create_batch(school: School | None = None, *, commune: Commune | None = None
     A school record belongs to the school's commune.
     """
     if (school is None) == (commune is None):
-        raise ValueError("create_batch needs exactly one of school= and commune=")
+        raise ValueError("batch_create needs exactly one of school= and commune=")
     with transaction.atomic():
         lock_allocation(exclusive=False)
         waiting = Support.objects.select_for_update().filter(status=S.APPROVED, batch__isnull=True)

@@ -78,7 +78,7 @@ def school_with_record(user, commune, *, handed_over: bool = False, tag: str = "
         class_name="5B",
         guardian_name="Trần Thị Lan",
     )
-    batch = services.create_batch(school, user=user)
+    batch = services.batch_create(school=school, user=user)
     if handed_over:
         batch = services.mark_handed_over(
             batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=user

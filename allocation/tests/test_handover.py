@@ -26,7 +26,7 @@ def test_preparing_a_record_numbers_it_and_takes_the_schools_approved_supports(e
     assert batch.commune == commune_a
     assert set(batch.supports.values_list("pk", flat=True)) == {first.pk, second.pk}
     with pytest.raises(ValidationError) as error:
-        services.create_batch(batch.school, user=education_office_user)
+        services.batch_create(school=batch.school, user=education_office_user)
     assert error.value.code == "nothing_to_hand_over"
 
 
@@ -40,7 +40,7 @@ def test_a_proposed_support_is_not_put_on_a_record(education_office_user, commun
         reason="Bổ sung",
         user=education_office_user,
     )
-    batch = services.create_batch(school, user=education_office_user)
+    batch = services.batch_create(school=school, user=education_office_user)
     assert list(batch.supports.all()) == [approved]
     proposed.refresh_from_db()
     assert proposed.batch_id is None
@@ -116,7 +116,7 @@ def test_a_fibre_place_shows_its_subscription_number(education_office_user, comm
     fibre = ConnectivityOfferFactory(name="Lắp cáp quang miễn phí", kind=ConnectivityOffer.Kind.FIBRE_WAIVER)
     support = approved_support(education_office_user, school, offer=fibre, lacks_internet=True)
     SimAssignment.objects.filter(pk=support.sim_assignment_id).update(subscription_number="FTTH-778899")
-    batch = services.create_batch(school, user=education_office_user)
+    batch = services.batch_create(school=school, user=education_office_user)
     record = handover.handover_record(batch)
     assert record.rows[0].device == ""
     assert "Số thuê bao cáp quang: FTTH-778899" in record.rows[0].connectivity

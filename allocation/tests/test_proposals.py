@@ -429,7 +429,7 @@ def test_a_handover_record_can_be_prepared_for_approved_supports(district, user)
     """The temporary number fits the column on PostgreSQL (max 30 characters) before the real one is set."""
     saved(district, user)
     services.supports_approve(supports=Support.objects.filter(student__school=district.school_a), user=user)
-    batch = services.create_batch(district.school_a, user=user)
+    batch = services.batch_create(school=district.school_a, user=user)
     assert batch.number.startswith("BB-") and len(batch.number) <= 30
     assert set(Support.objects.filter(batch=batch).values_list("student_id", flat=True)) == {
         district.a1.pk,

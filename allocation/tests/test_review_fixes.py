@@ -85,7 +85,7 @@ def test_an_offer_place_is_freed_when_a_prepared_support_is_withdrawn(education_
     school = SchoolFactory(commune=commune_a)
     offer = ConnectivityOfferFactory(capacity=1)
     support = approved_support(education_office_user, school, offer=offer)
-    services.create_batch(school, user=education_office_user)
+    services.batch_create(school=school, user=education_office_user)
     services.support_withdraw(support_id=support.pk, reason="Gia đình đã tự lắp cáp quang", user=education_office_user)
     assert not SimAssignment.objects.active().filter(pk=support.sim_assignment_id).exists()
     # The place is back: another pupil may take it.

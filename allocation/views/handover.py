@@ -139,7 +139,7 @@ def handover_prepare(request: HttpRequest) -> HttpResponse:
         else:
             raise Http404
         try:
-            batch = services.create_batch(**target, user=request.user)
+            batch = services.batch_create(**target, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("allocation:handover-prepare")

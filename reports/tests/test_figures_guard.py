@@ -271,7 +271,7 @@ class FiguresMachine(RuleBasedStateMachine):
     def hand_over(self):
         district = self.world["district"]
         try:
-            batch = services.create_batch(commune=district.commune_a, user=self.office)
+            batch = services.batch_create(commune=district.commune_a, user=self.office)
         except ValidationError:
             return
         services.mark_handed_over(
