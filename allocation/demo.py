@@ -21,7 +21,7 @@ def allocation_demo_load() -> int:
     school = School.objects.filter(students__supports__status=Support.Status.APPROVED).order_by("code").first()
     if school is not None:
         batch = services.batch_create(school=school, user=office)
-        services.mark_handed_over(
-            batch.pk, handed_over_on=date(2021, 9, 27), received_by="Hiệu trưởng nhà trường", user=office
+        services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=date(2021, 9, 27), received_by="Hiệu trưởng nhà trường", user=office
         )
     return Support.objects.count()

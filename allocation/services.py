@@ -232,7 +232,7 @@ def support_withdraw(*, support_id: int, reason: str, user: User | None, release
     reason = _required_reason(reason)
     with transaction.atomic():
         lock_allocation(exclusive=False)
-        # The record is locked before the support, in the order mark_handed_over takes them (no deadlock),
+        # The record is locked before the support, in the order batch_hand_over takes them (no deadlock),
         # so it is not marked handed over while the support comes off it.
         batch_id = Support.objects.filter(pk=support_id).values_list("batch_id", flat=True).first()
         batch = HandoverBatch.objects.select_for_update().get(pk=batch_id) if batch_id else None
@@ -312,9 +312,9 @@ def batch_create(*, school: School | None = None, commune: Commune | None = None
     return batch
 
 
-def mark_handed_over(
-    batch_id: int,
+def batch_hand_over(
     *,
+    batch_id: int,
     handed_over_on: datetime.date,
     received_by: str,
     user: User | None,

@@ -80,7 +80,7 @@ def school_with_record(user, commune, *, handed_over: bool = False, tag: str = "
     )
     batch = services.batch_create(school=school, user=user)
     if handed_over:
-        batch = services.mark_handed_over(
-            batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=user
+        batch = services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=user
         )
     return HandoverBatch.objects.select_related("school", "commune").get(pk=batch.pk), first, second

@@ -139,7 +139,7 @@ def test_a_missing_font_directory_is_a_clear_configuration_error(education_offic
 def test_marking_handed_over_records_date_and_receivers_on_supports_and_devices(education_office_user, commune_a):
     batch, first, second = school_with_record(education_office_user, commune_a)
     day = date(2021, 9, 25)
-    services.mark_handed_over(batch.pk, handed_over_on=day, received_by="Lê Thị Mai", user=education_office_user)
+    services.batch_hand_over(batch_id=batch.pk, handed_over_on=day, received_by="Lê Thị Mai", user=education_office_user)
     batch.refresh_from_db()
     assert (batch.status, batch.handed_over_on, batch.received_by) == ("handed_over", day, "Lê Thị Mai")
     for support, guardian in ((first, "Nguyễn Văn Đức"), (second, "Trần Thị Lan")):
@@ -151,8 +151,8 @@ def test_marking_handed_over_records_date_and_receivers_on_supports_and_devices(
 def test_marking_a_record_twice_says_it_is_already_handed_over(education_office_user, commune_a):
     batch, _first, _second = school_with_record(education_office_user, commune_a, handed_over=True)
     with pytest.raises(ValidationError) as error:
-        services.mark_handed_over(
-            batch.pk, handed_over_on=date(2021, 9, 26), received_by="Người khác", user=education_office_user
+        services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=date(2021, 9, 26), received_by="Người khác", user=education_office_user
         )
     assert error.value.code == "already_handed_over"
     assert batch.number in error.value.messages[0]
@@ -163,8 +163,8 @@ def test_marking_a_record_twice_says_it_is_already_handed_over(education_office_
 def test_a_handover_date_in_the_future_is_refused(education_office_user, commune_a):
     batch, first, _second = school_with_record(education_office_user, commune_a)
     with pytest.raises(ValidationError) as error:
-        services.mark_handed_over(
-            batch.pk,
+        services.batch_hand_over(
+            batch_id=batch.pk,
             handed_over_on=timezone.localdate() + timedelta(days=1),
             received_by="Lê Thị Mai",
             user=education_office_user,

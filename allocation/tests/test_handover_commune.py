@@ -178,8 +178,8 @@ def test_the_commune_pdf_has_the_school_column_and_the_communes_signature_block(
     education_office_user, commune_b, kim_xa
 ):
     batch = services.batch_create(commune=commune_b, user=education_office_user)
-    services.mark_handed_over(
-        batch.pk, handed_over_on=date(2021, 9, 28), received_by="Bùi Văn Tâm, Phó Chủ tịch UBND xã", user=None
+    services.batch_hand_over(
+        batch_id=batch.pk, handed_over_on=date(2021, 9, 28), received_by="Bùi Văn Tâm, Phó Chủ tịch UBND xã", user=None
     )
     batch.refresh_from_db()
     text = _pdf_text(handover.handover_pdf(handover.handover_record(batch)))
@@ -338,15 +338,15 @@ def kim_xa_record(commune):
 def test_a_handover_before_the_programme_is_refused_and_its_first_day_accepted(education_office_user, commune_a):
     batch, first, _second = school_with_record(education_office_user, commune_a)
     with pytest.raises(ValidationError) as error:
-        services.mark_handed_over(
-            batch.pk, handed_over_on=date(2021, 8, 31), received_by="Lê Thị Mai", user=education_office_user
+        services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=date(2021, 8, 31), received_by="Lê Thị Mai", user=education_office_user
         )
     assert error.value.code == "before_programme"
     assert "01/09/2021" in error.value.messages[0]
     assert HandoverBatch.objects.get(pk=batch.pk).status == HandoverBatch.Status.PREPARED
     assert Support.objects.get(pk=first.pk).status == Support.Status.APPROVED
-    services.mark_handed_over(
-        batch.pk, handed_over_on=date(2021, 9, 1), received_by="Lê Thị Mai", user=education_office_user
+    services.batch_hand_over(
+        batch_id=batch.pk, handed_over_on=date(2021, 9, 1), received_by="Lê Thị Mai", user=education_office_user
     )
     assert HandoverBatch.objects.get(pk=batch.pk).handed_over_on == date(2021, 9, 1)
 
@@ -354,7 +354,7 @@ def test_a_handover_before_the_programme_is_refused_and_its_first_day_accepted(e
 def test_a_check_before_the_programme_is_refused(education_office_user, commune_a):
     batch, first, _second = school_with_record(education_office_user, commune_a)
     # The programme's start is checked before the handover date, and says so.
-    services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 1), received_by="Lê Thị Mai", user=None)
+    services.batch_hand_over(batch_id=batch.pk, handed_over_on=date(2021, 9, 1), received_by="Lê Thị Mai", user=None)
     with pytest.raises(ValidationError) as error:
         services.record_follow_up(
             first.pk, checked_on=date(2021, 8, 31), result=FollowUp.Result.IN_USE, user=education_office_user
@@ -374,7 +374,7 @@ def test_the_forms_show_a_date_before_the_programme_as_a_field_error(client, edu
     assert mark.status_code == 400
     assert "01/09/2021" in " ".join(mark.context["form"].errors["handed_over_on"])
     assert HandoverBatch.objects.get(pk=batch.pk).status == HandoverBatch.Status.PREPARED
-    services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
+    services.batch_hand_over(batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
     check = client.post(
         reverse("allocation:support-follow-up", args=[first.pk]),
         {"result": "in_use", "checked_on": "15/08/2021", "note": ""},

@@ -56,7 +56,7 @@ def test_withdrawing_a_support_on_a_prepared_record_takes_it_off_the_record(educ
     assert Device.objects.get(pk=first.device_id).status == Device.Status.READY
     assert first.history.first().history_change_reason == "Học sinh chuyển trường trước ngày bàn giao"
     # The record now lists the other pupil only, and handing it over leaves the withdrawn one alone.
-    services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
+    services.batch_hand_over(batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == Support.Status.WITHDRAWN
@@ -69,7 +69,7 @@ def test_a_record_whose_supports_were_all_withdrawn_cannot_be_marked_handed_over
     for support in (first, second):
         services.support_withdraw(support_id=support.pk, reason="Không còn nhu cầu", user=education_office_user)
     with pytest.raises(ValidationError) as raised:
-        services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
+        services.batch_hand_over(batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
     assert raised.value.code == "empty_record"
     assert HandoverBatch.objects.get(pk=batch.pk).status == HandoverBatch.Status.PREPARED
 

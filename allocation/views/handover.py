@@ -205,8 +205,8 @@ def handover_mark(request: HttpRequest, batch_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.mark_handed_over(
-                    batch.pk,
+                services.batch_hand_over(
+                    batch_id=batch.pk,
                     handed_over_on=form.cleaned_data["handed_over_on"],
                     received_by=form.cleaned_data["received_by"],
                     signed_record=form.named_scan(batch),

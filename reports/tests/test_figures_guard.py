@@ -274,8 +274,8 @@ class FiguresMachine(RuleBasedStateMachine):
             batch = services.batch_create(commune=district.commune_a, user=self.office)
         except ValidationError:
             return
-        services.mark_handed_over(
-            batch.pk, handed_over_on=timezone.localdate(), received_by="Nguyễn Văn Bình", user=self.office
+        services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=timezone.localdate(), received_by="Nguyễn Văn Bình", user=self.office
         )
 
     @rule(i=st.integers(0, 50))
