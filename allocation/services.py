@@ -372,9 +372,9 @@ def batch_hand_over(
 RETURNING_RESULTS = (FollowUp.Result.BROKEN, FollowUp.Result.MOVED, FollowUp.Result.NOT_NEEDED)
 
 
-def record_follow_up(
-    support_id: int,
+def follow_up_record(
     *,
+    support_id: int,
     checked_on: datetime.date,
     result: str,
     note: str = "",

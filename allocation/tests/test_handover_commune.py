@@ -356,8 +356,8 @@ def test_a_check_before_the_programme_is_refused(education_office_user, commune_
     # The programme's start is checked before the handover date, and says so.
     services.batch_hand_over(batch_id=batch.pk, handed_over_on=date(2021, 9, 1), received_by="Lê Thị Mai", user=None)
     with pytest.raises(ValidationError) as error:
-        services.record_follow_up(
-            first.pk, checked_on=date(2021, 8, 31), result=FollowUp.Result.IN_USE, user=education_office_user
+        services.follow_up_record(
+            support_id=first.pk, checked_on=date(2021, 8, 31), result=FollowUp.Result.IN_USE, user=education_office_user
         )
     assert error.value.code == "before_programme"
     assert "01/09/2021" in error.value.messages[0]

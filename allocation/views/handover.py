@@ -272,8 +272,8 @@ def support_follow_up(request: HttpRequest, support_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_follow_up(
-                support.pk,
+            services.follow_up_record(
+                support_id=support.pk,
                 checked_on=data["checked_on"],
                 result=data["result"],
                 note=data["note"],

@@ -282,8 +282,8 @@ class FiguresMachine(RuleBasedStateMachine):
     def take_back(self, i):
         support = _pick(Support.objects.filter(status=Support.Status.HANDED_OVER), i)
         if support is not None:
-            services.record_follow_up(
-                support, checked_on=timezone.localdate(), result="broken", note=REASON, user=self.office, take_back=True
+            services.follow_up_record(
+                support_id=support, checked_on=timezone.localdate(), result="broken", note=REASON, user=self.office, take_back=True
             )
 
     # --- the guard ----------------------------------------------------------------------------------
