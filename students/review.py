@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -67,7 +68,7 @@ def _merge_into(kept: Student, other: Student) -> list[str]:
 
 
 @transaction.atomic
-def decide_pair(pair_id: int, decision: str, user, note: str = "") -> DuplicateCandidate:
+def pair_decide(*, pair_id: int, decision: str, user: User | None, note: str = "") -> DuplicateCandidate:
     """Record "same pupil" (the held record becomes a kept-for-history duplicate) or "different pupils"."""
     try:
         pair = DuplicateCandidate.objects.select_for_update().get(pk=pair_id)

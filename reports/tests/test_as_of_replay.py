@@ -96,7 +96,7 @@ def test_the_report_as_of_a_past_day_ignores_every_change_made_since(
     _failed_upload(commune_b, office)
     assert review.verify([w.pupils["a_listed"].pk], user=office).done
     pair = DuplicateCandidate.objects.get(candidate=w.pupils["b_held"])
-    review.decide_pair(pair.pk, DuplicateCandidate.Decision.DIFFERENT, office)
+    review.pair_decide(pair_id=pair.pk, decision=DuplicateCandidate.Decision.DIFFERENT, user=office)
     assert services.supports_approve(supports=Support.objects.filter(pk=w.supports["proposed"].pk), user=office) == 1
     batch = services.batch_create(school=School.objects.get(name="Trường Tiểu học Vĩnh Tường"), user=office)
     services.batch_hand_over(batch_id=batch.pk, handed_over_on=timezone.localdate(), received_by="Ban giám hiệu", user=office)

@@ -153,7 +153,7 @@ class FiguresMachine(RuleBasedStateMachine):
             decision = DuplicateCandidate.Decision.SAME if same else DuplicateCandidate.Decision.DIFFERENT
             try:
                 with transaction.atomic():
-                    review.decide_pair(pair, decision, self.office)
+                    review.pair_decide(pair_id=pair, decision=decision, user=self.office)
             except REFUSALS:
                 pass
 

@@ -257,8 +257,8 @@ def duplicate_review(request: HttpRequest) -> HttpResponse:
         form = PairDecisionForm(request.POST)
         if form.is_valid():
             try:
-                pair = review.decide_pair(
-                    form.cleaned_data["pair"], form.cleaned_data["decision"], request.user, form.cleaned_data["note"]
+                pair = review.pair_decide(
+                    pair_id=form.cleaned_data["pair"], decision=form.cleaned_data["decision"], user=request.user, note=form.cleaned_data["note"]
                 )
             except review.ReviewError as error:
                 messages.error(request, str(error))
