@@ -129,7 +129,7 @@ def pair_decide(*, pair_id: int, decision: str, user: User | None, note: str = "
 
 
 @transaction.atomic
-def verify(student_ids: Iterable[int], user) -> Outcome:
+def students_verify(*, student_ids: Iterable[int], user: User | None) -> Outcome:
     """Mark listed pupils verified; held, undecided, rejected and duplicate records stay as they are."""
     outcome = Outcome()
     ids = list(student_ids)
@@ -146,7 +146,7 @@ def verify(student_ids: Iterable[int], user) -> Outcome:
 
 
 @transaction.atomic
-def reject(student_ids: Iterable[int], user, reason: str) -> Outcome:
+def students_reject(*, student_ids: Iterable[int], user: User | None, reason: str) -> Outcome:
     """Take pupils off the list with a reason; the records stay, for history and complaints."""
     reason = " ".join(reason.split())
     if not reason:

@@ -94,7 +94,7 @@ def test_the_report_as_of_a_past_day_ignores_every_change_made_since(
     # Today: the communes and the office work on.
     _import_list(commune_b, office)
     _failed_upload(commune_b, office)
-    assert review.verify([w.pupils["a_listed"].pk], user=office).done
+    assert review.students_verify(student_ids=[w.pupils["a_listed"].pk], user=office).done
     pair = DuplicateCandidate.objects.get(candidate=w.pupils["b_held"])
     review.pair_decide(pair_id=pair.pk, decision=DuplicateCandidate.Decision.DIFFERENT, user=office)
     assert services.supports_approve(supports=Support.objects.filter(pk=w.supports["proposed"].pk), user=office) == 1

@@ -162,7 +162,7 @@ class FiguresMachine(RuleBasedStateMachine):
         student = _pick(Student.objects.filter(status=Student.Status.LISTED), i)
         if student is not None:
             with transaction.atomic():
-                review.verify([student], self.office)
+                review.students_verify(student_ids=[student], user=self.office)
 
     # --- pledges, money and devices ----------------------------------------------------------------
 

@@ -76,7 +76,7 @@ def test_a_pair_is_decided_once(pair, education_office_user):
 
 def test_a_pupil_in_an_undecided_pair_cannot_be_verified(pair, commune_a, education_office_user):
     other = StudentFactory(commune=commune_a)
-    outcome = review.verify([pair.existing_id, other.pk], education_office_user)
+    outcome = review.students_verify(student_ids=[pair.existing_id, other.pk], user=education_office_user)
     assert outcome.done == [other.pk]
     assert pair.existing_id in outcome.skipped
     pair.existing.refresh_from_db()
@@ -87,14 +87,14 @@ def test_a_pupil_in_an_undecided_pair_cannot_be_verified(pair, commune_a, educat
 
 def test_after_the_decision_the_kept_record_can_be_verified(pair, education_office_user):
     review.pair_decide(pair_id=pair.pk, decision="same", user=education_office_user)
-    assert review.verify([pair.existing_id, pair.candidate_id], education_office_user).done == [pair.existing_id]
+    assert review.students_verify(student_ids=[pair.existing_id, pair.candidate_id], user=education_office_user).done == [pair.existing_id]
 
 
 def test_reject_needs_a_reason_and_keeps_the_record(commune_a, education_office_user):
     pupil = StudentFactory(commune=commune_a)
     with pytest.raises(review.ReviewError):
-        review.reject([pupil.pk], education_office_user, "   ")
-    review.reject([pupil.pk], education_office_user, "  Gia đình đã có   máy tính ")
+        review.students_reject(student_ids=[pupil.pk], user=education_office_user, reason="   ")
+    review.students_reject(student_ids=[pupil.pk], user=education_office_user, reason="  Gia đình đã có   máy tính ")
     pupil.refresh_from_db()
     assert pupil.status == Student.Status.REJECTED and pupil.rejection_reason == "Gia đình đã có máy tính"
     assert pupil.history.latest().history_user == education_office_user
@@ -229,7 +229,7 @@ def test_verification_query_count_is_fixed(client, commune_a, education_office_u
 
 
 def test_same_pupil_keeps_the_live_record_when_the_first_was_rejected(pair, education_office_user):
-    review.reject([pair.existing_id], education_office_user, "không thuộc diện")
+    review.students_reject(student_ids=[pair.existing_id], user=education_office_user, reason="không thuộc diện")
     review.pair_decide(pair_id=pair.pk, decision=DuplicateCandidate.Decision.SAME, user=education_office_user)
     pair.existing.refresh_from_db()
     pair.candidate.refresh_from_db()

@@ -102,10 +102,10 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
             raise PermissionDenied
         action = request.POST.get("action")
         if action == "verify":
-            _report(request, review.verify([student.pk], request.user))
+            _report(request, review.students_verify(student_ids=[student.pk], user=request.user))
             return redirect("students:student-detail", student.pk)
         if action == "reject" and reject_form.is_valid():
-            _report(request, review.reject([student.pk], request.user, reject_form.cleaned_data["reason"]))
+            _report(request, review.students_reject(student_ids=[student.pk], user=request.user, reason=reject_form.cleaned_data["reason"]))
             return redirect("students:student-detail", student.pk)
     pairs = list(
         DuplicateCandidate.objects.filter(Q(existing=student) | Q(candidate=student))
@@ -176,7 +176,7 @@ def verification(request: HttpRequest) -> HttpResponse:
         # Only pupils this page could show may be changed, whatever the form says.
         chosen = students.filter(pk__in=selected).values_list("pk", flat=True)
         if action == "verify_selected":
-            _report(request, review.verify(list(chosen), request.user))
+            _report(request, review.students_verify(student_ids=list(chosen), user=request.user))
         elif action == "verify_filtered":
             confirmation = _verify_filtered(request, students)
             if confirmation:
@@ -185,7 +185,7 @@ def verification(request: HttpRequest) -> HttpResponse:
             _undo_verify(request)
         elif action == "reject":
             if reject_form.is_valid():
-                _report(request, review.reject(list(chosen), request.user, reject_form.cleaned_data["reason"]))
+                _report(request, review.students_reject(student_ids=list(chosen), user=request.user, reason=reject_form.cleaned_data["reason"]))
             else:
                 messages.error(request, _("Give the reason for rejecting."))
         return redirect(f"{request.path}?{request.GET.urlencode()}")
@@ -218,7 +218,7 @@ def _verify_filtered(request: HttpRequest, students) -> HttpResponse | None:
             messages.warning(request, _("The list changed since you looked: check the number again."))
         context = {"count": len(ids), "query": _query_without_page(request), "form": _filtered(request)[0]}
         return render(request, "students/verification_confirm.html", context)
-    outcome = review.verify(ids, request.user)
+    outcome = review.students_verify(student_ids=ids, user=request.user)
     _report(request, outcome)
     if outcome.done:
         request.session[_UNDO_KEY] = {"ids": outcome.done, "day": timezone.localdate().isoformat()}
