@@ -11,6 +11,7 @@ import datetime
 import json
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +48,7 @@ def _plain(value):
     return str(value)
 
 
-def record_export(user, kind: str, row_count: int, **scope) -> DataExport:
+def export_record(*, user: User | None, kind: str, row_count: int, **scope: object) -> DataExport:
     """Write down one export: who, what kind, what was asked for (filters or ids) and how many rows."""
     return DataExport.objects.create(
         user=user,

@@ -26,7 +26,7 @@ from allocation.handover_forms import SCAN_CONTENT_TYPES, FollowUpForm, MarkHand
 from allocation.models import HandoverBatch, Support
 from donations.models import Device
 from students.models import Commune, School
-from students.privacy import ExportKind, record_export
+from students.privacy import ExportKind, export_record
 
 PAGE_SIZE = 50
 VIEW_PUPILS = "students.view_student"
@@ -175,7 +175,7 @@ def handover_docx(request: HttpRequest, batch_id: int) -> HttpResponse:
     _require(request.user, VIEW_PUPILS)
     record = _record(request, batch)
     response = HttpResponse(handover.handover_docx(record), content_type=DOCX)
-    record_export(request.user, ExportKind.HANDOVER_DOCX, len(record.rows), handover=batch.pk)
+    export_record(user=request.user, kind=ExportKind.HANDOVER_DOCX, row_count=len(record.rows), handover=batch.pk)
     response["Content-Disposition"] = f'attachment; filename="{handover.filename(record, "docx")}"'
     return response
 
@@ -187,7 +187,7 @@ def handover_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
     _require(request.user, VIEW_PUPILS)
     record = _record(request, batch)
     response = HttpResponse(handover.handover_pdf(record), content_type="application/pdf")
-    record_export(request.user, ExportKind.HANDOVER_PDF, len(record.rows), handover=batch.pk)
+    export_record(user=request.user, kind=ExportKind.HANDOVER_PDF, row_count=len(record.rows), handover=batch.pk)
     response["Content-Disposition"] = f'attachment; filename="{handover.filename(record, "pdf")}"'
     return response
 
@@ -236,7 +236,7 @@ def handover_scan(request: HttpRequest, batch_id: int) -> FileResponse:
         file = batch.signed_record.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    record_export(request.user, ExportKind.HANDOVER_SCAN, batch.supports.count(), handover=batch.pk)
+    export_record(user=request.user, kind=ExportKind.HANDOVER_SCAN, row_count=batch.supports.count(), handover=batch.pk)
     return FileResponse(file, as_attachment=True, filename=name, content_type=content_type)
 
 

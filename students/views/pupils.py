@@ -20,7 +20,7 @@ from students.forms import PairDecisionForm, RejectForm, StudentFilterForm
 from students.models import DuplicateCandidate, Student
 from students.pair_compare import pair_rows
 from students.panels import pupil_page_panels
-from students.privacy import ExportKind, record_export
+from students.privacy import ExportKind, export_record
 from students.resources import StudentResource
 from students.selectors import filter_students
 from students.verification_undo import verification_undo
@@ -80,7 +80,7 @@ def student_export(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     # The search text may be a pupil's name: the log says a search was used, not what it was.
     searched = bool(filters.pop("text"))
-    record_export(request.user, ExportKind.PUPIL_LIST, len(dataset), search=searched or None, **filters)
+    export_record(user=request.user, kind=ExportKind.PUPIL_LIST, row_count=len(dataset), search=searched or None, **filters)
     export_format = XLSX()
     response = HttpResponse(export_format.export_data(dataset), content_type=export_format.get_content_type())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
