@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db import models, transaction
@@ -18,6 +19,9 @@ from django.utils.translation import gettext as _
 
 from students import pupils, review
 from students.models import DataExport, GuardianRequest, Hardship, Student
+
+if TYPE_CHECKING:
+    from students.forms import StudentCorrectionForm
 
 # Fields that identify a pupil or their family. History, logs and exports leave them out
 # for roles without `students.view_student`; `anonymise_pupils` replaces them.
@@ -61,7 +65,7 @@ def export_record(*, user: User | None, kind: str, row_count: int, **scope: obje
 # ---------------------------------------------------------------- a guardian's requests
 
 
-def correct_student(form, *, user, reason: str) -> Student:
+def student_correct(*, form: StudentCorrectionForm, user: User, reason: str) -> Student:
     """Save a corrected pupil (through students.pupils, the rules' owner) with the reason in its
     history; record the guardian's request if one asked. A taken ID is refused in words."""
     student = form.instance

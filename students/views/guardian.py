@@ -86,7 +86,7 @@ def student_correct(request: HttpRequest, student_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                privacy.correct_student(form, user=request.user, reason=form.cleaned_data["reason"])
+                privacy.student_correct(form=form, user=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
