@@ -86,7 +86,7 @@ def _take_device(device_id: int, reason: str) -> Device:
             % {"device": device, "status": device.get_status_display()},
             code="device_unavailable",
         )
-    return inventory.change_status(device.pk, Device.Status.ALLOCATED, reason=reason)
+    return inventory.device_status_change(device_id=device.pk, status=Device.Status.ALLOCATED, reason=reason)
 
 
 def _lock_devices(*device_ids: int | None) -> None:
@@ -99,10 +99,10 @@ def _free_device(device_id: int | None, reason: str, *, to: str = Device.Status.
         return
     device = Device.objects.select_for_update().get(pk=device_id)
     if device.status == Device.Status.HANDED_OVER:
-        inventory.change_status(device.pk, Device.Status.RETURNED, reason=reason)
-        inventory.change_status(device.pk, to, reason=reason)
+        inventory.device_status_change(device_id=device.pk, status=Device.Status.RETURNED, reason=reason)
+        inventory.device_status_change(device_id=device.pk, status=to, reason=reason)
     elif device.status == Device.Status.ALLOCATED:
-        inventory.change_status(device.pk, Device.Status.READY, reason=reason)
+        inventory.device_status_change(device_id=device.pk, status=Device.Status.READY, reason=reason)
 
 
 def _free_place(assignment_id: int | None, reason: str) -> None:
@@ -352,7 +352,7 @@ def batch_hand_over(
         reason = _("Handed over, record %(number)s") % {"number": batch.number}
         for support in supports:
             if support.device_id:
-                inventory.change_status(support.device_id, Device.Status.HANDED_OVER, reason=reason)
+                inventory.device_status_change(device_id=support.device_id, status=Device.Status.HANDED_OVER, reason=reason)
             support.status = S.HANDED_OVER
             support.handed_over_on = handed_over_on
             support.received_by = support.received_by or support.student.guardian_name or received_by

@@ -1,6 +1,6 @@
 """Inspection and repair of used donated devices by the telecom units (plan §VII.8).
 
-The device's inventory status moves only through `donations.inventory.change_status`,
+The device's inventory status moves only through `donations.inventory.device_status_change`,
 in the same transaction as the record, so the two never disagree.
 """
 
@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.inventory import change_status
+from donations.inventory import device_status_change
 from donations.models import Device
 from telecom.models import DeviceInspection, Provider
 
@@ -59,7 +59,7 @@ def inspection_record(
                 % {"status": device.get_status_display()},
                 code="not_awaiting",
             )
-        change_status(device.pk, result, reason=_("Inspected by %(unit)s") % {"unit": provider.short_name})
+        device_status_change(device_id=device.pk, status=result, reason=_("Inspected by %(unit)s") % {"unit": provider.short_name})
         return DeviceInspection.objects.create(
             device=device,
             provider=provider,
@@ -83,8 +83,8 @@ def repair_record(
         if not inspection.awaits_repair:
             raise ValidationError(_("This repair has already been recorded."), code="already_recorded")
         _wiped_or_refuse(outcome, data_wiped or inspection.data_wiped)
-        change_status(
-            inspection.device_id, outcome, reason=_("Repair by %(unit)s") % {"unit": inspection.provider.short_name}
+        device_status_change(
+            device_id=inspection.device_id, status=outcome, reason=_("Repair by %(unit)s") % {"unit": inspection.provider.short_name}
         )
         inspection.repair_outcome = outcome
         inspection.repaired_at = timezone.now()

@@ -133,9 +133,9 @@ def test_a_withdrawn_support_still_holds_the_pupils_place_until_released(distric
 
 def test_used_devices_only_once_inspected_ready(district, user):
     assert district.l2.pk not in {d.id for d in proposals.load_devices()}
-    inventory.change_status(district.l2.pk, Device.Status.NEEDS_REPAIR, reason="Màn hình hỏng")
+    inventory.device_status_change(device_id=district.l2.pk, status=Device.Status.NEEDS_REPAIR, reason="Màn hình hỏng")
     assert district.l2.pk not in {d.id for d in proposals.load_devices()}
-    inventory.change_status(district.l2.pk, Device.Status.REPAIRED, reason="Đã thay màn hình")
+    inventory.device_status_change(device_id=district.l2.pk, status=Device.Status.REPAIRED, reason="Đã thay màn hình")
     assert district.l2.pk in {d.id for d in proposals.load_devices()}
     decisions = {d.pupil_id: d for d in proposals.compute().proposal.decisions}
     assert decisions[district.b2.pk].device_id == district.l2.pk  # b2 (upper secondary) now gets a laptop
@@ -156,7 +156,7 @@ def test_a_school_earmark_names_the_schools_commune_to_the_engine(district):
 
 
 def _device_needs_repair(d, user):
-    inventory.change_status(d.t1.pk, Device.Status.NEEDS_REPAIR, reason="Hỏng khi kiểm tra lại")
+    inventory.device_status_change(device_id=d.t1.pk, status=Device.Status.NEEDS_REPAIR, reason="Hỏng khi kiểm tra lại")
 
 
 def _device_taken_by_hand(d, user):
@@ -341,9 +341,9 @@ def test_support_create_refuses_a_pupil_who_may_not_be_supported(district, user,
 def test_support_create_refuses_a_device_that_is_not_ready(district, user, status):
     device = district.l2  # used, awaiting inspection
     if status == "needs_repair":
-        inventory.change_status(device.pk, status, reason="Hỏng")
+        inventory.device_status_change(device_id=device.pk, status=status, reason="Hỏng")
     elif status == "unusable":
-        inventory.change_status(device.pk, status, reason="Không dùng được")
+        inventory.device_status_change(device_id=device.pk, status=status, reason="Không dùng được")
     elif status == "allocated":
         device = district.t1
         services.support_create(student_id=district.a1.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)

@@ -355,8 +355,8 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status_form.fields["status"].choices = manual
             if status_form.is_valid():
                 try:
-                    inventory.change_status(
-                        device.pk, status_form.cleaned_data["status"], reason=status_form.cleaned_data["reason"]
+                    inventory.device_status_change(
+                        device_id=device.pk, status=status_form.cleaned_data["status"], reason=status_form.cleaned_data["reason"]
                     )
                 except ValidationError as error:
                     status_form.add_error(None, error)
