@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from donations.confirmation import confirm_on_receipt
+from donations.confirmation import pledge_confirm_on_receipt
 from donations.models import CashReceipt, Device, PledgeLine, ProgrammeAccount, Spending
 
 
@@ -58,7 +58,7 @@ def receipt_record(
         try:
             with transaction.atomic():
                 if pledge_line is not None:
-                    confirm_on_receipt(pledge_line.pledge_id, by=recorded_by)
+                    pledge_confirm_on_receipt(pledge_id=pledge_line.pledge_id, by=recorded_by)
                 return CashReceipt.objects.create(
                     received_on=received_on,
                     amount_vnd=amount_vnd,
@@ -166,7 +166,7 @@ def receipt_link(*, receipt: CashReceipt, pledge_line: PledgeLine, payer: str = 
         receipt = CashReceipt.objects.select_for_update().get(pk=receipt.pk)
         if receipt.pledge_line_id is not None:
             raise ValidationError(_("This receipt is already linked to a pledge."), code="linked")
-        confirm_on_receipt(pledge_line.pledge_id, by=by)  # the bank says the money came: the pledge is real
+        pledge_confirm_on_receipt(pledge_id=pledge_line.pledge_id, by=by)  # the bank says the money came: the pledge is real
         receipt.pledge_line = pledge_line
         receipt.payer = (payer or receipt.payer)[:200]
         receipt.save(update_fields=["pledge_line", "payer"])
@@ -194,5 +194,5 @@ def receipts_record_many(receipts: list[CashReceipt]) -> list[CashReceipt]:
             raise ValidationError(_("This bank reference has already been recorded."), code="bank_reference")
         # A credit matched to a pledge confirms it, as a receipt recorded by hand does (in pk order: no deadlock).
         for pledge_id in sorted({r.pledge_line.pledge_id for r in receipts if r.pledge_line is not None}):
-            confirm_on_receipt(pledge_id, by=receipts[0].recorded_by if receipts else None)
+            pledge_confirm_on_receipt(pledge_id=pledge_id, by=receipts[0].recorded_by if receipts else None)
         return bulk_create_with_history(receipts, CashReceipt, batch_size=1000)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.confirmation import confirm_on_receipt
+from donations.confirmation import pledge_confirm_on_receipt
 from donations.inventory import initial_status
 from donations.models import Device, Donor, Pledge, PledgeLine
 
@@ -199,7 +199,7 @@ def devices_receive(
             with transaction.atomic():
                 for device in devices:
                     device.save()
-            confirm_on_receipt(line.pledge_id, by=received_by)
+            pledge_confirm_on_receipt(pledge_id=line.pledge_id, by=received_by)
         except IntegrityError as error:
             raise ValidationError(_("A serial number is already in the inventory."), code="serial_taken") from error
     return devices
