@@ -12,8 +12,10 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -28,6 +30,9 @@ from donations.statement_models import BankStatement, StatementEntry
 from donations.statement_reader import STATEMENT_COLUMNS, Transaction, read_statement
 from students.import_limits import error_dicts
 from students.spreadsheets import CellError
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 # A debit is matched to a spending of the same amount recorded this close to it (and to no other).
 SPENDING_WINDOW = timedelta(days=10)
@@ -125,7 +130,10 @@ def _record(statement: BankStatement, new: list[Transaction], result: StatementR
     bulk_create_with_history(entries, StatementEntry, batch_size=1000, default_user=user)
 
 
-def import_statement(file, filename: str, *, user=None, dry_run: bool = False) -> StatementResult:
+def statement_import(
+    *, file: SupportsRead[bytes], filename: str, user: User | None = None, dry_run: bool = False
+) -> StatementResult:
+    """Read a bank statement and record its new transactions (credits matched to pledges by code)."""
     data = file.read(settings.SPREADSHEET_MAX_BYTES + 1)
     parsed = read_statement(io.BytesIO(data), filename)
     result = StatementResult(file_error=parsed.file_error, errors=parsed.errors)
@@ -189,7 +197,7 @@ def _waiting_credit(entry_id: int) -> StatementEntry:
     return entry
 
 
-def credit_link(*, entry_id: int, code: str, user=None) -> StatementEntry:
+def credit_link(*, entry_id: int, code: str, user: User | None = None) -> StatementEntry:
     """Link a waiting credit to the pledge with `code` (its cash line still owing, else its first)."""
     code = (code_candidates(code) or [code.strip()])[0]  # "uh abcdef" as the accountant may type it
     pledge = Pledge.objects.select_related("donor").filter(reference_code__iexact=code).first()
@@ -207,7 +215,7 @@ def credit_link(*, entry_id: int, code: str, user=None) -> StatementEntry:
     return entry
 
 
-def credit_record_anonymous(*, entry_id: int, user=None) -> StatementEntry:
+def credit_record_anonymous(*, entry_id: int, user: User | None = None) -> StatementEntry:
     """A transfer nobody pledged: a pledge of an anonymous donor (name never published) for its amount."""
     with transaction.atomic():
         entry = _waiting_credit(entry_id)

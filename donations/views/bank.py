@@ -31,7 +31,7 @@ def statement_import(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
-        result = statements.import_statement(upload, upload.name, user=request.user, dry_run=dry_run)
+        result = statements.statement_import(file=upload, filename=upload.name, user=request.user, dry_run=dry_run)
         context.update(result=result, dry_run=dry_run, errors=result.error_dicts())
         if not result.ok:
             status = 400
