@@ -271,7 +271,7 @@ def _take_devices(device_ids: list[int], user_id: int | None, reason: str) -> No
 
 
 def _check_places(needed: Counter) -> None:
-    """Lock the offers (in id order, as `telecom.offers.assign` does) and check the places are free."""
+    """Lock the offers (in id order, as `telecom.offers.place_assign` does) and check the places are free."""
     if not needed:
         return
     offers = list(ConnectivityOffer.objects.select_for_update().filter(pk__in=needed).order_by("pk"))

@@ -143,7 +143,7 @@ def support_create(
         _check_pupil_eligible(student)
         if device_id is not None:
             _take_device(device_id, reason)
-        place = offers.assign(offer_id, student.pk) if offer_id is not None else None
+        place = offers.place_assign(offer_id=offer_id, student_id=student.pk) if offer_id is not None else None
         support = Support(
             student=student,
             device_id=device_id,
@@ -185,7 +185,9 @@ def support_change(
             fields += ["device_id", "device_rule"]
         if offer_id != support.offer_id:
             _free_place(support.sim_assignment_id, reason)
-            support.sim_assignment = offers.assign(offer_id, support.student_id) if offer_id is not None else None
+            support.sim_assignment = (
+                offers.place_assign(offer_id=offer_id, student_id=support.student_id) if offer_id is not None else None
+            )
             support.offer_id = offer_id
             support.connectivity_rule = ""
             fields += ["offer_id", "sim_assignment", "connectivity_rule"]
@@ -352,7 +354,9 @@ def batch_hand_over(
         reason = _("Handed over, record %(number)s") % {"number": batch.number}
         for support in supports:
             if support.device_id:
-                inventory.device_status_change(device_id=support.device_id, status=Device.Status.HANDED_OVER, reason=reason)
+                inventory.device_status_change(
+                    device_id=support.device_id, status=Device.Status.HANDED_OVER, reason=reason
+                )
             support.status = S.HANDED_OVER
             support.handed_over_on = handed_over_on
             support.received_by = support.received_by or support.student.guardian_name or received_by

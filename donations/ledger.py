@@ -166,7 +166,9 @@ def receipt_link(*, receipt: CashReceipt, pledge_line: PledgeLine, payer: str = 
         receipt = CashReceipt.objects.select_for_update().get(pk=receipt.pk)
         if receipt.pledge_line_id is not None:
             raise ValidationError(_("This receipt is already linked to a pledge."), code="linked")
-        pledge_confirm_on_receipt(pledge_id=pledge_line.pledge_id, by=by)  # the bank says the money came: the pledge is real
+        pledge_confirm_on_receipt(
+            pledge_id=pledge_line.pledge_id, by=by
+        )  # the bank says the money came: the pledge is real
         receipt.pledge_line = pledge_line
         receipt.payer = (payer or receipt.payer)[:200]
         receipt.save(update_fields=["pledge_line", "payer"])

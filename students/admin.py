@@ -107,7 +107,12 @@ class StudentAdmin(ExportMixin, CommuneScopedAdmin):
 
     def get_data_for_export(self, request, queryset, **kwargs):
         dataset = super().get_data_for_export(request, queryset, **kwargs)
-        export_record(user=request.user, kind=ExportKind.PUPIL_ADMIN, row_count=len(dataset), filters=sorted(request.GET.keys()) or None)
+        export_record(
+            user=request.user,
+            kind=ExportKind.PUPIL_ADMIN,
+            row_count=len(dataset),
+            filters=sorted(request.GET.keys()) or None,
+        )
         return dataset
 
     def has_export_permission(self, request):

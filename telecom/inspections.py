@@ -59,7 +59,9 @@ def inspection_record(
                 % {"status": device.get_status_display()},
                 code="not_awaiting",
             )
-        device_status_change(device_id=device.pk, status=result, reason=_("Inspected by %(unit)s") % {"unit": provider.short_name})
+        device_status_change(
+            device_id=device.pk, status=result, reason=_("Inspected by %(unit)s") % {"unit": provider.short_name}
+        )
         return DeviceInspection.objects.create(
             device=device,
             provider=provider,
@@ -84,7 +86,9 @@ def repair_record(
             raise ValidationError(_("This repair has already been recorded."), code="already_recorded")
         _wiped_or_refuse(outcome, data_wiped or inspection.data_wiped)
         device_status_change(
-            device_id=inspection.device_id, status=outcome, reason=_("Repair by %(unit)s") % {"unit": inspection.provider.short_name}
+            device_id=inspection.device_id,
+            status=outcome,
+            reason=_("Repair by %(unit)s") % {"unit": inspection.provider.short_name},
         )
         inspection.repair_outcome = outcome
         inspection.repaired_at = timezone.now()

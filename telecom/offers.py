@@ -69,7 +69,7 @@ def offer_from_pledge(*, user, pledge_line: PledgeLine, provider: Provider, **fi
     return offer_save(user=user, provider=provider, pledge_line=pledge_line, **fields)
 
 
-def assign(offer_id: int, student_id: int) -> SimAssignment:
+def place_assign(*, offer_id: int, student_id: int) -> SimAssignment:
     """Give a pupil a place on an offer, or raise ValidationError (Vietnamese) when it cannot be.
 
     The offer's row is locked while its places are counted, so two people

@@ -157,7 +157,7 @@ def test_two_staff_giving_the_same_device_to_two_pupils():
 def test_two_staff_taking_the_last_place_on_an_offer():
     for _ in range(ROUNDS):
         offer = ConnectivityOfferFactory(capacity=2, name="SIM 4G học tập")
-        offers.assign(offer.pk, verified_pupil().pk)  # one place left
+        offers.place_assign(offer_id=offer.pk, student_id=verified_pupil().pk)  # one place left
         one, two = verified_pupil(), verified_pupil()
         device_one, device_two = ready_device(), ready_device()
         outcomes = race(create(one, device_one, offer), create(two, device_two, offer))
@@ -192,8 +192,12 @@ def test_two_staff_approving_the_same_commune_at_once(education_office_user, lea
             for _ in range(5)
         ]
         outcomes = race(
-            lambda c=commune: services.supports_approve(supports=Support.objects.filter(student__commune=c), user=education_office_user),
-            lambda c=commune: services.supports_approve(supports=Support.objects.filter(student__commune=c), user=education_office_user),
+            lambda c=commune: services.supports_approve(
+                supports=Support.objects.filter(student__commune=c), user=education_office_user
+            ),
+            lambda c=commune: services.supports_approve(
+                supports=Support.objects.filter(student__commune=c), user=education_office_user
+            ),
         )
         assert sorted(o.value for o in outcomes) == [0, 5]
         for support in supports:

@@ -50,10 +50,16 @@ def test_a_lost_device_is_recorded_without_changing_the_device_and_cannot_be_tak
     education_office_user, handed_over
 ):
     _batch, first, _second = handed_over
-    services.follow_up_record(support_id=first.pk, checked_on=CHECKED, result=FollowUp.Result.LOST, user=education_office_user)
+    services.follow_up_record(
+        support_id=first.pk, checked_on=CHECKED, result=FollowUp.Result.LOST, user=education_office_user
+    )
     with pytest.raises(ValidationError) as error:
         services.follow_up_record(
-            support_id=first.pk, checked_on=CHECKED, result=FollowUp.Result.LOST, user=education_office_user, take_back=True
+            support_id=first.pk,
+            checked_on=CHECKED,
+            result=FollowUp.Result.LOST,
+            user=education_office_user,
+            take_back=True,
         )
     assert error.value.code == "take_back"
     first.refresh_from_db()
@@ -130,7 +136,12 @@ def test_taking_back_frees_the_connectivity_place(education_office_user, handed_
 def test_the_returned_pupil_is_proposed_again_only_after_staff_release_the_place(education_office_user, handed_over):
     batch, first, _second = handed_over
     services.follow_up_record(
-        support_id=first.pk, checked_on=CHECKED, result="broken", user=education_office_user, take_back=True, device_to="ready"
+        support_id=first.pk,
+        checked_on=CHECKED,
+        result="broken",
+        user=education_office_user,
+        take_back=True,
+        device_to="ready",
     )
     ready_device()  # a second device, so the release decides, not the tie-break
     other = pupil(batch.school)
@@ -138,7 +149,9 @@ def test_the_returned_pupil_is_proposed_again_only_after_staff_release_the_place
     with pytest.raises(ValidationError) as error:
         services.support_release(support_id=first.pk, reason="  ", user=education_office_user)
     assert error.value.code == "reason"
-    services.support_release(support_id=first.pk, reason="Máy mới hỏng, em vẫn cần thiết bị", user=education_office_user)
+    services.support_release(
+        support_id=first.pk, reason="Máy mới hỏng, em vẫn cần thiết bị", user=education_office_user
+    )
     first.refresh_from_db()
     assert first.released and first.status == Support.Status.RETURNED
     assert {first.student_id, other.pk} <= set(_proposed_devices())
@@ -171,5 +184,7 @@ def test_a_withdrawn_supports_device_goes_back_to_ready_and_the_pupil_waits_for_
 def test_only_a_handed_over_support_is_followed_up(education_office_user, commune_a):
     support = approved_support(education_office_user, SchoolFactory(commune=commune_a), device=ready_device())
     with pytest.raises(ValidationError) as error:
-        services.follow_up_record(support_id=support.pk, checked_on=CHECKED, result="in_use", user=education_office_user)
+        services.follow_up_record(
+            support_id=support.pk, checked_on=CHECKED, result="in_use", user=education_office_user
+        )
     assert error.value.code == "wrong_status"

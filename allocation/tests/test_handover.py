@@ -139,7 +139,9 @@ def test_a_missing_font_directory_is_a_clear_configuration_error(education_offic
 def test_marking_handed_over_records_date_and_receivers_on_supports_and_devices(education_office_user, commune_a):
     batch, first, second = school_with_record(education_office_user, commune_a)
     day = date(2021, 9, 25)
-    services.batch_hand_over(batch_id=batch.pk, handed_over_on=day, received_by="Lê Thị Mai", user=education_office_user)
+    services.batch_hand_over(
+        batch_id=batch.pk, handed_over_on=day, received_by="Lê Thị Mai", user=education_office_user
+    )
     batch.refresh_from_db()
     assert (batch.status, batch.handed_over_on, batch.received_by) == ("handed_over", day, "Lê Thị Mai")
     for support, guardian in ((first, "Nguyễn Văn Đức"), (second, "Trần Thị Lan")):

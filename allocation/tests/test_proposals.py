@@ -123,7 +123,9 @@ def test_a_second_run_proposes_nothing_for_supported_pupils(district, user):
 
 def test_a_withdrawn_support_still_holds_the_pupils_place_until_released(district, user):
     saved(district, user)
-    withdrawn = services.support_withdraw(support_id=support_of(district.b1).pk, reason="Gia đình đã tự mua máy", user=user)
+    withdrawn = services.support_withdraw(
+        support_id=support_of(district.b1).pk, reason="Gia đình đã tự mua máy", user=user
+    )
     assert Device.objects.get(pk=district.l1.pk).status == Device.Status.READY
     assert proposals.compute().proposal.ineligible[district.b1.pk] == engine.ALREADY_SUPPORTED
     services.support_release(support_id=withdrawn.pk, reason="Máy gia đình mua bị hỏng", user=user)

@@ -50,7 +50,9 @@ def test_the_inventory_page_refuses_to_free_a_device_a_support_holds(client, edu
 
 def test_withdrawing_a_support_on_a_prepared_record_takes_it_off_the_record(education_office_user, commune_a):
     batch, first, second = school_with_record(education_office_user, commune_a)
-    services.support_withdraw(support_id=first.pk, reason="Học sinh chuyển trường trước ngày bàn giao", user=education_office_user)
+    services.support_withdraw(
+        support_id=first.pk, reason="Học sinh chuyển trường trước ngày bàn giao", user=education_office_user
+    )
     first.refresh_from_db()
     assert first.status == Support.Status.WITHDRAWN and first.batch_id is None
     assert Device.objects.get(pk=first.device_id).status == Device.Status.READY
@@ -69,7 +71,9 @@ def test_a_record_whose_supports_were_all_withdrawn_cannot_be_marked_handed_over
     for support in (first, second):
         services.support_withdraw(support_id=support.pk, reason="Không còn nhu cầu", user=education_office_user)
     with pytest.raises(ValidationError) as raised:
-        services.batch_hand_over(batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
+        services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None
+        )
     assert raised.value.code == "empty_record"
     assert HandoverBatch.objects.get(pk=batch.pk).status == HandoverBatch.Status.PREPARED
 
@@ -108,7 +112,12 @@ def test_approval_skips_a_pupil_rejected_after_the_proposal(education_office_use
     kept, dropped = _proposed(education_office_user, school), _proposed(education_office_user, school)
     # The admin's free edit of a pupil's status (the list's review refuses supported pupils).
     Student.objects.filter(pk=dropped.student_id).update(status=Student.Status.REJECTED)
-    assert services.supports_approve(supports=Support.objects.filter(pk__in=[kept.pk, dropped.pk]), user=education_office_user) == 1
+    assert (
+        services.supports_approve(
+            supports=Support.objects.filter(pk__in=[kept.pk, dropped.pk]), user=education_office_user
+        )
+        == 1
+    )
     assert Support.objects.get(pk=kept.pk).status == Support.Status.APPROVED
     assert Support.objects.get(pk=dropped.pk).status == Support.Status.PROPOSED
 

@@ -356,7 +356,9 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if status_form.is_valid():
                 try:
                     inventory.device_status_change(
-                        device_id=device.pk, status=status_form.cleaned_data["status"], reason=status_form.cleaned_data["reason"]
+                        device_id=device.pk,
+                        status=status_form.cleaned_data["status"],
+                        reason=status_form.cleaned_data["reason"],
                     )
                 except ValidationError as error:
                     status_form.add_error(None, error)

@@ -99,7 +99,9 @@ def test_the_report_as_of_a_past_day_ignores_every_change_made_since(
     review.pair_decide(pair_id=pair.pk, decision=DuplicateCandidate.Decision.DIFFERENT, user=office)
     assert services.supports_approve(supports=Support.objects.filter(pk=w.supports["proposed"].pk), user=office) == 1
     batch = services.batch_create(school=School.objects.get(name="Trường Tiểu học Vĩnh Tường"), user=office)
-    services.batch_hand_over(batch_id=batch.pk, handed_over_on=timezone.localdate(), received_by="Ban giám hiệu", user=office)
+    services.batch_hand_over(
+        batch_id=batch.pk, handed_over_on=timezone.localdate(), received_by="Ban giám hiệu", user=office
+    )
     services.support_release(support_id=w.supports["withdrawn"].pk, reason="Gia đình xin hỗ trợ lại.", user=office)
     proposals.save(proposals.compute(), user=office)
     cash = PledgeLine.objects.filter(kind=PledgeLine.Kind.CASH, cancelled=False).first()

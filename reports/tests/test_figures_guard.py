@@ -283,7 +283,12 @@ class FiguresMachine(RuleBasedStateMachine):
         support = _pick(Support.objects.filter(status=Support.Status.HANDED_OVER), i)
         if support is not None:
             services.follow_up_record(
-                support_id=support, checked_on=timezone.localdate(), result="broken", note=REASON, user=self.office, take_back=True
+                support_id=support,
+                checked_on=timezone.localdate(),
+                result="broken",
+                note=REASON,
+                user=self.office,
+                take_back=True,
             )
 
     # --- the guard ----------------------------------------------------------------------------------

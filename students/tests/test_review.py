@@ -87,7 +87,9 @@ def test_a_pupil_in_an_undecided_pair_cannot_be_verified(pair, commune_a, educat
 
 def test_after_the_decision_the_kept_record_can_be_verified(pair, education_office_user):
     review.pair_decide(pair_id=pair.pk, decision="same", user=education_office_user)
-    assert review.students_verify(student_ids=[pair.existing_id, pair.candidate_id], user=education_office_user).done == [pair.existing_id]
+    assert review.students_verify(
+        student_ids=[pair.existing_id, pair.candidate_id], user=education_office_user
+    ).done == [pair.existing_id]
 
 
 def test_reject_needs_a_reason_and_keeps_the_record(commune_a, education_office_user):

@@ -68,7 +68,11 @@ def pupil_record(request: HttpRequest, student_id: int) -> HttpResponse:
     download = request.GET.get("tai-ve") == "1"
     if request.method == "GET":  # a HEAD answer carries no data, so nothing left the office
         privacy.export_record(
-            user=request.user, kind=privacy.ExportKind.PUPIL_RECORD, row_count=record["row_count"], student=student.pk, download=download
+            user=request.user,
+            kind=privacy.ExportKind.PUPIL_RECORD,
+            row_count=record["row_count"],
+            student=student.pk,
+            download=download,
         )
     response = render(request, "students/pupil_record.html", {**record, "printed_at": timezone.now()})
     response["Cache-Control"] = "no-store"

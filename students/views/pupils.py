@@ -80,7 +80,9 @@ def student_export(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     # The search text may be a pupil's name: the log says a search was used, not what it was.
     searched = bool(filters.pop("text"))
-    export_record(user=request.user, kind=ExportKind.PUPIL_LIST, row_count=len(dataset), search=searched or None, **filters)
+    export_record(
+        user=request.user, kind=ExportKind.PUPIL_LIST, row_count=len(dataset), search=searched or None, **filters
+    )
     export_format = XLSX()
     response = HttpResponse(export_format.export_data(dataset), content_type=export_format.get_content_type())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -105,7 +107,12 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
             _report(request, review.students_verify(student_ids=[student.pk], user=request.user))
             return redirect("students:student-detail", student.pk)
         if action == "reject" and reject_form.is_valid():
-            _report(request, review.students_reject(student_ids=[student.pk], user=request.user, reason=reject_form.cleaned_data["reason"]))
+            _report(
+                request,
+                review.students_reject(
+                    student_ids=[student.pk], user=request.user, reason=reject_form.cleaned_data["reason"]
+                ),
+            )
             return redirect("students:student-detail", student.pk)
     pairs = list(
         DuplicateCandidate.objects.filter(Q(existing=student) | Q(candidate=student))
@@ -185,7 +192,12 @@ def verification(request: HttpRequest) -> HttpResponse:
             _undo_verify(request)
         elif action == "reject":
             if reject_form.is_valid():
-                _report(request, review.students_reject(student_ids=list(chosen), user=request.user, reason=reject_form.cleaned_data["reason"]))
+                _report(
+                    request,
+                    review.students_reject(
+                        student_ids=list(chosen), user=request.user, reason=reject_form.cleaned_data["reason"]
+                    ),
+                )
             else:
                 messages.error(request, _("Give the reason for rejecting."))
         return redirect(f"{request.path}?{request.GET.urlencode()}")
@@ -258,7 +270,10 @@ def duplicate_review(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 pair = review.pair_decide(
-                    pair_id=form.cleaned_data["pair"], decision=form.cleaned_data["decision"], user=request.user, note=form.cleaned_data["note"]
+                    pair_id=form.cleaned_data["pair"],
+                    decision=form.cleaned_data["decision"],
+                    user=request.user,
+                    note=form.cleaned_data["note"],
                 )
             except review.ReviewError as error:
                 messages.error(request, str(error))
