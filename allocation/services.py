@@ -107,7 +107,7 @@ def _free_device(device_id: int | None, reason: str, *, to: str = Device.Status.
 
 def _free_place(assignment_id: int | None, reason: str) -> None:
     if assignment_id is not None:
-        offers.cancel(assignment_id, reason=reason)
+        offers.place_cancel(assignment_id=assignment_id, reason=reason)
 
 
 def _stamp(record: Model, user: User | None, reason: str | None = None) -> None:

@@ -101,7 +101,7 @@ def place_assign(*, offer_id: int, student_id: int) -> SimAssignment:
             ) from error
 
 
-def cancel(assignment_id: int, *, reason: str) -> SimAssignment:
+def place_cancel(*, assignment_id: int, reason: str) -> SimAssignment:
     """Withdraw a place; it frees the offer's capacity and the SIM number."""
     reason = (reason or "").strip()
     if not reason:

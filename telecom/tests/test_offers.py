@@ -9,7 +9,7 @@ from donations.tests.factories import PledgeLineFactory, TelecomLineFactory
 from students.models import Student
 from students.tests.factories import StudentFactory
 from telecom.models import ConnectivityOffer, SimAssignment
-from telecom.offers import cancel, offer_from_pledge, offer_save, place_assign
+from telecom.offers import offer_from_pledge, offer_save, place_assign, place_cancel
 from telecom.selectors import connectivity_figures
 from telecom.tests.factories import ConnectivityOfferFactory, SimAssignmentFactory
 
@@ -43,8 +43,8 @@ def test_cancelling_a_place_frees_the_capacity_and_the_pupil(viettel):
     pupil, other = StudentFactory(lacks_internet=True), StudentFactory(lacks_internet=True)
     place = place_assign(offer_id=offer.pk, student_id=pupil.pk)
     with pytest.raises(ValidationError, match="lý do"):
-        cancel(place.pk, reason=" ")
-    cancel(place.pk, reason="Gia đình chuyển đi")
+        place_cancel(assignment_id=place.pk, reason=" ")
+    place_cancel(assignment_id=place.pk, reason="Gia đình chuyển đi")
     place_assign(offer_id=offer.pk, student_id=other.pk)
     assert connectivity_figures() == {"connectivity_capacity": 1, "connectivity_used": 1, "connectivity_proposed": 0}
     assert place.history.first().history_change_reason == "Gia đình chuyển đi"
