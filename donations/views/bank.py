@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.http import AuthenticatedHttpRequest
 from donations import statements
 from donations.bank_forms import LinkCreditForm, LinkDebitForm, StatementForm
 from donations.models import Spending
@@ -25,7 +26,7 @@ def _perm(codename: str):
 
 @_perm("add_cashreceipt")
 @require_http_methods(["GET", "POST"])
-def statement_import(request: HttpRequest) -> HttpResponse:
+def statement_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StatementForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "statements": BankStatement.objects.all()[:20]}
     status = 200
@@ -62,7 +63,7 @@ def statement_waiting(request: HttpRequest) -> HttpResponse:
 
 @_perm("change_cashreceipt")
 @require_POST
-def credit_link(request: HttpRequest, entry_id: int) -> HttpResponse:
+def credit_link(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     form = LinkCreditForm(request.POST)
     try:
         if not form.is_valid():
@@ -77,7 +78,7 @@ def credit_link(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @_perm("change_cashreceipt")
 @require_POST
-def credit_anonymous(request: HttpRequest, entry_id: int) -> HttpResponse:
+def credit_anonymous(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     try:
         statements.credit_record_anonymous(entry_id=entry_id, user=request.user)
     except ValidationError as error:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.http import AuthenticatedHttpRequest
 from students import privacy
 from students.forms import GuardianRequestForm, StudentCorrectionForm
 from students.models import GuardianRequest, Student
@@ -61,7 +62,7 @@ def guardian_requests(request: HttpRequest, student_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def pupil_record(request: HttpRequest, student_id: int) -> HttpResponse:
+def pupil_record(request: AuthenticatedHttpRequest, student_id: int) -> HttpResponse:
     """Everything held about the pupil, to print or download for the guardian; each copy is recorded."""
     student = _pupil(request, student_id, VIEW_REQUESTS)
     record = privacy.pupil_record(student)
@@ -83,7 +84,7 @@ def pupil_record(request: HttpRequest, student_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def student_correct(request: HttpRequest, student_id: int) -> HttpResponse:
+def student_correct(request: AuthenticatedHttpRequest, student_id: int) -> HttpResponse:
     """Correct a pupil's data (the office, or the pupil's commune), with the reason kept in the history."""
     student = _pupil(request, student_id, "students.change_student", editable=True)
     form = StudentCorrectionForm(request.POST or None, instance=student)
