@@ -13,7 +13,7 @@ from students.models import School
 
 def allocation_demo_load() -> int:
     office = get_user_model().objects.filter(username="phonggd").first()
-    proposals.save(proposals.compute(), user=office)
+    proposals.run_save(computed=proposals.compute(), user=office)
     first = Support.objects.order_by("student__commune__code").select_related("student__commune").first()
     if first is None:
         return 0

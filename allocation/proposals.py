@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet, TextField
@@ -288,7 +289,7 @@ def _check_places(needed: Counter) -> None:
         raise _stale()
 
 
-def save(computed: Computed, *, user=None) -> AllocationRun:
+def run_save(*, computed: Computed, user: User | None = None) -> AllocationRun:
     """Save the proposal as "proposed" supports, all or nothing; raises ValidationError if it is stale."""
     proposal = computed.proposal
     user_id = getattr(user, "pk", None)

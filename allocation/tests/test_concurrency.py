@@ -275,7 +275,7 @@ def test_saving_a_run_racing_a_support_by_hand_for_a_pupil_in_it(education_offic
         assert target.pk in {d.pupil_id for d in computed.proposal.decisions}
         by_hand = ready_device("laptop")  # the hand change uses a device the run does not know
         outcomes = race(
-            lambda c=computed: proposals.save(c, user=education_office_user),
+            lambda c=computed: proposals.run_save(computed=c, user=education_office_user),
             create(target, by_hand),
         )
         run_outcome, hand_outcome = outcomes

@@ -37,7 +37,7 @@ def _places() -> tuple[int, int, int]:
 
 
 def test_proposed_places_are_not_used_until_approved(district, education_office_user, client):
-    run = proposals.save(proposals.compute(), user=education_office_user)
+    run = proposals.run_save(computed=proposals.compute(), user=education_office_user)
     # The run proposes places to a1 and a2 (capacity 2): held, but nobody approved them.
     assert _places() == (2, 0, 2)
     by_provider = build_progress_report()["donations"]["connectivity_by_provider"]
@@ -50,7 +50,7 @@ def test_proposed_places_are_not_used_until_approved(district, education_office_
 
 
 def test_the_pages_show_proposed_places_apart(district, education_office_user, client):
-    proposals.save(proposals.compute(), user=education_office_user)
+    proposals.run_save(computed=proposals.compute(), user=education_office_user)
     cache.clear()
     public = client.get("/cong-khai/").content.decode()
     assert 'data-figure="connectivity_proposed"' in public

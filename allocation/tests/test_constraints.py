@@ -81,7 +81,7 @@ def test_status_rules(pupil, fields, constraint):
 
 
 def test_the_bulk_insert_raises_djangos_integrity_error_on_a_violation(pupil):
-    """proposals.save turns this into "stale"; on PostgreSQL the COPY path must raise the same class."""
+    """proposals.run_save turns this into "stale"; on PostgreSQL the COPY path must raise the same class."""
     Support.objects.create(student=pupil, device=ready_device())
     row = {f.attname: None for f in Support._meta.concrete_fields if not f.primary_key}
     row.update(

@@ -38,7 +38,7 @@ def user(education_office_user):
 
 
 def saved(district, user) -> AllocationRun:
-    return proposals.save(proposals.compute(), user=user)
+    return proposals.run_save(computed=proposals.compute(), user=user)
 
 
 def support_of(student) -> Support:
@@ -117,7 +117,7 @@ def test_a_second_run_proposes_nothing_for_supported_pupils(district, user):
     assert again.proposal.decisions == []
     for pupil in (district.a1, district.a2, district.b1):
         assert again.proposal.ineligible[pupil.pk] == engine.ALREADY_SUPPORTED
-    run = proposals.save(again, user=user)
+    run = proposals.run_save(computed=again, user=user)
     assert Support.objects.count() == 3 and run.proposed_count == 0
 
 
@@ -206,7 +206,7 @@ def test_a_stale_proposal_is_refused_and_nothing_is_saved(district, user, change
     history_before = Support.history.count() + Device.history.count() + SimAssignment.history.count()
 
     with pytest.raises(ValidationError) as error:
-        proposals.save(computed, user=user)
+        proposals.run_save(computed=computed, user=user)
 
     assert error.value.code == "stale_proposal"
     assert set(Support.objects.values_list("pk", flat=True)) == supports_before
@@ -224,7 +224,7 @@ def test_a_support_written_between_the_checks_and_the_insert_is_stale_not_a_serv
     )
     monkeypatch.setattr(proposals, "_check_pupils", lambda ids: None)
     with pytest.raises(ValidationError) as error:
-        proposals.save(computed, user=user)
+        proposals.run_save(computed=computed, user=user)
     assert error.value.code == "stale_proposal"
     assert Support.objects.count() == 1 and not AllocationRun.objects.exists()
     assert Device.objects.get(pk=district.t1.pk).status == Device.Status.READY

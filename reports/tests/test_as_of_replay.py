@@ -103,7 +103,7 @@ def test_the_report_as_of_a_past_day_ignores_every_change_made_since(
         batch_id=batch.pk, handed_over_on=timezone.localdate(), received_by="Ban giám hiệu", user=office
     )
     services.support_release(support_id=w.supports["withdrawn"].pk, reason="Gia đình xin hỗ trợ lại.", user=office)
-    proposals.save(proposals.compute(), user=office)
+    proposals.run_save(computed=proposals.compute(), user=office)
     cash = PledgeLine.objects.filter(kind=PledgeLine.Kind.CASH, cancelled=False).first()
     ledger.receipt_record(received_on=timezone.localdate(), amount_vnd=3_000_000, payer="B", pledge_line=cash)
     ledger.spending_record(

@@ -242,7 +242,7 @@ class FiguresMachine(RuleBasedStateMachine):
     @rule()
     def save_a_run(self):
         with contextlib.suppress(ValidationError):
-            proposals.save(proposals.compute(), user=self.office)
+            proposals.run_save(computed=proposals.compute(), user=self.office)
 
     @rule(i=st.integers(0, 50))
     def approve(self, i):
@@ -332,7 +332,7 @@ def test_the_guard_catches_a_page_that_counts_its_own_way(world, monkeypatch):
     from telecom import selectors
     from telecom.models import SimAssignment
 
-    proposals.save(proposals.compute(), user=world["office"])
+    proposals.run_save(computed=proposals.compute(), user=world["office"])
     assert figures_guard.violations(figures_guard.places()) == []
 
     def counts_proposals_as_used():
