@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms_flow import run_service
 from common.http import AuthenticatedHttpRequest
 from students import privacy
 from students.forms import GuardianRequestForm, StudentCorrectionForm
@@ -90,12 +92,14 @@ def student_correct(request: AuthenticatedHttpRequest, student_id: int) -> HttpR
     form = StudentCorrectionForm(request.POST or None, instance=student)
     if request.method == "POST":
         if form.is_valid():
-            try:
-                privacy.student_correct(form=form, user=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The pupil's data is corrected."))
-                return redirect("students:student-detail", student.pk)
+            done = run_service(
+                request,
+                lambda: privacy.student_correct(form=form, user=request.user, reason=form.cleaned_data["reason"]),
+                form=form,
+                success_message=_("The pupil's data is corrected."),
+                redirect_to=reverse("students:student-detail", args=[student.pk]),
+            )
+            if done is not None:
+                return done
         return render(request, "students/student_correct.html", {"student": student, "form": form}, status=400)
     return render(request, "students/student_correct.html", {"student": student, "form": form})
