@@ -26,11 +26,11 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Statuses that only a service may set: inspection results (telecom units, who also check the
 # previous owner's data was wiped) and the allocation lifecycle (the allocation app).
-_SERVICE_ONLY = {
+_SERVICE_ONLY: dict[str, frozenset[str]] = {
     S.AWAITING_INSPECTION: frozenset({S.READY, S.NEEDS_REPAIR, S.UNUSABLE}),
     S.NEEDS_REPAIR: frozenset({S.REPAIRED, S.UNUSABLE}),
 }
-_ALLOCATION_STATUSES = frozenset({S.ALLOCATED, S.HANDED_OVER, S.RETURNED})
+_ALLOCATION_STATUSES: frozenset[str] = frozenset({S.ALLOCATED, S.HANDED_OVER, S.RETURNED})
 
 
 def manual_transitions(status: str) -> list[str]:
@@ -62,6 +62,6 @@ def device_status_change(*, device_id: int, status: str, reason: str = "") -> De
                 code="invalid_transition",
             )
         device.status = status
-        device._change_reason = reason
+        device._change_reason = reason  # type: ignore[attr-defined]  # simple_history's hook, not a field
         device.save(update_fields=["status"])
     return device

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -44,7 +45,7 @@ def receipt_record(
     bank_reference: str = "",
     pledge_line: PledgeLine | None = None,
     note: str = "",
-    recorded_by=None,
+    recorded_by: User | None = None,
 ) -> CashReceipt:
     if amount_vnd <= 0:
         raise ValidationError(_("The amount must be more than 0 ₫."), code="amount")
@@ -83,7 +84,7 @@ def spending_record(
     device_type: str = "",
     quantity: int | None = None,
     storage_place: str = "",
-    recorded_by=None,
+    recorded_by: User | None = None,
 ) -> Spending:
     """Pay out of the account; refused when it would spend more than has been received.
 
@@ -114,7 +115,7 @@ def spending_record(
             quantity=quantity if buying_devices else None,
             recorded_by=recorded_by,
         )
-        if buying_devices:
+        if buying_devices and quantity:
             for _n in range(quantity):
                 Device.objects.create(
                     device_type=device_type,
@@ -157,7 +158,9 @@ def ledger_rows() -> list[LedgerRow]:
     return rows
 
 
-def receipt_link(*, receipt: CashReceipt, pledge_line: PledgeLine, payer: str = "", by=None) -> CashReceipt:
+def receipt_link(
+    *, receipt: CashReceipt, pledge_line: PledgeLine, payer: str = "", by: User | None = None
+) -> CashReceipt:
     """Link a receipt recorded without its pledge (a bank credit) to the pledge line it pays."""
     if pledge_line.kind not in PledgeLine.MONEY_KINDS:
         raise ValidationError(_("Money can only be received against a cash or budget line."), code="line_kind")
@@ -197,4 +200,5 @@ def receipts_record_many(receipts: list[CashReceipt]) -> list[CashReceipt]:
         # A credit matched to a pledge confirms it, as a receipt recorded by hand does (in pk order: no deadlock).
         for pledge_id in sorted({r.pledge_line.pledge_id for r in receipts if r.pledge_line is not None}):
             pledge_confirm_on_receipt(pledge_id=pledge_id, by=receipts[0].recorded_by if receipts else None)
-        return bulk_create_with_history(receipts, CashReceipt, batch_size=1000)
+        created: list[CashReceipt] = bulk_create_with_history(receipts, CashReceipt, batch_size=1000)
+        return created

@@ -12,22 +12,23 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from donations import ledger
 from donations.models import CashReceipt, Donor, Pledge, PledgeLine, Spending
 from donations.pledges import DonorData, LineData, pledge_create
-from donations.statement_matching import Matcher, code_candidates
+from donations.statement_matching import Match, Matcher, code_candidates
 from donations.statement_models import BankStatement, StatementEntry
-from donations.statement_reader import STATEMENT_COLUMNS, Transaction, read_statement
+from donations.statement_reader import STATEMENT_COLUMNS, Statement, Transaction, read_statement
 from students.import_limits import error_dicts
 from students.spreadsheets import CellError
 
@@ -56,11 +57,11 @@ class StatementResult:
     def ok(self) -> bool:
         return not (self.file_error or self.errors)
 
-    def error_dicts(self) -> list[dict]:
+    def error_dicts(self) -> list[dict[str, object]]:
         return error_dicts(self.errors, STATEMENT_COLUMNS)
 
 
-def _new_receipt(tx: Transaction, match, user) -> CashReceipt:
+def _new_receipt(tx: Transaction, match: Match, user: User | None) -> CashReceipt:
     payer = match.line.pledge.donor.name if match.line else (tx.counterpart or _("Bank transfer"))
     return CashReceipt(
         received_on=tx.booked_on,
@@ -86,12 +87,13 @@ def _spending_for(tx: Transaction, taken: set[int]) -> Spending | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _record(statement: BankStatement, new: list[Transaction], result: StatementResult, user) -> None:
+def _record(statement: BankStatement, new: list[Transaction], result: StatementResult, user: User | None) -> None:
     """Receipts for the new credits (in one batch, through the ledger), then every transaction's entry."""
     matcher = Matcher()
     references = [t.reference for t in new if t.credit]
     manual = {r.bank_reference: r for r in CashReceipt.objects.filter(bank_reference__in=references)}
-    entries, receipts, taken = [], [], set()
+    entries, receipts = [], []
+    taken: set[int] = set()
     for tx in new:
         entry = StatementEntry(
             statement=statement,
@@ -105,7 +107,8 @@ def _record(statement: BankStatement, new: list[Transaction], result: StatementR
         if tx.debit:
             entry.direction = StatementEntry.Direction.DEBIT
             entry.spending = _spending_for(tx, taken)
-            taken.add(getattr(entry.spending, "pk", None))
+            if entry.spending is not None:
+                taken.add(entry.spending.pk)
             result.new_debits += 1
             continue
         entry.direction = StatementEntry.Direction.CREDIT
@@ -152,7 +155,9 @@ def statement_import(
         return result
 
 
-def _save(parsed, data: bytes, filename: str, result: StatementResult, *, user, dry_run: bool) -> StatementResult:
+def _save(
+    parsed: Statement, data: bytes, filename: str, result: StatementResult, *, user: User | None, dry_run: bool
+) -> StatementResult:
     with transaction.atomic():
         ledger._lock_account()  # one import at a time; the second sees the first's transactions
         known = set(
@@ -190,11 +195,12 @@ def _save(parsed, data: bytes, filename: str, result: StatementResult, *, user, 
 # ---------------------------------------------------------------- the accountant's one-click actions
 
 
-def _waiting_credit(entry_id: int) -> StatementEntry:
+def _waiting_credit(entry_id: int) -> tuple[StatementEntry, CashReceipt]:
+    """A credit entry and its receipt, still linked to no pledge."""
     entry = StatementEntry.objects.select_related("receipt").filter(pk=entry_id, direction="credit").first()
-    if entry is None or entry.receipt.pledge_line_id is not None:
+    if entry is None or entry.receipt is None or entry.receipt.pledge_line_id is not None:
         raise ValidationError(_("This transfer is no longer waiting for a pledge."), code="not_waiting")
-    return entry
+    return entry, entry.receipt
 
 
 def credit_link(*, entry_id: int, code: str, user: User | None = None) -> StatementEntry:
@@ -204,12 +210,12 @@ def credit_link(*, entry_id: int, code: str, user: User | None = None) -> Statem
     lines = (
         list(pledge.lines.with_received().filter(kind__in=PledgeLine.MONEY_KINDS, cancelled=False)) if pledge else []
     )
-    if not lines:
+    if pledge is None or not lines:
         raise ValidationError(_("No pledge of money has this code."), code="no_pledge")
     with transaction.atomic():
-        entry = _waiting_credit(entry_id)
+        entry, receipt = _waiting_credit(entry_id)
         line = next((line for line in lines if line.outstanding_units > 0), lines[0])
-        ledger.receipt_link(receipt=entry.receipt, pledge_line=line, payer=pledge.donor.name, by=user)
+        ledger.receipt_link(receipt=receipt, pledge_line=line, payer=pledge.donor.name, by=user)
         entry.match, entry.match_note = "linked", _("Linked by the accountant.")
         entry.save(update_fields=["match", "match_note"])
     return entry
@@ -218,7 +224,7 @@ def credit_link(*, entry_id: int, code: str, user: User | None = None) -> Statem
 def credit_record_anonymous(*, entry_id: int, user: User | None = None) -> StatementEntry:
     """A transfer nobody pledged: a pledge of an anonymous donor (name never published) for its amount."""
     with transaction.atomic():
-        entry = _waiting_credit(entry_id)
+        entry, receipt = _waiting_credit(entry_id)
         name = (entry.counterpart or str(_("Anonymous donor")))[:200]
         pledge = pledge_create(
             donor=DonorData(kind=Donor.Kind.INDIVIDUAL, name=name, publish_consent=False),
@@ -226,7 +232,7 @@ def credit_record_anonymous(*, entry_id: int, user: User | None = None) -> State
             note=_("Bank transfer %(reference)s without a pledge code.") % {"reference": entry.bank_reference},
             created_by=user,
         )
-        ledger.receipt_link(receipt=entry.receipt, pledge_line=pledge.lines.get(), by=user)
+        ledger.receipt_link(receipt=receipt, pledge_line=pledge.lines.get(), by=user)
         entry.match, entry.match_note = "anonymous", _("Recorded as an anonymous donor.")
         entry.save(update_fields=["match", "match_note"])
     return entry
@@ -245,7 +251,7 @@ def debit_link(*, entry_id: int, spending_id: int) -> StatementEntry:
     return entry
 
 
-def waiting_credits():
+def waiting_credits() -> QuerySet[StatementEntry]:
     return StatementEntry.objects.filter(direction="credit", receipt__pledge_line__isnull=True).select_related(
         "receipt", "statement"
     )
@@ -255,7 +261,7 @@ def latest_statement() -> BankStatement | None:
     return BankStatement.objects.exclude(last_day=None).order_by("-last_day", "-pk").first()
 
 
-def reconciliation() -> dict:
+def reconciliation() -> dict[str, Any]:
     """The ledger's balance beside the latest statement's closing balance, and what explains a difference."""
     statement = latest_statement()
     balance = ledger.balance()

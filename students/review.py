@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,7 +35,7 @@ class Outcome:
     skipped: dict[int, str] = field(default_factory=dict)
 
 
-def can_review(user) -> bool:
+def can_review(user: User | AnonymousUser) -> bool:
     """Verification and duplicate decisions belong to the district's education office."""
     return bool(
         user.is_authenticated
@@ -164,7 +164,7 @@ def students_reject(*, student_ids: Iterable[int], user: User | None, reason: st
             outcome.skipped[student.pk] = str(refusal)
             continue
         # Who rejected and when is kept in the record's history.
-        student._history_user = user
+        student._history_user = user  # type: ignore[attr-defined]  # simple_history's hook, not a field
         student.save(update_fields=["status", "rejection_reason", "updated_at"])
         outcome.done.append(student.pk)
     return outcome

@@ -6,6 +6,7 @@ in the same transaction as the record, so the two never disagree.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -40,7 +41,7 @@ def _wiped_or_refuse(result: str, data_wiped: bool) -> None:
 
 
 def inspection_record(
-    *, user, device_id: int, provider: Provider, result: str, notes: str = "", data_wiped: bool = False
+    *, user: User, device_id: int, provider: Provider, result: str, notes: str = "", data_wiped: bool = False
 ) -> DeviceInspection:
     if not (
         user.has_perm("telecom.add_deviceinspection")
@@ -73,13 +74,15 @@ def inspection_record(
 
 
 def repair_record(
-    *, user, inspection_id: int, outcome: str, notes: str = "", data_wiped: bool = False
+    *, user: User, inspection_id: int, outcome: str, notes: str = "", data_wiped: bool = False
 ) -> DeviceInspection:
     """The unit that found the fault records the repair (or that it could not be done)."""
     if outcome not in Outcome.values:
         raise ValidationError(_("Choose the outcome of the repair."), code="outcome")
     with transaction.atomic():
-        inspection = DeviceInspection.objects.editable_by(user).select_for_update().filter(pk=inspection_id).first()
+        inspection: DeviceInspection | None = (
+            DeviceInspection.objects.editable_by(user).select_for_update().filter(pk=inspection_id).first()
+        )
         if inspection is None:
             raise PermissionDenied(_("You may record repairs only for your own unit's inspections."))
         if not inspection.awaits_repair:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from common.forms_flow import run_service
+from common.http import AuthenticatedHttpRequest
 from reports.feedback import feedback_update, filter_feedback, possible_pupils
 from reports.forms import FeedbackFilterForm, FeedbackUpdateForm
 from reports.models import Feedback
@@ -44,7 +45,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
+def feedback_detail(request: AuthenticatedHttpRequest, feedback_id: int) -> HttpResponse:
     feedback = get_object_or_404(
         _visible(request).select_related("commune", "student__school", "handled_by"), pk=feedback_id
     )
