@@ -178,7 +178,7 @@ def receipt_link(
     return receipt
 
 
-def receipts_record_many(receipts: list[CashReceipt]) -> list[CashReceipt]:
+def receipts_record_many(*, receipts: list[CashReceipt]) -> list[CashReceipt]:
     """Record many receipts at once (a bank statement's credits), under the ledger's lock, with their history.
 
     The same checks as `receipt_record`: positive amounts, money lines only, no bank reference twice.

@@ -127,7 +127,7 @@ def _record(statement: BankStatement, new: list[Transaction], result: StatementR
         linked = entry.receipt.pledge_line is not None
         result.matched += linked
         result.waiting += not linked
-    ledger.receipts_record_many(receipts)
+    ledger.receipts_record_many(receipts=receipts)
     for entry in entries:
         entry.receipt = entry.receipt  # the receipts have their ids now
     bulk_create_with_history(entries, StatementEntry, batch_size=1000, default_user=user)
