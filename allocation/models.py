@@ -184,7 +184,7 @@ class HandoverBatch(models.Model):
     @property
     def receiver(self) -> str:
         """Who receives: the school, or the commune's People's Committee."""
-        if self.school_id is None:
+        if self.school is None:
             kind, name = self.commune.get_kind_display(), self.commune.name
             return _("People's Committee of %(kind)s %(name)s") % {"kind": kind, "name": name}
         return self.school.name
