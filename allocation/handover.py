@@ -46,7 +46,7 @@ SCHOOL_HEADING, SCHOOL_WIDTH, SCHOOL_AT = "Trường", 3.8, 2
 COMMUNE_HEADINGS = (*HEADINGS[:SCHOOL_AT], SCHOOL_HEADING, *HEADINGS[SCHOOL_AT:])
 COMMUNE_WIDTHS = (1.1, 4.2, SCHOOL_WIDTH, 1.3, 5.6, 5.6, 4.2)
 COMMUNE_ALIGNS = (*ALIGNS[:SCHOOL_AT], "LEFT", *ALIGNS[SCHOOL_AT:])
-KIND_WORDS = {Commune.Kind.COMMUNE: "xã", Commune.Kind.TOWNSHIP: "thị trấn"}
+KIND_WORDS: dict[str, str] = {Commune.Kind.COMMUNE: "xã", Commune.Kind.TOWNSHIP: "thị trấn"}
 DOTS = "…………"
 GUARDIANS_SIGN = "Phụ huynh (người giám hộ) của từng học sinh ký nhận tại cột cuối của bảng trên."
 OFFICE_ROLE = "ĐẠI DIỆN PHÒNG GIÁO DỤC VÀ ĐÀO TẠO"
@@ -231,7 +231,7 @@ def handover_record(batch: HandoverBatch, *, supports: QuerySet[Support] | None 
         commune = str(batch.commune)
     return HandoverRecord(
         number=batch.number,
-        school=clean_text(batch.school.name) if batch.school_id else "",
+        school=clean_text(batch.school.name) if batch.school is not None else "",
         commune=clean_text(commune),
         commune_kind=KIND_WORDS.get(batch.commune.kind, "xã"),
         commune_name=clean_text(batch.commune.name),

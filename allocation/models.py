@@ -126,7 +126,7 @@ class HandoverBatch(models.Model):
 
     A commune record (`school` empty) gathers the pupils who live in the commune, handed over at
     the commune People's Committee (primary pupils, say). A school record's commune is the
-    school's commune; `services.create_batch` sets it (a check constraint sees one row only).
+    school's commune; `services.batch_create` sets it (a check constraint sees one row only).
     """
 
     class Status(models.TextChoices):
@@ -184,7 +184,7 @@ class HandoverBatch(models.Model):
     @property
     def receiver(self) -> str:
         """Who receives: the school, or the commune's People's Committee."""
-        if self.school_id is None:
+        if self.school is None:
             kind, name = self.commune.get_kind_display(), self.commune.name
             return _("People's Committee of %(kind)s %(name)s") % {"kind": kind, "name": name}
         return self.school.name

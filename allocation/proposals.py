@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet, TextField
@@ -271,7 +272,7 @@ def _take_devices(device_ids: list[int], user_id: int | None, reason: str) -> No
 
 
 def _check_places(needed: Counter) -> None:
-    """Lock the offers (in id order, as `telecom.offers.assign` does) and check the places are free."""
+    """Lock the offers (in id order, as `telecom.offers.place_assign` does) and check the places are free."""
     if not needed:
         return
     offers = list(ConnectivityOffer.objects.select_for_update().filter(pk__in=needed).order_by("pk"))
@@ -288,7 +289,7 @@ def _check_places(needed: Counter) -> None:
         raise _stale()
 
 
-def save(computed: Computed, *, user=None) -> AllocationRun:
+def run_save(*, computed: Computed, user: User | None = None) -> AllocationRun:
     """Save the proposal as "proposed" supports, all or nothing; raises ValidationError if it is stale."""
     proposal = computed.proposal
     user_id = getattr(user, "pk", None)

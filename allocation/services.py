@@ -86,7 +86,7 @@ def _take_device(device_id: int, reason: str) -> Device:
             % {"device": device, "status": device.get_status_display()},
             code="device_unavailable",
         )
-    return inventory.change_status(device.pk, Device.Status.ALLOCATED, reason=reason)
+    return inventory.device_status_change(device_id=device.pk, status=Device.Status.ALLOCATED, reason=reason)
 
 
 def _lock_devices(*device_ids: int | None) -> None:
@@ -99,15 +99,15 @@ def _free_device(device_id: int | None, reason: str, *, to: str = Device.Status.
         return
     device = Device.objects.select_for_update().get(pk=device_id)
     if device.status == Device.Status.HANDED_OVER:
-        inventory.change_status(device.pk, Device.Status.RETURNED, reason=reason)
-        inventory.change_status(device.pk, to, reason=reason)
+        inventory.device_status_change(device_id=device.pk, status=Device.Status.RETURNED, reason=reason)
+        inventory.device_status_change(device_id=device.pk, status=to, reason=reason)
     elif device.status == Device.Status.ALLOCATED:
-        inventory.change_status(device.pk, Device.Status.READY, reason=reason)
+        inventory.device_status_change(device_id=device.pk, status=Device.Status.READY, reason=reason)
 
 
 def _free_place(assignment_id: int | None, reason: str) -> None:
     if assignment_id is not None:
-        offers.cancel(assignment_id, reason=reason)
+        offers.place_cancel(assignment_id=assignment_id, reason=reason)
 
 
 def _stamp(record: Model, user: User | None, reason: str | None = None) -> None:
@@ -130,7 +130,7 @@ def _save(support: Support, reason: str, fields: list[str]) -> Support:
     return support
 
 
-def create_support(
+def support_create(
     *, student_id: int, device_id: int | None, offer_id: int | None, reason: str, user: User | None
 ) -> Support:
     """Staff propose a support by hand, with a reason."""
@@ -143,7 +143,7 @@ def create_support(
         _check_pupil_eligible(student)
         if device_id is not None:
             _take_device(device_id, reason)
-        place = offers.assign(offer_id, student.pk) if offer_id is not None else None
+        place = offers.place_assign(offer_id=offer_id, student_id=student.pk) if offer_id is not None else None
         support = Support(
             student=student,
             device_id=device_id,
@@ -162,8 +162,8 @@ def create_support(
     return support
 
 
-def change_support(
-    support_id: int, *, device_id: int | None, offer_id: int | None, reason: str, user: User | None
+def support_change(
+    *, support_id: int, device_id: int | None, offer_id: int | None, reason: str, user: User | None
 ) -> Support:
     """Swap the device or the offer of a proposed or approved support, with a reason."""
     reason = _required_reason(reason)
@@ -185,7 +185,9 @@ def change_support(
             fields += ["device_id", "device_rule"]
         if offer_id != support.offer_id:
             _free_place(support.sim_assignment_id, reason)
-            support.sim_assignment = offers.assign(offer_id, support.student_id) if offer_id is not None else None
+            support.sim_assignment = (
+                offers.place_assign(offer_id=offer_id, student_id=support.student_id) if offer_id is not None else None
+            )
             support.offer_id = offer_id
             support.connectivity_rule = ""
             fields += ["offer_id", "sim_assignment", "connectivity_rule"]
@@ -209,7 +211,7 @@ def approvable(supports: QuerySet[Support]) -> QuerySet[Support]:
     )
 
 
-def approve(supports: QuerySet[Support], *, user: User | None) -> int:
+def supports_approve(*, supports: QuerySet[Support], user: User | None) -> int:
     """Approve the proposed supports among `supports` (a commune, a school, or one) whose pupil is
     still eligible (`approvable`); returns how many."""
     with transaction.atomic():
@@ -223,7 +225,7 @@ def approve(supports: QuerySet[Support], *, user: User | None) -> int:
     return len(ids)
 
 
-def withdraw(support_id: int, *, reason: str, user: User | None, release: bool = False) -> Support:
+def support_withdraw(*, support_id: int, reason: str, user: User | None, release: bool = False) -> Support:
     """Withdraw a support not yet handed over: the device goes back on the shelf, the place is freed.
 
     A support on a prepared (not yet signed) handover record comes off it; the record is printed
@@ -232,7 +234,7 @@ def withdraw(support_id: int, *, reason: str, user: User | None, release: bool =
     reason = _required_reason(reason)
     with transaction.atomic():
         lock_allocation(exclusive=False)
-        # The record is locked before the support, in the order mark_handed_over takes them (no deadlock),
+        # The record is locked before the support, in the order batch_hand_over takes them (no deadlock),
         # so it is not marked handed over while the support comes off it.
         batch_id = Support.objects.filter(pk=support_id).values_list("batch_id", flat=True).first()
         batch = HandoverBatch.objects.select_for_update().get(pk=batch_id) if batch_id else None
@@ -262,7 +264,7 @@ def withdraw(support_id: int, *, reason: str, user: User | None, release: bool =
     return support
 
 
-def release(support_id: int, *, reason: str, user: User | None) -> Support:
+def support_release(*, support_id: int, reason: str, user: User | None) -> Support:
     """Staff decide a pupil whose support ended may be supported again."""
     reason = _required_reason(reason)
     with transaction.atomic():
@@ -277,7 +279,7 @@ def release(support_id: int, *, reason: str, user: User | None) -> Support:
     return support
 
 
-def create_batch(school: School | None = None, *, commune: Commune | None = None, user: User | None) -> HandoverBatch:
+def batch_create(*, school: School | None = None, commune: Commune | None = None, user: User | None) -> HandoverBatch:
     """A handover record for the approved supports not yet on one: a school's, or a commune's.
 
     Give exactly one of `school` (its pupils' supports) and `commune` (the supports of the pupils
@@ -285,7 +287,7 @@ def create_batch(school: School | None = None, *, commune: Commune | None = None
     A school record belongs to the school's commune.
     """
     if (school is None) == (commune is None):
-        raise ValueError("create_batch needs exactly one of school= and commune=")
+        raise ValueError("batch_create needs exactly one of school= and commune=")
     with transaction.atomic():
         lock_allocation(exclusive=False)
         waiting = Support.objects.select_for_update().filter(status=S.APPROVED, batch__isnull=True)
@@ -312,9 +314,9 @@ def create_batch(school: School | None = None, *, commune: Commune | None = None
     return batch
 
 
-def mark_handed_over(
-    batch_id: int,
+def batch_hand_over(
     *,
+    batch_id: int,
     handed_over_on: datetime.date,
     received_by: str,
     user: User | None,
@@ -352,7 +354,9 @@ def mark_handed_over(
         reason = _("Handed over, record %(number)s") % {"number": batch.number}
         for support in supports:
             if support.device_id:
-                inventory.change_status(support.device_id, Device.Status.HANDED_OVER, reason=reason)
+                inventory.device_status_change(
+                    device_id=support.device_id, status=Device.Status.HANDED_OVER, reason=reason
+                )
             support.status = S.HANDED_OVER
             support.handed_over_on = handed_over_on
             support.received_by = support.received_by or support.student.guardian_name or received_by
@@ -372,9 +376,9 @@ def mark_handed_over(
 RETURNING_RESULTS = (FollowUp.Result.BROKEN, FollowUp.Result.MOVED, FollowUp.Result.NOT_NEEDED)
 
 
-def record_follow_up(
-    support_id: int,
+def follow_up_record(
     *,
+    support_id: int,
     checked_on: datetime.date,
     result: str,
     note: str = "",

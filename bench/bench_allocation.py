@@ -21,7 +21,7 @@ For each size it measures:
   Python allocations (tracemalloc, in a second run: tracing slows Python
   down) and the growth of the process's peak RSS (ru_maxrss, after resetting
   the high-water mark through /proc/self/clear_refs where Linux allows it);
-- the save, `proposals.save(computed)`, against a plain ORM `bulk_create` of
+- the save, `proposals.run_save(computed=computed)`, against a plain ORM `bulk_create` of
   the same rows (the run, the SIM places, the supports and the left-out rows
   that `save` writes; no history, no checks, no device update), each in its
   own transaction rolled back afterwards, so both start from the same data.
@@ -466,7 +466,7 @@ BATCH = 1000
 WRITERS = {
     "bulk_create": lambda computed: _bulk_create(computed),
     f"bulk_create (batch_size={BATCH})": lambda computed: _bulk_create(computed, BATCH),
-    "save": lambda computed: proposals.save(computed).proposed_count,
+    "save": lambda computed: proposals.run_save(computed=computed).proposed_count,
 }
 
 

@@ -112,7 +112,7 @@ def _build(pupils: int) -> dict[str, int]:
     district = District(random.Random(2021))
     district.grow(pupils)
     computed = proposals.compute()
-    proposals.save(computed)
+    proposals.run_save(computed=computed)
     supports = list(Support.objects.order_by("pk").values_list("pk", flat=True))
     approved = [pk for n, pk in enumerate(supports) if n % 3 != 2]
     Support.objects.filter(pk__in=approved).update(status=Support.Status.APPROVED, approved_at=timezone.now())

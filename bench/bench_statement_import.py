@@ -1,7 +1,7 @@
 """Import a bank statement of 2,000 transfers against 1,000 cash pledges (mangled codes, unknown payers, debits)."""
 
 from donations.models import CashReceipt, Donor, Pledge, PledgeLine
-from donations.statements import import_statement
+from donations.statements import statement_import
 from donations.tests.statement_files import agribank_xlsx
 
 PLEDGES = 1_000
@@ -34,11 +34,11 @@ def run(figures) -> None:
     import io
 
     with figures.measure(f"import {CREDITS + DEBITS:,} transactions", rows=CREDITS + DEBITS, memory=False):
-        result = import_statement(io.BytesIO(data), "saoke.xlsx")
+        result = statement_import(file=io.BytesIO(data), filename="saoke.xlsx")
     assert result.ok, result.error_dicts()[:5]
     figures.add("receipts matched", result.matched)
     figures.add("receipts waiting", result.waiting)
     with figures.measure("the same statement again", rows=CREDITS + DEBITS, memory=False):
-        again = import_statement(io.BytesIO(data), "saoke.xlsx")
+        again = statement_import(file=io.BytesIO(data), filename="saoke.xlsx")
     assert again.new_credits == 0 and CashReceipt.objects.count() == CREDITS
     figures.add("receipts in the database", CashReceipt.objects.count())

@@ -228,7 +228,7 @@ class DeviceAdmin(ExportMixin, SimpleHistoryAdmin):
     search_fields = ["serial", "brand_model", "pledge__reference_code"]
     list_select_related = ["pledge_line", "pledge_line__pledge", "purchase"]
     raw_id_fields = ["pledge_line", "pledge", "purchase"]
-    # Status moves through the lifecycle (inventory.change_status), never by a free edit.
+    # Status moves through the lifecycle (inventory.device_status_change), never by a free edit.
     readonly_fields = ["status"]
 
 

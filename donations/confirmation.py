@@ -8,6 +8,7 @@ what arrived is real. Every change is in the pledge's history, with who and why.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,7 +30,7 @@ def awaiting_confirmation() -> QuerySet[Pledge]:
     return Pledge.objects.filter(confirmed_at__isnull=True).select_related("donor").order_by("pledged_at", "pk")
 
 
-def pledge_confirm(*, pledge_id: int, by, reason: str = "") -> Pledge:
+def pledge_confirm(*, pledge_id: int, by: User | None, reason: str = "") -> Pledge:
     """Staff confirm a pledge (after calling the donor). A pledge already confirmed is refused."""
     with transaction.atomic():
         pledge = Pledge.objects.select_for_update().get(pk=pledge_id)
@@ -39,7 +40,7 @@ def pledge_confirm(*, pledge_id: int, by, reason: str = "") -> Pledge:
     return pledge
 
 
-def confirm_on_receipt(pledge_id: int, *, by) -> None:
+def pledge_confirm_on_receipt(*, pledge_id: int, by: User | None) -> None:
     """Money or devices arrived against the pledge: it is real, whatever its channel.
     Call inside the transaction that records what arrived."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge_id)
@@ -47,7 +48,7 @@ def confirm_on_receipt(pledge_id: int, *, by) -> None:
         _mark(pledge, by=by, reason=_("Confirmed: something was received against it"))
 
 
-def _mark(pledge: Pledge, *, by, reason: str) -> None:
+def _mark(pledge: Pledge, *, by: User | None, reason: str) -> None:
     pledge.confirmed_at = timezone.now()
     pledge.confirmed_by = by if getattr(by, "pk", None) else None
     pledge._history_user = pledge.confirmed_by  # type: ignore[attr-defined]  # simple_history's hooks

@@ -26,11 +26,11 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Statuses that only a service may set: inspection results (telecom units, who also check the
 # previous owner's data was wiped) and the allocation lifecycle (the allocation app).
-_SERVICE_ONLY = {
+_SERVICE_ONLY: dict[str, frozenset[str]] = {
     S.AWAITING_INSPECTION: frozenset({S.READY, S.NEEDS_REPAIR, S.UNUSABLE}),
     S.NEEDS_REPAIR: frozenset({S.REPAIRED, S.UNUSABLE}),
 }
-_ALLOCATION_STATUSES = frozenset({S.ALLOCATED, S.HANDED_OVER, S.RETURNED})
+_ALLOCATION_STATUSES: frozenset[str] = frozenset({S.ALLOCATED, S.HANDED_OVER, S.RETURNED})
 
 
 def manual_transitions(status: str) -> list[str]:
@@ -48,20 +48,20 @@ def initial_status(condition: str) -> str:
     return S.READY if condition == "new" else S.AWAITING_INSPECTION
 
 
-def change_status(device_id: int, new_status: str, *, reason: str = "") -> Device:
-    """Move a device to `new_status`, or raise ValidationError if the lifecycle forbids it.
+def device_status_change(*, device_id: int, status: str, reason: str = "") -> Device:
+    """Move a device to `status`, or raise ValidationError if the lifecycle forbids it.
 
     The row is locked so two people changing the same device at once are serialised.
     """
     with transaction.atomic():
         device = Device.objects.select_for_update().get(pk=device_id)
-        if new_status not in ALLOWED_TRANSITIONS[device.status]:
+        if status not in ALLOWED_TRANSITIONS[device.status]:
             raise ValidationError(
                 _("A device that is “%(current)s” cannot become “%(new)s”.")
-                % {"current": device.get_status_display(), "new": S(new_status).label},
+                % {"current": device.get_status_display(), "new": S(status).label},
                 code="invalid_transition",
             )
-        device.status = new_status
-        device._change_reason = reason
+        device.status = status
+        device._change_reason = reason  # type: ignore[attr-defined]  # simple_history's hook, not a field
         device.save(update_fields=["status"])
     return device

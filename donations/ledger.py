@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from donations.confirmation import confirm_on_receipt
+from donations.confirmation import pledge_confirm_on_receipt
 from donations.models import CashReceipt, Device, PledgeLine, ProgrammeAccount, Spending
 
 
@@ -44,7 +45,7 @@ def receipt_record(
     bank_reference: str = "",
     pledge_line: PledgeLine | None = None,
     note: str = "",
-    recorded_by=None,
+    recorded_by: User | None = None,
 ) -> CashReceipt:
     if amount_vnd <= 0:
         raise ValidationError(_("The amount must be more than 0 ₫."), code="amount")
@@ -58,7 +59,7 @@ def receipt_record(
         try:
             with transaction.atomic():
                 if pledge_line is not None:
-                    confirm_on_receipt(pledge_line.pledge_id, by=recorded_by)
+                    pledge_confirm_on_receipt(pledge_id=pledge_line.pledge_id, by=recorded_by)
                 return CashReceipt.objects.create(
                     received_on=received_on,
                     amount_vnd=amount_vnd,
@@ -83,7 +84,7 @@ def spending_record(
     device_type: str = "",
     quantity: int | None = None,
     storage_place: str = "",
-    recorded_by=None,
+    recorded_by: User | None = None,
 ) -> Spending:
     """Pay out of the account; refused when it would spend more than has been received.
 
@@ -114,7 +115,7 @@ def spending_record(
             quantity=quantity if buying_devices else None,
             recorded_by=recorded_by,
         )
-        if buying_devices:
+        if buying_devices and quantity:
             for _n in range(quantity):
                 Device.objects.create(
                     device_type=device_type,
@@ -157,7 +158,9 @@ def ledger_rows() -> list[LedgerRow]:
     return rows
 
 
-def receipt_link(*, receipt: CashReceipt, pledge_line: PledgeLine, payer: str = "", by=None) -> CashReceipt:
+def receipt_link(
+    *, receipt: CashReceipt, pledge_line: PledgeLine, payer: str = "", by: User | None = None
+) -> CashReceipt:
     """Link a receipt recorded without its pledge (a bank credit) to the pledge line it pays."""
     if pledge_line.kind not in PledgeLine.MONEY_KINDS:
         raise ValidationError(_("Money can only be received against a cash or budget line."), code="line_kind")
@@ -166,14 +169,16 @@ def receipt_link(*, receipt: CashReceipt, pledge_line: PledgeLine, payer: str = 
         receipt = CashReceipt.objects.select_for_update().get(pk=receipt.pk)
         if receipt.pledge_line_id is not None:
             raise ValidationError(_("This receipt is already linked to a pledge."), code="linked")
-        confirm_on_receipt(pledge_line.pledge_id, by=by)  # the bank says the money came: the pledge is real
+        pledge_confirm_on_receipt(
+            pledge_id=pledge_line.pledge_id, by=by
+        )  # the bank says the money came: the pledge is real
         receipt.pledge_line = pledge_line
         receipt.payer = (payer or receipt.payer)[:200]
         receipt.save(update_fields=["pledge_line", "payer"])
     return receipt
 
 
-def receipts_record_many(receipts: list[CashReceipt]) -> list[CashReceipt]:
+def receipts_record_many(*, receipts: list[CashReceipt]) -> list[CashReceipt]:
     """Record many receipts at once (a bank statement's credits), under the ledger's lock, with their history.
 
     The same checks as `receipt_record`: positive amounts, money lines only, no bank reference twice.
@@ -194,5 +199,6 @@ def receipts_record_many(receipts: list[CashReceipt]) -> list[CashReceipt]:
             raise ValidationError(_("This bank reference has already been recorded."), code="bank_reference")
         # A credit matched to a pledge confirms it, as a receipt recorded by hand does (in pk order: no deadlock).
         for pledge_id in sorted({r.pledge_line.pledge_id for r in receipts if r.pledge_line is not None}):
-            confirm_on_receipt(pledge_id, by=receipts[0].recorded_by if receipts else None)
-        return bulk_create_with_history(receipts, CashReceipt, batch_size=1000)
+            pledge_confirm_on_receipt(pledge_id=pledge_id, by=receipts[0].recorded_by if receipts else None)
+        created: list[CashReceipt] = bulk_create_with_history(receipts, CashReceipt, batch_size=1000)
+        return created

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.confirmation import confirm_on_receipt
+from donations.confirmation import pledge_confirm_on_receipt
 from donations.inventory import initial_status
 from donations.models import Device, Donor, Pledge, PledgeLine
+from students.models import Commune, School
 
 
 @dataclass
@@ -41,7 +44,7 @@ class DonorData:
     address: str = ""
     tax_code: str = ""
     publish_consent: bool = False
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _line(pledge: Pledge, data: LineData) -> PledgeLine:
@@ -64,10 +67,10 @@ def pledge_create(
     donor: DonorData | Donor,
     lines: Sequence[LineData],
     channel: str = Pledge.Channel.STAFF,
-    earmark_commune=None,
-    earmark_school=None,
+    earmark_commune: Commune | None = None,
+    earmark_school: School | None = None,
     note: str = "",
-    created_by=None,
+    created_by: User | None = None,
     submission_token: str | None = None,
 ) -> Pledge:
     """A donor (new, or an existing one) with a pledge and its lines, all or nothing.
@@ -121,7 +124,7 @@ def line_cancel(*, line: PledgeLine, reason: str) -> PledgeLine:
         line = PledgeLine.objects.select_for_update().get(pk=line.pk)
         line.cancelled = True
         line.cancel_reason = reason
-        line._change_reason = reason[:100]
+        line._change_reason = reason[:100]  # type: ignore[attr-defined]  # simple_history's hook, not a field
         line.save(update_fields=["cancelled", "cancel_reason"])
     return line
 
@@ -160,7 +163,7 @@ def devices_receive(
     serials: Sequence[str] = (),
     brand_model: str = "",
     storage_place: str = "",
-    received_by=None,
+    received_by: User | None = None,
 ) -> list[Device]:
     """Receive `count` devices of a pledge line: one inventory row each, serials now or later.
 
@@ -176,7 +179,7 @@ def devices_receive(
         line = PledgeLine.objects.select_for_update().select_related("pledge").get(pk=line.pk)
         if line.kind != PledgeLine.Kind.DEVICE or line.cancelled:
             raise ValidationError(_("This line does not promise devices."), code="not_devices")
-        outstanding = line.quantity - line.devices.count()
+        outstanding = (line.quantity or 0) - line.devices.count()
         if count > outstanding:
             raise ValidationError(
                 _("Only %(n)s device(s) of this line are still expected.") % {"n": outstanding}, code="too_many"
@@ -199,13 +202,15 @@ def devices_receive(
             with transaction.atomic():
                 for device in devices:
                     device.save()
-            confirm_on_receipt(line.pledge_id, by=received_by)
+            pledge_confirm_on_receipt(pledge_id=line.pledge_id, by=received_by)
         except IntegrityError as error:
             raise ValidationError(_("A serial number is already in the inventory."), code="serial_taken") from error
     return devices
 
 
-def device_set_serial(*, device: Device, serial: str, brand_model: str | None = None, storage_place: str | None = None):
+def device_set_serial(
+    *, device: Device, serial: str, brand_model: str | None = None, storage_place: str | None = None
+) -> Device:
     """Type or scan a serial later; unique across the inventory."""
     serial = serial.strip()
     if serial and Device.objects.filter(serial=serial).exclude(pk=device.pk).exists():

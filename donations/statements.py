@@ -12,11 +12,14 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -25,9 +28,12 @@ from common.spreadsheets.table import CellError
 from donations import ledger
 from donations.models import CashReceipt, Donor, Pledge, PledgeLine, Spending
 from donations.pledges import DonorData, LineData, pledge_create
-from donations.statement_matching import Matcher, code_candidates
+from donations.statement_matching import Match, Matcher, code_candidates
 from donations.statement_models import BankStatement, StatementEntry
-from donations.statement_reader import STATEMENT_COLUMNS, Transaction, read_statement
+from donations.statement_reader import STATEMENT_COLUMNS, Statement, Transaction, read_statement
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 # A debit is matched to a spending of the same amount recorded this close to it (and to no other).
 SPENDING_WINDOW = timedelta(days=10)
@@ -51,11 +57,11 @@ class StatementResult:
     def ok(self) -> bool:
         return not (self.file_error or self.errors)
 
-    def error_dicts(self) -> list[dict]:
+    def error_dicts(self) -> list[dict[str, object]]:
         return error_dicts(self.errors, STATEMENT_COLUMNS)
 
 
-def _new_receipt(tx: Transaction, match, user) -> CashReceipt:
+def _new_receipt(tx: Transaction, match: Match, user: User | None) -> CashReceipt:
     payer = match.line.pledge.donor.name if match.line else (tx.counterpart or _("Bank transfer"))
     return CashReceipt(
         received_on=tx.booked_on,
@@ -81,12 +87,13 @@ def _spending_for(tx: Transaction, taken: set[int]) -> Spending | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _record(statement: BankStatement, new: list[Transaction], result: StatementResult, user) -> None:
+def _record(statement: BankStatement, new: list[Transaction], result: StatementResult, user: User | None) -> None:
     """Receipts for the new credits (in one batch, through the ledger), then every transaction's entry."""
     matcher = Matcher()
     references = [t.reference for t in new if t.credit]
     manual = {r.bank_reference: r for r in CashReceipt.objects.filter(bank_reference__in=references)}
-    entries, receipts, taken = [], [], set()
+    entries, receipts = [], []
+    taken: set[int] = set()
     for tx in new:
         entry = StatementEntry(
             statement=statement,
@@ -100,7 +107,8 @@ def _record(statement: BankStatement, new: list[Transaction], result: StatementR
         if tx.debit:
             entry.direction = StatementEntry.Direction.DEBIT
             entry.spending = _spending_for(tx, taken)
-            taken.add(getattr(entry.spending, "pk", None))
+            if entry.spending is not None:
+                taken.add(entry.spending.pk)
             result.new_debits += 1
             continue
         entry.direction = StatementEntry.Direction.CREDIT
@@ -119,13 +127,16 @@ def _record(statement: BankStatement, new: list[Transaction], result: StatementR
         linked = entry.receipt.pledge_line is not None
         result.matched += linked
         result.waiting += not linked
-    ledger.receipts_record_many(receipts)
+    ledger.receipts_record_many(receipts=receipts)
     for entry in entries:
         entry.receipt = entry.receipt  # the receipts have their ids now
     bulk_create_with_history(entries, StatementEntry, batch_size=1000, default_user=user)
 
 
-def import_statement(file, filename: str, *, user=None, dry_run: bool = False) -> StatementResult:
+def statement_import(
+    *, file: SupportsRead[bytes], filename: str, user: User | None = None, dry_run: bool = False
+) -> StatementResult:
+    """Read a bank statement and record its new transactions (credits matched to pledges by code)."""
     data = file.read(settings.SPREADSHEET_MAX_BYTES + 1)
     parsed = read_statement(io.BytesIO(data), filename)
     result = StatementResult(file_error=parsed.file_error, errors=parsed.errors)
@@ -144,7 +155,9 @@ def import_statement(file, filename: str, *, user=None, dry_run: bool = False) -
         return result
 
 
-def _save(parsed, data: bytes, filename: str, result: StatementResult, *, user, dry_run: bool) -> StatementResult:
+def _save(
+    parsed: Statement, data: bytes, filename: str, result: StatementResult, *, user: User | None, dry_run: bool
+) -> StatementResult:
     with transaction.atomic():
         ledger._lock_account()  # one import at a time; the second sees the first's transactions
         known = set(
@@ -182,35 +195,36 @@ def _save(parsed, data: bytes, filename: str, result: StatementResult, *, user, 
 # ---------------------------------------------------------------- the accountant's one-click actions
 
 
-def _waiting_credit(entry_id: int) -> StatementEntry:
+def _waiting_credit(entry_id: int) -> tuple[StatementEntry, CashReceipt]:
+    """A credit entry and its receipt, still linked to no pledge."""
     entry = StatementEntry.objects.select_related("receipt").filter(pk=entry_id, direction="credit").first()
-    if entry is None or entry.receipt.pledge_line_id is not None:
+    if entry is None or entry.receipt is None or entry.receipt.pledge_line_id is not None:
         raise ValidationError(_("This transfer is no longer waiting for a pledge."), code="not_waiting")
-    return entry
+    return entry, entry.receipt
 
 
-def credit_link(*, entry_id: int, code: str, user=None) -> StatementEntry:
+def credit_link(*, entry_id: int, code: str, user: User | None = None) -> StatementEntry:
     """Link a waiting credit to the pledge with `code` (its cash line still owing, else its first)."""
     code = (code_candidates(code) or [code.strip()])[0]  # "uh abcdef" as the accountant may type it
     pledge = Pledge.objects.select_related("donor").filter(reference_code__iexact=code).first()
     lines = (
         list(pledge.lines.with_received().filter(kind__in=PledgeLine.MONEY_KINDS, cancelled=False)) if pledge else []
     )
-    if not lines:
+    if pledge is None or not lines:
         raise ValidationError(_("No pledge of money has this code."), code="no_pledge")
     with transaction.atomic():
-        entry = _waiting_credit(entry_id)
+        entry, receipt = _waiting_credit(entry_id)
         line = next((line for line in lines if line.outstanding_units > 0), lines[0])
-        ledger.receipt_link(receipt=entry.receipt, pledge_line=line, payer=pledge.donor.name, by=user)
+        ledger.receipt_link(receipt=receipt, pledge_line=line, payer=pledge.donor.name, by=user)
         entry.match, entry.match_note = "linked", _("Linked by the accountant.")
         entry.save(update_fields=["match", "match_note"])
     return entry
 
 
-def credit_record_anonymous(*, entry_id: int, user=None) -> StatementEntry:
+def credit_record_anonymous(*, entry_id: int, user: User | None = None) -> StatementEntry:
     """A transfer nobody pledged: a pledge of an anonymous donor (name never published) for its amount."""
     with transaction.atomic():
-        entry = _waiting_credit(entry_id)
+        entry, receipt = _waiting_credit(entry_id)
         name = (entry.counterpart or str(_("Anonymous donor")))[:200]
         pledge = pledge_create(
             donor=DonorData(kind=Donor.Kind.INDIVIDUAL, name=name, publish_consent=False),
@@ -218,7 +232,7 @@ def credit_record_anonymous(*, entry_id: int, user=None) -> StatementEntry:
             note=_("Bank transfer %(reference)s without a pledge code.") % {"reference": entry.bank_reference},
             created_by=user,
         )
-        ledger.receipt_link(receipt=entry.receipt, pledge_line=pledge.lines.get(), by=user)
+        ledger.receipt_link(receipt=receipt, pledge_line=pledge.lines.get(), by=user)
         entry.match, entry.match_note = "anonymous", _("Recorded as an anonymous donor.")
         entry.save(update_fields=["match", "match_note"])
     return entry
@@ -237,7 +251,7 @@ def debit_link(*, entry_id: int, spending_id: int) -> StatementEntry:
     return entry
 
 
-def waiting_credits():
+def waiting_credits() -> QuerySet[StatementEntry]:
     return StatementEntry.objects.filter(direction="credit", receipt__pledge_line__isnull=True).select_related(
         "receipt", "statement"
     )
@@ -247,7 +261,7 @@ def latest_statement() -> BankStatement | None:
     return BankStatement.objects.exclude(last_day=None).order_by("-last_day", "-pk").first()
 
 
-def reconciliation() -> dict:
+def reconciliation() -> dict[str, Any]:
     """The ledger's balance beside the latest statement's closing balance, and what explains a difference."""
     statement = latest_statement()
     balance = ledger.balance()

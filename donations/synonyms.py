@@ -65,7 +65,7 @@ _BRANDS = ("samsung", "apple", "dell", "hp", "lenovo", "asus", "acer", "xiaomi",
 _BRAND = re.compile(rf"\b(?:{'|'.join(_BRANDS)})\b")
 _CONDITION = re.compile(r"\b(da qua su dung|da su dung|moi 100%|cu|moi)$")
 # The types as the error messages name them.
-_LABELS = {
+_LABELS: dict[str, str] = {
     DeviceType.DESKTOP: "máy tính để bàn",
     DeviceType.LAPTOP: "máy tính xách tay",
     DeviceType.TABLET: "máy tính bảng",

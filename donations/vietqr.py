@@ -129,9 +129,12 @@ def transfer_for(account, *, code: str, amount: int) -> Transfer | None:
     """The transfer for `amount` still owed on pledge `code`, or None: never a QR to a wrong account."""
     if amount <= 0 or account_problem(account):
         return None
+    bank, number = bank_for(account.bank_name), clean_account_number(account.account_number)
+    if bank is None or number is None:  # account_problem said so already; for the type checker
+        return None
     return Transfer(
-        bank=bank_for(account.bank_name),
-        account=clean_account_number(account.account_number),
+        bank=bank,
+        account=number,
         holder=account.account_holder,
         amount=amount,
         note=description(code, account.transfer_note or "Song va may tinh cho em"),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from common.phones import normalise_phone, parse_contact_phone
 from common.text import fold
-from reports.models import Feedback, new_feedback_code
+from reports.models import MAX_RESPONSE_LENGTH, Feedback, new_feedback_code
 from reports.snapshot import Snapshot
 from students.models import Commune, Student
 
@@ -101,7 +103,7 @@ def feedback_create(
 
 
 def feedback_update(
-    *, feedback: Feedback, status: str, response: str, user, student: Student | None = None
+    *, feedback: Feedback, status: str, response: str, user: User, student: Student | None = None
 ) -> Feedback:
     """Staff change a case's status and write the answer the reporter reads; optionally link the pupil.
 
@@ -120,7 +122,7 @@ def feedback_update(
             else _("Write what was done: the reporter reads it.")
         )
         raise ValidationError({"response": message}, code="response_required")
-    if len(response) > Feedback._meta.get_field("response").max_length:
+    if len(response) > MAX_RESPONSE_LENGTH:
         raise ValidationError({"response": _("The response is too long.")}, code="response_too_long")
     if (
         student is not None
@@ -136,7 +138,7 @@ def feedback_update(
         locked.student = student
         locked.handled_by = user
         locked.handled_at = timezone.now()
-        locked._change_reason = str(Feedback.Status(status).label)[:100]
+        locked._change_reason = str(Feedback.Status(status).label)[:100]  # type: ignore[attr-defined]  # simple_history's hook, not a field
         locked.save(update_fields=["status", "response", "student", "handled_by", "handled_at"])
     return locked
 
@@ -181,7 +183,7 @@ def filter_feedback(
     return queryset
 
 
-def possible_pupils(feedback: Feedback, user, limit: int = 10) -> list[Student]:
+def possible_pupils(feedback: Feedback, user: User | AnonymousUser, limit: int = 10) -> list[Student]:
     """Pupils of the case's commune the user may see whose name matches the reported one."""
     key = fold(feedback.pupil_name)
     if not key:
@@ -194,7 +196,7 @@ def possible_pupils(feedback: Feedback, user, limit: int = 10) -> list[Student]:
     )
 
 
-def feedback_figures(snapshot: Snapshot) -> dict:
+def feedback_figures(snapshot: Snapshot) -> dict[str, Any]:
     """Counts for the progress report, from `snapshot.rows(Feedback)` only (live or as of a day), in 2 queries."""
     rows = snapshot.rows(Feedback).order_by()
     open_ = Q(status__in=Feedback.OPEN_STATUSES)

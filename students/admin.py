@@ -18,7 +18,7 @@ from students.models import (
     Student,
     StudentUpload,
 )
-from students.privacy import ExportKind, record_export
+from students.privacy import ExportKind, export_record
 from students.resources import StudentResource
 from students.review import can_review
 from students.selectors import search_students
@@ -107,7 +107,12 @@ class StudentAdmin(ExportMixin, CommuneScopedAdmin):
 
     def get_data_for_export(self, request, queryset, **kwargs):
         dataset = super().get_data_for_export(request, queryset, **kwargs)
-        record_export(request.user, ExportKind.PUPIL_ADMIN, len(dataset), filters=sorted(request.GET.keys()) or None)
+        export_record(
+            user=request.user,
+            kind=ExportKind.PUPIL_ADMIN,
+            row_count=len(dataset),
+            filters=sorted(request.GET.keys()) or None,
+        )
         return dataset
 
     def has_export_permission(self, request):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,6 +20,9 @@ from common.spreadsheets.table import CellError, Column, SpreadsheetError
 from common.text import clean_text, fold
 from students.models import VIEW_ALL_COMMUNES, Commune, Hamlet, Student, profile_commune_id
 from students.name_cells import formula_name_errors
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead
 
 
 def hamlet_pupils_move(*, source: Hamlet, target: Hamlet) -> int:
@@ -38,7 +43,7 @@ def hamlet_pupils_move(*, source: Hamlet, target: Hamlet) -> int:
     return len(pupils)
 
 
-def communes_open_for_hamlets(user) -> QuerySet[Commune]:
+def communes_open_for_hamlets(user: User | AnonymousUser) -> QuerySet[Commune]:
     """Communes where the user may add hamlets: every one for the office, their own for a commune."""
     if not (user.is_authenticated and user.has_perm("students.add_hamlet")):
         return Commune.objects.none()
@@ -67,7 +72,7 @@ def _commune_key(value: str) -> str:
 class HamletImportResult:
     created: int = 0
     existing: int = 0
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict[str, object]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -75,7 +80,7 @@ class HamletImportResult:
         return not self.errors
 
 
-def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> HamletImportResult:
+def hamlets_import(*, file: SupportsRead[bytes], filename: str, communes: QuerySet[Commune]) -> HamletImportResult:
     """Add the hamlets of a list to the given communes; a name already there (any case or accent) is kept.
 
     All or nothing: one wrong row and nothing is saved.
@@ -88,9 +93,9 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
         return result
     result.notices = table.notices
     by_key: dict[str, Commune] = {}
-    for commune in communes:
-        by_key[commune.code] = commune
-        by_key[_commune_key(commune.name)] = commune
+    for each in communes:
+        by_key[each.code] = each
+        by_key[_commune_key(each.name)] = each
     known = {(h.commune_id, fold(h.name)) for h in Hamlet.objects.filter(commune__in=communes)}
     errors: list[CellError] = ErrorList()  # the first IMPORT_ERRORS_KEPT shown, the others counted
     new: list[Hamlet] = []
@@ -112,7 +117,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
         if formula_names := formula_name_errors(row, ("hamlet",)):
             errors += formula_names
             continue
-        if len(name) > Hamlet._meta.get_field("name").max_length:
+        if len(name) > (Hamlet._meta.get_field("name").max_length or len(name)):
             errors.append(CellError(row.number, "hamlet", _("The hamlet's name is too long.")))
             continue
         key = (commune.pk, fold(name))
@@ -122,7 +127,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
         known.add(key)
         hamlet = Hamlet(commune=commune, name=name)
         if typed != name:  # the history keeps the name as typed
-            hamlet._change_reason = f"{_('Hamlet list imported')}; {typed_note({str(_('Hamlet')): (typed, name)})}"
+            hamlet._change_reason = f"{_('Hamlet list imported')}; {typed_note({str(_('Hamlet')): (typed, name)})}"  # type: ignore[attr-defined]
         new.append(hamlet)
     if errors:
         result.existing = 0

@@ -10,13 +10,18 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from students import pupils, review
 from students.models import DataExport, GuardianRequest, Hardship, Student
+
+if TYPE_CHECKING:
+    from students.forms import StudentCorrectionForm
 
 # Fields that identify a pupil or their family. History, logs and exports leave them out
 # for roles without `students.view_student`; `anonymise_pupils` replaces them.
@@ -47,7 +52,7 @@ def _plain(value):
     return str(value)
 
 
-def record_export(user, kind: str, row_count: int, **scope) -> DataExport:
+def export_record(*, user: User, kind: str, row_count: int, **scope: object) -> DataExport:
     """Write down one export: who, what kind, what was asked for (filters or ids) and how many rows."""
     return DataExport.objects.create(
         user=user,
@@ -60,11 +65,11 @@ def record_export(user, kind: str, row_count: int, **scope) -> DataExport:
 # ---------------------------------------------------------------- a guardian's requests
 
 
-def correct_student(form, *, user, reason: str) -> Student:
+def student_correct(*, form: StudentCorrectionForm, user: User, reason: str) -> Student:
     """Save a corrected pupil (through students.pupils, the rules' owner) with the reason in its
     history; record the guardian's request if one asked. A taken ID is refused in words."""
     student = form.instance
-    changed = [name for name in form.changed_data if name in form._meta.fields]
+    changed = [name for name in form.changed_data if name in (form._meta.fields or ())]
     requester = form.cleaned_data.get("requester_name", "").strip()
     with transaction.atomic():
         pupils.correct(student, changed, user=user, reason=reason, by_reviewer=review.can_review(user))
@@ -132,15 +137,17 @@ def _fields_of(instance: models.Model, student: Student) -> list[tuple[str, str]
 def _history_of(instance: models.Model, student: Student) -> list[dict]:
     entries = []
     previous = None
-    records = list(instance.history.select_related("history_user").order_by("history_date", "history_id"))
+    history = instance.history  # type: ignore[attr-defined]  # added by simple_history
+    records = list(history.select_related("history_user").order_by("history_date", "history_id"))
     for record in records:
-        changes = []
+        changes: list[dict[str, object]] = []
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 if change.field in _NOT_THE_PUPILS:
                     continue
                 field = instance._meta.get_field(change.field)
+                assert isinstance(field, models.Field)  # a concrete field: the history has no relations
                 changes.append(
                     {
                         "field": str(field.verbose_name).capitalize(),
@@ -178,8 +185,8 @@ def pupil_record(student: Student) -> dict:
         model = relation.related_model
         if model.__name__.startswith("Historical") or not relation.one_to_many:
             continue
-        rows = model._base_manager.filter(**{relation.field.name: student})
-        by_model.setdefault(model, {}).update({row.pk: row for row in rows})
+        found = model._base_manager.filter(**{relation.field.name: student})
+        by_model.setdefault(model, {}).update({row.pk: row for row in found})
     sections = []
     for model, rows in by_model.items():
         if not rows:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -27,7 +28,7 @@ from students.models import DuplicateCandidate, SchoolLevel, Student
 NAME = re.compile(r"^[^\W\d_]+(?:[ '’\-.][^\W\d_]+)*\.?$")
 _GRADE = re.compile(r"^(\d{1,2})")
 _CLASS = re.compile(r"^\d{1,2}[A-Z0-9/.\-]{0,8}$")
-GRADES = {
+GRADES: dict[str, range] = {
     SchoolLevel.PRIMARY: range(1, 6),
     SchoolLevel.LOWER_SECONDARY: range(6, 10),
     SchoolLevel.UPPER_SECONDARY: range(10, 13),
@@ -49,7 +50,7 @@ def name_key(full_name: str) -> str:
     return fold(full_name)
 
 
-def clean_name(value, *, required: bool = True) -> str:
+def clean_name(value: object, *, required: bool = True) -> str:
     """A person's name, in Vietnamese case ("HỒ BẢO HƯƠNG" → "Hồ Bảo Hương"); ValueError says what is wrong."""
     name = person_name(clean_text(value))
     if not name:
@@ -61,14 +62,14 @@ def clean_name(value, *, required: bool = True) -> str:
     return name
 
 
-def clean_personal_id(value) -> str:
+def clean_personal_id(value: object) -> str:
     personal_id = parse_digits(value, 12, restore_leading_zero=True)
     if not personal_id.startswith("0"):
         raise ValueError(_("A personal ID starts with 0 (the province code)."))
     return personal_id
 
 
-def clean_pupil_id(value) -> str:
+def clean_pupil_id(value: object) -> str:
     return parse_digits(value, 10)
 
 
@@ -79,7 +80,7 @@ def id_fits_birth_date(personal_id: str, birth_date: date | None) -> bool:
     return personal_id[4:6] == f"{birth_date.year % 100:02d}"
 
 
-def clean_class(value) -> tuple[str, int | None]:
+def clean_class(value: object) -> tuple[str, int | None]:
     """('3A', 3); a missing or malformed class raises ValueError."""
     class_name = clean_text(value).upper().replace(" ", "")
     if not class_name:
@@ -117,7 +118,9 @@ def id_taken(personal_id: str, pupil_id: str, *, exclude: int | None = None) -> 
 
 def id_clash(personal_id: str, pupil_id: str, *, exclude: int | None = None) -> tuple[str, str] | None:
     """(field, the identifier in words) that another active record already holds, or None."""
-    active = Student.objects.filter(status__in=Student.ACTIVE_STATUSES).exclude(pk=exclude)
+    active = Student.objects.filter(status__in=Student.ACTIVE_STATUSES)
+    if exclude is not None:
+        active = active.exclude(pk=exclude)
     if personal_id and active.filter(personal_id=personal_id).exists():
         return "personal_id", _("personal ID %(id)s") % {"id": personal_id}
     if pupil_id and active.filter(pupil_id=pupil_id).exists():
@@ -159,7 +162,7 @@ def data_changed(student: Student, *, by_reviewer: bool = False) -> None:
         student.status = S.LISTED
 
 
-def verify(student: Student, user, *, undecided: bool) -> None:
+def verify(student: Student, user: User | None, *, undecided: bool) -> None:
     """Listed → verified; a held record, or one in an undecided pair, never."""
     if undecided:
         raise PupilRuleError(_("in a possible-duplicate pair nobody has decided yet"))
@@ -172,7 +175,7 @@ def verify(student: Student, user, *, undecided: bool) -> None:
     student.verified_at = timezone.now()
 
 
-def unverify(student: Student, user, *, today: date) -> None:
+def unverify(student: Student, user: User, *, today: date) -> None:
     """Verified → listed again: only by the one who verified, on the day (undoing a bulk verification)."""
     if (
         student.status != S.VERIFIED
@@ -209,7 +212,7 @@ def release(student: Student, *, deciding_pair: int) -> bool:
 # ---------------------------------------------------------------- a correction
 
 
-def correct(student: Student, changed: list[str], *, user, reason: str, by_reviewer: bool) -> Student:
+def correct(student: Student, changed: list[str], *, user: User, reason: str, by_reviewer: bool) -> Student:
     """Save a correction with its reason in the history. Caller holds a transaction.
 
     The rules of an upload hold for corrections too: a supported pupil is named on a handover
@@ -222,8 +225,8 @@ def correct(student: Student, changed: list[str], *, user, reason: str, by_revie
     if changed:
         data_changed(student, by_reviewer=by_reviewer)
     student.name_key = name_key(student.full_name)
-    student._change_reason = reason
-    student._history_user = user
+    student._change_reason = reason  # type: ignore[attr-defined]  # simple_history's hook, not a field
+    student._history_user = user  # type: ignore[attr-defined]  # simple_history's hook, not a field
     try:
         with transaction.atomic():
             student.save()

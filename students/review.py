@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +35,7 @@ class Outcome:
     skipped: dict[int, str] = field(default_factory=dict)
 
 
-def can_review(user) -> bool:
+def can_review(user: User | AnonymousUser) -> bool:
     """Verification and duplicate decisions belong to the district's education office."""
     return bool(
         user.is_authenticated
@@ -67,7 +68,7 @@ def _merge_into(kept: Student, other: Student) -> list[str]:
 
 
 @transaction.atomic
-def decide_pair(pair_id: int, decision: str, user, note: str = "") -> DuplicateCandidate:
+def pair_decide(*, pair_id: int, decision: str, user: User | None, note: str = "") -> DuplicateCandidate:
     """Record "same pupil" (the held record becomes a kept-for-history duplicate) or "different pupils"."""
     try:
         pair = DuplicateCandidate.objects.select_for_update().get(pk=pair_id)
@@ -128,7 +129,7 @@ def decide_pair(pair_id: int, decision: str, user, note: str = "") -> DuplicateC
 
 
 @transaction.atomic
-def verify(student_ids: Iterable[int], user) -> Outcome:
+def students_verify(*, student_ids: Iterable[int], user: User | None) -> Outcome:
     """Mark listed pupils verified; held, undecided, rejected and duplicate records stay as they are."""
     outcome = Outcome()
     ids = list(student_ids)
@@ -145,7 +146,7 @@ def verify(student_ids: Iterable[int], user) -> Outcome:
 
 
 @transaction.atomic
-def reject(student_ids: Iterable[int], user, reason: str) -> Outcome:
+def students_reject(*, student_ids: Iterable[int], user: User | None, reason: str) -> Outcome:
     """Take pupils off the list with a reason; the records stay, for history and complaints."""
     reason = " ".join(reason.split())
     if not reason:
@@ -163,7 +164,7 @@ def reject(student_ids: Iterable[int], user, reason: str) -> Outcome:
             outcome.skipped[student.pk] = str(refusal)
             continue
         # Who rejected and when is kept in the record's history.
-        student._history_user = user
+        student._history_user = user  # type: ignore[attr-defined]  # simple_history's hook, not a field
         student.save(update_fields=["status", "rejection_reason", "updated_at"])
         outcome.done.append(student.pk)
     return outcome

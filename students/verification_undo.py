@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from students.review import Outcome
 
 
 @transaction.atomic
-def verification_undo(*, student_ids: Iterable[int], by, today: date | None = None) -> Outcome:
+def verification_undo(*, student_ids: Iterable[int], by: User, today: date | None = None) -> Outcome:
     """Put back to 'listed' the pupils `by` verified on `today` (default: today) that have no support yet."""
     today = today or timezone.localdate()
     ids = list(student_ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -68,7 +69,9 @@ def _validated(change: CoverageChange) -> CoverageChange:
     )
 
 
-def coverage_set(*, user, hamlet: Hamlet, provider: Provider, changes: list[CoverageChange]) -> list[HamletCoverage]:
+def coverage_set(
+    *, user: User, hamlet: Hamlet, provider: Provider, changes: list[CoverageChange]
+) -> list[HamletCoverage]:
     """Record a provider's coverage of a hamlet; only that provider's staff (or the office) may."""
     if not (
         user.has_perm("telecom.change_hamletcoverage")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,7 +12,11 @@ from students.models import Hamlet
 from telecom.models import HamletCoverage
 
 # Which of two reports for the same provider and technology survives a merge.
-_RANK = {HamletCoverage.Status.AVAILABLE: 0, HamletCoverage.Status.PLANNED: 1, HamletCoverage.Status.NOT_POSSIBLE: 2}
+_RANK: dict[str, int] = {
+    HamletCoverage.Status.AVAILABLE: 0,
+    HamletCoverage.Status.PLANNED: 1,
+    HamletCoverage.Status.NOT_POSSIBLE: 2,
+}
 
 
 def _better(a: HamletCoverage, b: HamletCoverage) -> bool:
@@ -19,7 +24,8 @@ def _better(a: HamletCoverage, b: HamletCoverage) -> bool:
     if _RANK[a.status] != _RANK[b.status]:
         return _RANK[a.status] < _RANK[b.status]
     if a.status == HamletCoverage.Status.PLANNED:
-        return a.planned_on < b.planned_on
+        # A plan always has its date (HamletCoverage's check constraint).
+        return a.planned_on is not None and b.planned_on is not None and a.planned_on < b.planned_on
     return False
 
 
@@ -30,19 +36,19 @@ def _coverage_follow(source: Hamlet, target: Hamlet) -> int:
         existing = kept.get((row.provider_id, row.technology))
         if existing is None:
             row.hamlet = target
-            row._change_reason = _("Hamlet merged")
+            row._change_reason = _("Hamlet merged")  # type: ignore[attr-defined]  # simple_history's hook, not a field
             row.save(update_fields=["hamlet"])
             moved += 1
             continue
         if _better(row, existing):
             existing.status, existing.planned_on, existing.reason = row.status, row.planned_on, row.reason
-            existing._change_reason = _("Hamlet merged")
+            existing._change_reason = _("Hamlet merged")  # type: ignore[attr-defined]  # simple_history's hook, not a field
             existing.save()
         row.delete()
     return moved
 
 
-def hamlet_merge(*, user, source_id: int, target_id: int) -> dict[str, int]:
+def hamlet_merge(*, user: User, source_id: int, target_id: int) -> dict[str, int]:
     """Fold `source` into `target` (same commune): its pupils and coverage move, then it is deleted."""
     if source_id == target_id:
         raise ValidationError(_("Choose two different hamlets to merge."), code="same_hamlet")
@@ -59,6 +65,6 @@ def hamlet_merge(*, user, source_id: int, target_id: int) -> dict[str, int]:
         source, target = found[source_id], found[target_id]
         pupils = hamlet_pupils_move(source=source, target=target)
         coverage = _coverage_follow(source, target)
-        source._change_reason = _("Merged into %(hamlet)s") % {"hamlet": target.name}
+        source._change_reason = _("Merged into %(hamlet)s") % {"hamlet": target.name}  # type: ignore[attr-defined]  # simple_history's hook, not a field
         source.delete()
     return {"pupils": pupils, "coverage": coverage}

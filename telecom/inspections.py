@@ -1,18 +1,19 @@
 """Inspection and repair of used donated devices by the telecom units (plan §VII.8).
 
-The device's inventory status moves only through `donations.inventory.change_status`,
+The device's inventory status moves only through `donations.inventory.device_status_change`,
 in the same transaction as the record, so the two never disagree.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.inventory import change_status
+from donations.inventory import device_status_change
 from donations.models import Device
 from telecom.models import DeviceInspection, Provider
 
@@ -40,7 +41,7 @@ def _wiped_or_refuse(result: str, data_wiped: bool) -> None:
 
 
 def inspection_record(
-    *, user, device_id: int, provider: Provider, result: str, notes: str = "", data_wiped: bool = False
+    *, user: User, device_id: int, provider: Provider, result: str, notes: str = "", data_wiped: bool = False
 ) -> DeviceInspection:
     if not (
         user.has_perm("telecom.add_deviceinspection")
@@ -59,7 +60,9 @@ def inspection_record(
                 % {"status": device.get_status_display()},
                 code="not_awaiting",
             )
-        change_status(device.pk, result, reason=_("Inspected by %(unit)s") % {"unit": provider.short_name})
+        device_status_change(
+            device_id=device.pk, status=result, reason=_("Inspected by %(unit)s") % {"unit": provider.short_name}
+        )
         return DeviceInspection.objects.create(
             device=device,
             provider=provider,
@@ -71,20 +74,24 @@ def inspection_record(
 
 
 def repair_record(
-    *, user, inspection_id: int, outcome: str, notes: str = "", data_wiped: bool = False
+    *, user: User, inspection_id: int, outcome: str, notes: str = "", data_wiped: bool = False
 ) -> DeviceInspection:
     """The unit that found the fault records the repair (or that it could not be done)."""
     if outcome not in Outcome.values:
         raise ValidationError(_("Choose the outcome of the repair."), code="outcome")
     with transaction.atomic():
-        inspection = DeviceInspection.objects.editable_by(user).select_for_update().filter(pk=inspection_id).first()
+        inspection: DeviceInspection | None = (
+            DeviceInspection.objects.editable_by(user).select_for_update().filter(pk=inspection_id).first()
+        )
         if inspection is None:
             raise PermissionDenied(_("You may record repairs only for your own unit's inspections."))
         if not inspection.awaits_repair:
             raise ValidationError(_("This repair has already been recorded."), code="already_recorded")
         _wiped_or_refuse(outcome, data_wiped or inspection.data_wiped)
-        change_status(
-            inspection.device_id, outcome, reason=_("Repair by %(unit)s") % {"unit": inspection.provider.short_name}
+        device_status_change(
+            device_id=inspection.device_id,
+            status=outcome,
+            reason=_("Repair by %(unit)s") % {"unit": inspection.provider.short_name},
         )
         inspection.repair_outcome = outcome
         inspection.repaired_at = timezone.now()

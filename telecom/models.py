@@ -202,7 +202,7 @@ class SimAssignmentQuerySet(ProviderScopedQuerySet):
 class SimAssignment(models.Model):
     """A pupil's place on a connectivity offer, and the SIM the operator activated for it.
 
-    Allocation decides who gets a place and calls `telecom.offers.assign`;
+    Allocation decides who gets a place and calls `telecom.offers.place_assign`;
     the operator fills in the SIM number and activation.
     """
 

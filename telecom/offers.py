@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -23,7 +26,7 @@ OFFER_FIELDS = (
 )
 
 
-def _check_provider(user, provider: Provider) -> None:
+def _check_provider(user: User, provider: Provider) -> None:
     if not Provider.objects.editable_by(user).filter(pk=provider.pk).exists():
         raise PermissionDenied(_("You may change only your own provider's offers."))
 
@@ -33,7 +36,7 @@ def _check_pledge(line: PledgeLine | None) -> None:
         raise ValidationError(_("Only a telecom-policy pledge can be the source of an offer."), code="pledge_kind")
 
 
-def offer_save(*, user, offer: ConnectivityOffer | None = None, **fields) -> ConnectivityOffer:
+def offer_save(*, user: User, offer: ConnectivityOffer | None = None, **fields: Any) -> ConnectivityOffer:
     """Create or change an offer; its capacity may not fall below the places already given."""
     unknown = set(fields) - set(OFFER_FIELDS)
     if unknown:
@@ -61,7 +64,7 @@ def offer_save(*, user, offer: ConnectivityOffer | None = None, **fields) -> Con
     return offer
 
 
-def offer_from_pledge(*, user, pledge_line: PledgeLine, provider: Provider, **fields) -> ConnectivityOffer:
+def offer_from_pledge(*, user: User, pledge_line: PledgeLine, provider: Provider, **fields: Any) -> ConnectivityOffer:
     """The office turns a telecom-policy pledge line into an offer pupils can be given places on."""
     _check_pledge(pledge_line)
     if not fields.get("notes"):
@@ -69,7 +72,7 @@ def offer_from_pledge(*, user, pledge_line: PledgeLine, provider: Provider, **fi
     return offer_save(user=user, provider=provider, pledge_line=pledge_line, **fields)
 
 
-def assign(offer_id: int, student_id: int) -> SimAssignment:
+def place_assign(*, offer_id: int, student_id: int) -> SimAssignment:
     """Give a pupil a place on an offer, or raise ValidationError (Vietnamese) when it cannot be.
 
     The offer's row is locked while its places are counted, so two people
@@ -101,7 +104,7 @@ def assign(offer_id: int, student_id: int) -> SimAssignment:
             ) from error
 
 
-def cancel(assignment_id: int, *, reason: str) -> SimAssignment:
+def place_cancel(*, assignment_id: int, reason: str) -> SimAssignment:
     """Withdraw a place; it frees the offer's capacity and the SIM number."""
     reason = (reason or "").strip()
     if not reason:
@@ -112,6 +115,6 @@ def cancel(assignment_id: int, *, reason: str) -> SimAssignment:
             return assignment
         assignment.status = SimAssignment.Status.CANCELLED
         assignment.cancel_reason = reason
-        assignment._change_reason = reason
+        assignment._change_reason = reason  # type: ignore[attr-defined]  # simple_history's hook, not a field
         assignment.save(update_fields=["status", "cancel_reason"])
     return assignment

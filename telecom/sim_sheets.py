@@ -10,6 +10,7 @@ The import is all or nothing: any wrong row and nothing is saved.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -99,7 +100,7 @@ class _Change:
     assignment: SimAssignment
     sim: str
     activated: bool
-    activated_on: object
+    activated_on: date | None
 
 
 def _parse_rows(offer, table, assignments, errors) -> list[_Change]:
@@ -179,7 +180,7 @@ def _check_sims_free(changes: list[_Change], table, errors) -> None:
         .exclude(pk__in=in_file)
         .values_list("sim_number", flat=True)
     )
-    rows_by_id = {}
+    rows_by_id: dict[int, int] = {}
     for row in table.rows:
         try:
             rows_by_id.setdefault(parse_int(row.values.get("assignment")), row.number)
@@ -214,7 +215,7 @@ def _apply(changes: list[_Change]) -> tuple[int, int]:
             a.save(update_fields=["sim_number"])
     for a, (sim, status, activated_on) in dirty:
         a.sim_number, a.status, a.activated_on = sim, status, activated_on
-        a._change_reason = _("SIM list imported")
+        a._change_reason = _("SIM list imported")  # type: ignore[attr-defined]  # simple_history's hook, not a field
         a.save(update_fields=["sim_number", "status", "activated_on"])
         updated += 1
     return updated, unchanged

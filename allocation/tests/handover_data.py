@@ -34,7 +34,7 @@ def approved_support(
 ) -> Support:
     """A pupil of `school` given `device` and/or a place on `offer`, proposed by hand and approved."""
     student = pupil(school, **pupil_fields)
-    support = services.create_support(
+    support = services.support_create(
         student_id=student.pk,
         device_id=device.pk if device else None,
         offer_id=offer.pk if offer else None,
@@ -44,7 +44,7 @@ def approved_support(
     if sim_number:
         # The operator fills in the SIM it activated (telecom's SIM sheet).
         SimAssignment.objects.filter(pk=support.sim_assignment_id).update(sim_number=sim_number)
-    services.approve(Support.objects.filter(pk=support.pk), user=user)
+    services.supports_approve(supports=Support.objects.filter(pk=support.pk), user=user)
     support.refresh_from_db()
     return support
 
@@ -78,9 +78,9 @@ def school_with_record(user, commune, *, handed_over: bool = False, tag: str = "
         class_name="5B",
         guardian_name="Trần Thị Lan",
     )
-    batch = services.create_batch(school, user=user)
+    batch = services.batch_create(school=school, user=user)
     if handed_over:
-        batch = services.mark_handed_over(
-            batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=user
+        batch = services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=user
         )
     return HandoverBatch.objects.select_related("school", "commune").get(pk=batch.pk), first, second

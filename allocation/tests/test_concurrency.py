@@ -106,7 +106,7 @@ def verified_pupil(commune=None, **kwargs) -> Student:
 
 
 def create(student, device=None, offer=None, user=None):
-    return lambda: services.create_support(
+    return lambda: services.support_create(
         student_id=student.pk,
         device_id=device.pk if device else None,
         offer_id=offer.pk if offer else None,
@@ -157,7 +157,7 @@ def test_two_staff_giving_the_same_device_to_two_pupils():
 def test_two_staff_taking_the_last_place_on_an_offer():
     for _ in range(ROUNDS):
         offer = ConnectivityOfferFactory(capacity=2, name="SIM 4G học tập")
-        offers.assign(offer.pk, verified_pupil().pk)  # one place left
+        offers.place_assign(offer_id=offer.pk, student_id=verified_pupil().pk)  # one place left
         one, two = verified_pupil(), verified_pupil()
         device_one, device_two = ready_device(), ready_device()
         outcomes = race(create(one, device_one, offer), create(two, device_two, offer))
@@ -182,7 +182,7 @@ def test_two_staff_approving_the_same_commune_at_once(education_office_user, lea
     for _ in range(ROUNDS):
         commune = CommuneFactory()
         supports = [
-            services.create_support(
+            services.support_create(
                 student_id=verified_pupil(commune).pk,
                 device_id=ready_device().pk,
                 offer_id=None,
@@ -192,8 +192,12 @@ def test_two_staff_approving_the_same_commune_at_once(education_office_user, lea
             for _ in range(5)
         ]
         outcomes = race(
-            lambda c=commune: services.approve(Support.objects.filter(student__commune=c), user=education_office_user),
-            lambda c=commune: services.approve(Support.objects.filter(student__commune=c), user=education_office_user),
+            lambda c=commune: services.supports_approve(
+                supports=Support.objects.filter(student__commune=c), user=education_office_user
+            ),
+            lambda c=commune: services.supports_approve(
+                supports=Support.objects.filter(student__commune=c), user=education_office_user
+            ),
         )
         assert sorted(o.value for o in outcomes) == [0, 5]
         for support in supports:
@@ -213,8 +217,8 @@ def test_changing_a_supports_device_racing_a_new_support_for_that_device():
         old, contested = ready_device("tablet"), ready_device("laptop")
         support = create(owner, old)()
         outcomes = race(
-            lambda s=support, d=contested: services.change_support(
-                s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
+            lambda s=support, d=contested: services.support_change(
+                support_id=s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
             ),
             create(other, contested),
         )
@@ -239,11 +243,11 @@ def test_two_changes_swapping_devices_between_two_supports_never_deadlock_into_a
         first = create(verified_pupil(), first_device)()
         second = create(verified_pupil(), second_device)()
         outcomes = race(
-            lambda s=first, d=second_device: services.change_support(
-                s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
+            lambda s=first, d=second_device: services.support_change(
+                support_id=s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
             ),
-            lambda s=second, d=first_device: services.change_support(
-                s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
+            lambda s=second, d=first_device: services.support_change(
+                support_id=s.pk, device_id=d.pk, offer_id=None, reason=REASON, user=None
             ),
         )
         won, lost = winners_and_losers(outcomes)
@@ -271,7 +275,7 @@ def test_saving_a_run_racing_a_support_by_hand_for_a_pupil_in_it(education_offic
         assert target.pk in {d.pupil_id for d in computed.proposal.decisions}
         by_hand = ready_device("laptop")  # the hand change uses a device the run does not know
         outcomes = race(
-            lambda c=computed: proposals.save(c, user=education_office_user),
+            lambda c=computed: proposals.run_save(computed=c, user=education_office_user),
             create(target, by_hand),
         )
         run_outcome, hand_outcome = outcomes

@@ -37,20 +37,20 @@ def _places() -> tuple[int, int, int]:
 
 
 def test_proposed_places_are_not_used_until_approved(district, education_office_user, client):
-    run = proposals.save(proposals.compute(), user=education_office_user)
+    run = proposals.run_save(computed=proposals.compute(), user=education_office_user)
     # The run proposes places to a1 and a2 (capacity 2): held, but nobody approved them.
     assert _places() == (2, 0, 2)
     by_provider = build_progress_report()["donations"]["connectivity_by_provider"]
     assert [(row["used"], row["proposed"]) for row in by_provider] == [(0, 2)]
 
-    services.approve(run.supports.filter(student=district.a1), user=education_office_user)
+    services.supports_approve(supports=run.supports.filter(student=district.a1), user=education_office_user)
     assert _places() == (2, 1, 1)
-    services.approve(Support.objects.all(), user=education_office_user)
+    services.supports_approve(supports=Support.objects.all(), user=education_office_user)
     assert _places() == (2, 2, 0)
 
 
 def test_the_pages_show_proposed_places_apart(district, education_office_user, client):
-    proposals.save(proposals.compute(), user=education_office_user)
+    proposals.run_save(computed=proposals.compute(), user=education_office_user)
     cache.clear()
     public = client.get("/cong-khai/").content.decode()
     assert 'data-figure="connectivity_proposed"' in public

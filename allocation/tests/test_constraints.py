@@ -63,7 +63,7 @@ def test_a_support_gives_something(pupil):
 def test_an_offer_on_a_support_has_its_place(pupil):
     offer = ConnectivityOfferFactory()
     refused(student=pupil, offer=offer)
-    place = offers.assign(offer.pk, pupil.pk)
+    place = offers.place_assign(offer_id=offer.pk, student_id=pupil.pk)
     assert Support.objects.create(student=pupil, offer=offer, sim_assignment=place).sim_assignment == place
 
 
@@ -81,7 +81,7 @@ def test_status_rules(pupil, fields, constraint):
 
 
 def test_the_bulk_insert_raises_djangos_integrity_error_on_a_violation(pupil):
-    """proposals.save turns this into "stale"; on PostgreSQL the COPY path must raise the same class."""
+    """proposals.run_save turns this into "stale"; on PostgreSQL the COPY path must raise the same class."""
     Support.objects.create(student=pupil, device=ready_device())
     row = {f.attname: None for f in Support._meta.concrete_fields if not f.primary_key}
     row.update(
@@ -107,9 +107,9 @@ def test_an_offer_never_gets_more_places_than_its_capacity():
     offer = ConnectivityOfferFactory(capacity=2)
     pupils = [StudentFactory(status=Student.Status.VERIFIED, lacks_internet=True) for _ in range(3)]
     for pupil in pupils[:2]:
-        offers.assign(offer.pk, pupil.pk)
+        offers.place_assign(offer_id=offer.pk, student_id=pupil.pk)
     with pytest.raises(ValidationError) as error:
-        services.create_support(
+        services.support_create(
             student_id=pupils[2].pk, device_id=None, offer_id=offer.pk, reason="Thêm suất", user=None
         )
     assert error.value.code == "offer_full"

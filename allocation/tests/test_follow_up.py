@@ -33,8 +33,8 @@ def handed_over(education_office_user, commune_a):
 
 def test_an_in_use_check_is_recorded_and_changes_nothing_else(education_office_user, handed_over):
     _batch, first, _second = handed_over
-    check = services.record_follow_up(
-        first.pk,
+    check = services.follow_up_record(
+        support_id=first.pk,
         checked_on=CHECKED,
         result=FollowUp.Result.IN_USE,
         note="Em dùng học hằng ngày",
@@ -50,10 +50,16 @@ def test_a_lost_device_is_recorded_without_changing_the_device_and_cannot_be_tak
     education_office_user, handed_over
 ):
     _batch, first, _second = handed_over
-    services.record_follow_up(first.pk, checked_on=CHECKED, result=FollowUp.Result.LOST, user=education_office_user)
+    services.follow_up_record(
+        support_id=first.pk, checked_on=CHECKED, result=FollowUp.Result.LOST, user=education_office_user
+    )
     with pytest.raises(ValidationError) as error:
-        services.record_follow_up(
-            first.pk, checked_on=CHECKED, result=FollowUp.Result.LOST, user=education_office_user, take_back=True
+        services.follow_up_record(
+            support_id=first.pk,
+            checked_on=CHECKED,
+            result=FollowUp.Result.LOST,
+            user=education_office_user,
+            take_back=True,
         )
     assert error.value.code == "take_back"
     first.refresh_from_db()
@@ -66,7 +72,7 @@ def test_a_check_in_the_future_or_before_the_handover_is_refused(education_offic
     _batch, first, _second = handed_over
     for day, code in ((timezone.localdate() + timedelta(days=1), "future"), (date(2021, 9, 24), "before_handover")):
         with pytest.raises(ValidationError) as error:
-            services.record_follow_up(first.pk, checked_on=day, result="in_use", user=education_office_user)
+            services.follow_up_record(support_id=first.pk, checked_on=day, result="in_use", user=education_office_user)
         assert error.value.code == code
     assert not FollowUp.objects.exists()
 
@@ -77,8 +83,8 @@ def test_a_device_taken_back_as_ready_is_proposed_to_another_pupil_but_not_to_th
     batch, first, _second = handed_over
     other = pupil(batch.school, full_name="Phạm Minh Anh")
     assert _proposed_devices() == {}  # nothing on the shelf yet
-    services.record_follow_up(
-        first.pk,
+    services.follow_up_record(
+        support_id=first.pk,
         checked_on=CHECKED,
         result=FollowUp.Result.MOVED,
         note="Chuyển trường về Hà Nội",
@@ -101,8 +107,8 @@ def test_a_device_taken_back_for_repair_waits_for_inspection_then_is_proposed_ag
 ):
     batch, first, _second = handed_over
     other = pupil(batch.school)
-    services.record_follow_up(
-        first.pk,
+    services.follow_up_record(
+        support_id=first.pk,
         checked_on=CHECKED,
         result=FollowUp.Result.BROKEN,
         user=education_office_user,
@@ -119,8 +125,8 @@ def test_a_device_taken_back_for_repair_waits_for_inspection_then_is_proposed_ag
 
 def test_taking_back_frees_the_connectivity_place(education_office_user, handed_over):
     _batch, _first, second = handed_over
-    services.record_follow_up(
-        second.pk, checked_on=CHECKED, result="not_needed", user=education_office_user, take_back=True
+    services.follow_up_record(
+        support_id=second.pk, checked_on=CHECKED, result="not_needed", user=education_office_user, take_back=True
     )
     place = SimAssignment.objects.get(pk=second.sim_assignment_id)
     assert place.status == SimAssignment.Status.CANCELLED
@@ -129,28 +135,35 @@ def test_taking_back_frees_the_connectivity_place(education_office_user, handed_
 
 def test_the_returned_pupil_is_proposed_again_only_after_staff_release_the_place(education_office_user, handed_over):
     batch, first, _second = handed_over
-    services.record_follow_up(
-        first.pk, checked_on=CHECKED, result="broken", user=education_office_user, take_back=True, device_to="ready"
+    services.follow_up_record(
+        support_id=first.pk,
+        checked_on=CHECKED,
+        result="broken",
+        user=education_office_user,
+        take_back=True,
+        device_to="ready",
     )
     ready_device()  # a second device, so the release decides, not the tie-break
     other = pupil(batch.school)
     assert first.student_id not in _proposed_devices()
     with pytest.raises(ValidationError) as error:
-        services.release(first.pk, reason="  ", user=education_office_user)
+        services.support_release(support_id=first.pk, reason="  ", user=education_office_user)
     assert error.value.code == "reason"
-    services.release(first.pk, reason="Máy mới hỏng, em vẫn cần thiết bị", user=education_office_user)
+    services.support_release(
+        support_id=first.pk, reason="Máy mới hỏng, em vẫn cần thiết bị", user=education_office_user
+    )
     first.refresh_from_db()
     assert first.released and first.status == Support.Status.RETURNED
     assert {first.student_id, other.pk} <= set(_proposed_devices())
     with pytest.raises(ValidationError) as error:
-        services.release(first.pk, reason="lần nữa", user=education_office_user)
+        services.support_release(support_id=first.pk, reason="lần nữa", user=education_office_user)
     assert error.value.code == "already_released"
 
 
 def test_a_support_still_held_cannot_be_released(education_office_user, handed_over):
     _batch, first, _second = handed_over
     with pytest.raises(ValidationError) as error:
-        services.release(first.pk, reason="Nhầm", user=education_office_user)
+        services.support_release(support_id=first.pk, reason="Nhầm", user=education_office_user)
     assert error.value.code == "wrong_status"
 
 
@@ -161,15 +174,17 @@ def test_a_withdrawn_supports_device_goes_back_to_ready_and_the_pupil_waits_for_
     device = ready_device()
     support = approved_support(education_office_user, school, device=device)
     assert Device.objects.get(pk=device.pk).status == Device.Status.ALLOCATED
-    services.withdraw(support.pk, reason="Gia đình đã tự mua máy", user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason="Gia đình đã tự mua máy", user=education_office_user)
     assert Device.objects.get(pk=device.pk).status == Device.Status.READY
     assert _proposed_devices() == {}  # the only pupil still holds the place
-    services.release(support.pk, reason="Máy gia đình mua bị hỏng", user=education_office_user)
+    services.support_release(support_id=support.pk, reason="Máy gia đình mua bị hỏng", user=education_office_user)
     assert _proposed_devices() == {support.student_id: device.pk}
 
 
 def test_only_a_handed_over_support_is_followed_up(education_office_user, commune_a):
     support = approved_support(education_office_user, SchoolFactory(commune=commune_a), device=ready_device())
     with pytest.raises(ValidationError) as error:
-        services.record_follow_up(support.pk, checked_on=CHECKED, result="in_use", user=education_office_user)
+        services.follow_up_record(
+            support_id=support.pk, checked_on=CHECKED, result="in_use", user=education_office_user
+        )
     assert error.value.code == "wrong_status"

@@ -26,21 +26,21 @@ def test_preparing_a_record_numbers_it_and_takes_the_schools_approved_supports(e
     assert batch.commune == commune_a
     assert set(batch.supports.values_list("pk", flat=True)) == {first.pk, second.pk}
     with pytest.raises(ValidationError) as error:
-        services.create_batch(batch.school, user=education_office_user)
+        services.batch_create(school=batch.school, user=education_office_user)
     assert error.value.code == "nothing_to_hand_over"
 
 
 def test_a_proposed_support_is_not_put_on_a_record(education_office_user, commune_a):
     school = SchoolFactory(commune=commune_a)
     approved = approved_support(education_office_user, school, device=ready_device())
-    proposed = services.create_support(
+    proposed = services.support_create(
         student_id=pupil(school).pk,
         device_id=ready_device().pk,
         offer_id=None,
         reason="Bổ sung",
         user=education_office_user,
     )
-    batch = services.create_batch(school, user=education_office_user)
+    batch = services.batch_create(school=school, user=education_office_user)
     assert list(batch.supports.all()) == [approved]
     proposed.refresh_from_db()
     assert proposed.batch_id is None
@@ -116,7 +116,7 @@ def test_a_fibre_place_shows_its_subscription_number(education_office_user, comm
     fibre = ConnectivityOfferFactory(name="Lắp cáp quang miễn phí", kind=ConnectivityOffer.Kind.FIBRE_WAIVER)
     support = approved_support(education_office_user, school, offer=fibre, lacks_internet=True)
     SimAssignment.objects.filter(pk=support.sim_assignment_id).update(subscription_number="FTTH-778899")
-    batch = services.create_batch(school, user=education_office_user)
+    batch = services.batch_create(school=school, user=education_office_user)
     record = handover.handover_record(batch)
     assert record.rows[0].device == ""
     assert "Số thuê bao cáp quang: FTTH-778899" in record.rows[0].connectivity
@@ -139,7 +139,9 @@ def test_a_missing_font_directory_is_a_clear_configuration_error(education_offic
 def test_marking_handed_over_records_date_and_receivers_on_supports_and_devices(education_office_user, commune_a):
     batch, first, second = school_with_record(education_office_user, commune_a)
     day = date(2021, 9, 25)
-    services.mark_handed_over(batch.pk, handed_over_on=day, received_by="Lê Thị Mai", user=education_office_user)
+    services.batch_hand_over(
+        batch_id=batch.pk, handed_over_on=day, received_by="Lê Thị Mai", user=education_office_user
+    )
     batch.refresh_from_db()
     assert (batch.status, batch.handed_over_on, batch.received_by) == ("handed_over", day, "Lê Thị Mai")
     for support, guardian in ((first, "Nguyễn Văn Đức"), (second, "Trần Thị Lan")):
@@ -151,8 +153,8 @@ def test_marking_handed_over_records_date_and_receivers_on_supports_and_devices(
 def test_marking_a_record_twice_says_it_is_already_handed_over(education_office_user, commune_a):
     batch, _first, _second = school_with_record(education_office_user, commune_a, handed_over=True)
     with pytest.raises(ValidationError) as error:
-        services.mark_handed_over(
-            batch.pk, handed_over_on=date(2021, 9, 26), received_by="Người khác", user=education_office_user
+        services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=date(2021, 9, 26), received_by="Người khác", user=education_office_user
         )
     assert error.value.code == "already_handed_over"
     assert batch.number in error.value.messages[0]
@@ -163,8 +165,8 @@ def test_marking_a_record_twice_says_it_is_already_handed_over(education_office_
 def test_a_handover_date_in_the_future_is_refused(education_office_user, commune_a):
     batch, first, _second = school_with_record(education_office_user, commune_a)
     with pytest.raises(ValidationError) as error:
-        services.mark_handed_over(
-            batch.pk,
+        services.batch_hand_over(
+            batch_id=batch.pk,
             handed_over_on=timezone.localdate() + timedelta(days=1),
             received_by="Lê Thị Mai",
             user=education_office_user,

@@ -44,13 +44,13 @@ def kim_xa(education_office_user, commune_a, commune_b):
     secondary_a = SchoolFactory(commune=commune_a, name="Trường THCS Vĩnh Tường", level=SchoolLevel.LOWER_SECONDARY)
     other_b = SchoolFactory(commune=commune_b, name="Trường Mầm non Kim Xá")
     on_school_record = _living_in(user, commune_b, other_b, full_name="Hà Văn Đã Có")
-    services.create_batch(school=other_b, user=user)
+    services.batch_create(school=other_b, user=user)
     at_home = _living_in(user, commune_b, primary_b, full_name="Đinh Thị Gấm", class_name="3B")
     away = _living_in(
         user, commune_b, secondary_a, full_name="Lò Văn Khải", class_name="7A", level=SchoolLevel.LOWER_SECONDARY
     )
     from_a = _living_in(user, commune_a, primary_b, full_name="Vũ Minh Quân")
-    proposed = services.create_support(
+    proposed = services.support_create(
         student_id=pupil(primary_b).pk, device_id=ready_device().pk, offer_id=None, reason="Bổ sung", user=user
     )
     return {
@@ -91,7 +91,7 @@ def _pdf_text(content: bytes) -> str:
 def test_a_commune_record_takes_the_approved_supports_of_pupils_living_there_whatever_their_school(
     education_office_user, commune_b, kim_xa
 ):
-    batch = services.create_batch(commune=commune_b, user=education_office_user)
+    batch = services.batch_create(commune=commune_b, user=education_office_user)
     assert (batch.school, batch.commune, batch.status) == (None, commune_b, HandoverBatch.Status.PREPARED)
     assert batch.is_commune_record
     assert re.fullmatch(r"BB-\d{4}-\d{4,}", batch.number)
@@ -108,17 +108,17 @@ def test_after_a_commune_record_a_school_record_finds_nothing_left_for_those_pup
     education_office_user, commune_b, kim_xa
 ):
     user = education_office_user
-    services.create_batch(commune=commune_b, user=user)
+    services.batch_create(commune=commune_b, user=user)
     # The commune-A school's only waiting pupil lives in B and is on B's record already.
     with pytest.raises(ValidationError) as error:
-        services.create_batch(school=kim_xa["secondary_a"], user=user)
+        services.batch_create(school=kim_xa["secondary_a"], user=user)
     assert error.value.code == "nothing_to_hand_over"
     # B's school still has the pupil who lives in A: a school record takes only that one, in B's commune.
-    school_batch = services.create_batch(school=kim_xa["primary_b"], user=user)
+    school_batch = services.batch_create(school=kim_xa["primary_b"], user=user)
     assert list(school_batch.supports.values_list("pk", flat=True)) == [kim_xa["from_a"].pk]
     assert school_batch.commune == commune_b
     with pytest.raises(ValidationError) as error:
-        services.create_batch(commune=commune_b, user=user)
+        services.batch_create(commune=commune_b, user=user)
     assert error.value.code == "nothing_to_hand_over"
     assert "Kim Xá" in error.value.messages[0]
 
@@ -126,16 +126,16 @@ def test_after_a_commune_record_a_school_record_finds_nothing_left_for_those_pup
 def test_a_school_record_first_leaves_the_commune_record_only_the_other_pupils(
     education_office_user, commune_b, kim_xa
 ):
-    services.create_batch(kim_xa["secondary_a"], user=education_office_user)  # the old positional call
-    batch = services.create_batch(commune=commune_b, user=education_office_user)
+    services.batch_create(school=kim_xa["secondary_a"], user=education_office_user)
+    batch = services.batch_create(commune=commune_b, user=education_office_user)
     assert list(batch.supports.values_list("pk", flat=True)) == [kim_xa["at_home"].pk]
 
 
 def test_a_record_is_for_exactly_one_school_or_one_commune(education_office_user, commune_b, kim_xa):
     with pytest.raises(ValueError, match="exactly one"):
-        services.create_batch(user=education_office_user)
+        services.batch_create(user=education_office_user)
     with pytest.raises(ValueError, match="exactly one"):
-        services.create_batch(school=kim_xa["primary_b"], commune=commune_b, user=education_office_user)
+        services.batch_create(school=kim_xa["primary_b"], commune=commune_b, user=education_office_user)
     assert HandoverBatch.objects.count() == 1  # the fixture's school record only
 
 
@@ -145,7 +145,7 @@ def test_a_record_is_for_exactly_one_school_or_one_commune(education_office_user
 def test_the_commune_docx_has_a_school_column_and_the_communes_signature_block(
     education_office_user, commune_b, kim_xa
 ):
-    batch = services.create_batch(commune=commune_b, user=education_office_user)
+    batch = services.batch_create(commune=commune_b, user=education_office_user)
     doc = _docx(handover.handover_docx(handover.handover_record(batch)))
     rows = _pupil_table(doc)
     assert rows[0][:4] == ["STT", "Họ và tên học sinh", "Trường", "Lớp"]
@@ -168,7 +168,7 @@ def test_the_commune_docx_has_a_school_column_and_the_communes_signature_block(
 
 def test_a_township_record_names_the_township(education_office_user, commune_a):
     approved_support(education_office_user, SchoolFactory(commune=commune_a), device=ready_device())
-    batch = services.create_batch(commune=commune_a, user=education_office_user)
+    batch = services.batch_create(commune=commune_a, user=education_office_user)
     text = _docx_text(_docx(handover.handover_docx(handover.handover_record(batch))))
     assert "Bên nhận: UBND thị trấn Vĩnh Tường" in text
     assert "ĐẠI DIỆN UBND THỊ TRẤN" in text
@@ -177,9 +177,9 @@ def test_a_township_record_names_the_township(education_office_user, commune_a):
 def test_the_commune_pdf_has_the_school_column_and_the_communes_signature_block(
     education_office_user, commune_b, kim_xa
 ):
-    batch = services.create_batch(commune=commune_b, user=education_office_user)
-    services.mark_handed_over(
-        batch.pk, handed_over_on=date(2021, 9, 28), received_by="Bùi Văn Tâm, Phó Chủ tịch UBND xã", user=None
+    batch = services.batch_create(commune=commune_b, user=education_office_user)
+    services.batch_hand_over(
+        batch_id=batch.pk, handed_over_on=date(2021, 9, 28), received_by="Bùi Văn Tâm, Phó Chủ tịch UBND xã", user=None
     )
     batch.refresh_from_db()
     text = _pdf_text(handover.handover_pdf(handover.handover_record(batch)))
@@ -210,7 +210,7 @@ def test_the_commune_records_rows_are_gathered_in_one_query(
     education_office_user, commune_b, kim_xa, django_assert_num_queries
 ):
     batch = HandoverBatch.objects.select_related("school", "commune").get(
-        pk=services.create_batch(commune=commune_b, user=education_office_user).pk
+        pk=services.batch_create(commune=commune_b, user=education_office_user).pk
     )
     with django_assert_num_queries(1):
         record = handover.handover_record(batch)
@@ -257,7 +257,7 @@ def test_an_absurd_or_ambiguous_choice_is_a_404(client, education_office_user, c
 
 
 def test_the_detail_and_list_pages_show_a_commune_record(client, education_office_user, commune_b, kim_xa):
-    batch = services.create_batch(commune=commune_b, user=education_office_user)
+    batch = services.batch_create(commune=commune_b, user=education_office_user)
     client.force_login(education_office_user)
     detail = client.get(reverse("allocation:handover-detail", args=[batch.pk]))
     assert detail.status_code == 200
@@ -271,7 +271,7 @@ def test_the_detail_and_list_pages_show_a_commune_record(client, education_offic
 
 
 def test_the_commune_record_downloads_as_docx_and_pdf(client, education_office_user, commune_b, kim_xa):
-    batch = services.create_batch(commune=commune_b, user=education_office_user)
+    batch = services.batch_create(commune=commune_b, user=education_office_user)
     client.force_login(education_office_user)
     docx = client.get(reverse("allocation:handover-docx", args=[batch.pk]))
     assert docx.status_code == 200
@@ -285,7 +285,7 @@ def test_the_commune_record_downloads_as_docx_and_pdf(client, education_office_u
 def test_marking_a_commune_record_asks_who_received_it_for_the_commune(
     client, education_office_user, commune_b, kim_xa
 ):
-    batch = services.create_batch(commune=commune_b, user=education_office_user)
+    batch = services.batch_create(commune=commune_b, user=education_office_user)
     client.force_login(education_office_user)
     url = reverse("allocation:handover-mark", args=[batch.pk])
     form = client.get(url).context["form"]
@@ -303,7 +303,7 @@ def test_a_commune_official_prepares_and_reads_only_their_own_communes_records(
     # Were commune officials given the handover pages, scope would still hold (visible_to).
     school_a = SchoolFactory(commune=commune_a)
     approved_support(education_office_user, school_a, device=ready_device())
-    record_a = services.create_batch(school=school_a, user=education_office_user)
+    record_a = services.batch_create(school=school_a, user=education_office_user)
     _grant(
         commune_b_official,
         "allocation.add_handoverbatch",
@@ -338,15 +338,15 @@ def kim_xa_record(commune):
 def test_a_handover_before_the_programme_is_refused_and_its_first_day_accepted(education_office_user, commune_a):
     batch, first, _second = school_with_record(education_office_user, commune_a)
     with pytest.raises(ValidationError) as error:
-        services.mark_handed_over(
-            batch.pk, handed_over_on=date(2021, 8, 31), received_by="Lê Thị Mai", user=education_office_user
+        services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=date(2021, 8, 31), received_by="Lê Thị Mai", user=education_office_user
         )
     assert error.value.code == "before_programme"
     assert "01/09/2021" in error.value.messages[0]
     assert HandoverBatch.objects.get(pk=batch.pk).status == HandoverBatch.Status.PREPARED
     assert Support.objects.get(pk=first.pk).status == Support.Status.APPROVED
-    services.mark_handed_over(
-        batch.pk, handed_over_on=date(2021, 9, 1), received_by="Lê Thị Mai", user=education_office_user
+    services.batch_hand_over(
+        batch_id=batch.pk, handed_over_on=date(2021, 9, 1), received_by="Lê Thị Mai", user=education_office_user
     )
     assert HandoverBatch.objects.get(pk=batch.pk).handed_over_on == date(2021, 9, 1)
 
@@ -354,10 +354,10 @@ def test_a_handover_before_the_programme_is_refused_and_its_first_day_accepted(e
 def test_a_check_before_the_programme_is_refused(education_office_user, commune_a):
     batch, first, _second = school_with_record(education_office_user, commune_a)
     # The programme's start is checked before the handover date, and says so.
-    services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 1), received_by="Lê Thị Mai", user=None)
+    services.batch_hand_over(batch_id=batch.pk, handed_over_on=date(2021, 9, 1), received_by="Lê Thị Mai", user=None)
     with pytest.raises(ValidationError) as error:
-        services.record_follow_up(
-            first.pk, checked_on=date(2021, 8, 31), result=FollowUp.Result.IN_USE, user=education_office_user
+        services.follow_up_record(
+            support_id=first.pk, checked_on=date(2021, 8, 31), result=FollowUp.Result.IN_USE, user=education_office_user
         )
     assert error.value.code == "before_programme"
     assert "01/09/2021" in error.value.messages[0]
@@ -374,7 +374,7 @@ def test_the_forms_show_a_date_before_the_programme_as_a_field_error(client, edu
     assert mark.status_code == 400
     assert "01/09/2021" in " ".join(mark.context["form"].errors["handed_over_on"])
     assert HandoverBatch.objects.get(pk=batch.pk).status == HandoverBatch.Status.PREPARED
-    services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
+    services.batch_hand_over(batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
     check = client.post(
         reverse("allocation:support-follow-up", args=[first.pk]),
         {"result": "in_use", "checked_on": "15/08/2021", "note": ""},

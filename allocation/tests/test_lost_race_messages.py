@@ -23,7 +23,7 @@ def test_a_device_taken_meanwhile_is_named_on_the_form(district, education_offic
     form = SupportChoiceForm({"device": device.pk, "reason": REASON}, level=level)
     assert "device" not in form.errors or form.is_valid()
     # Someone else gives the device to another pupil between the page and the click.
-    services.create_support(
+    services.support_create(
         student_id=district.a1.pk, device_id=device.pk, offer_id=None, reason=REASON, user=education_office_user
     )
     lost = SupportChoiceForm({"device": device.pk, "reason": REASON}, level=level)
@@ -34,11 +34,11 @@ def test_a_device_taken_meanwhile_is_named_on_the_form(district, education_offic
 
 def test_the_service_says_the_device_went_to_another_pupil(district, education_office_user):
     device = district.t2
-    services.create_support(
+    services.support_create(
         student_id=district.a1.pk, device_id=device.pk, offer_id=None, reason=REASON, user=education_office_user
     )
     with pytest.raises(services.ValidationError) as error:
-        services.create_support(
+        services.support_create(
             student_id=district.b2.pk, device_id=device.pk, offer_id=None, reason=REASON, user=education_office_user
         )
     assert error.value.messages == ["Thiết bị này vừa được cấp cho học sinh khác; hãy chọn thiết bị khác."]

@@ -28,7 +28,7 @@ def pupil(commune, school=None, **kwargs) -> Student:
 
 
 def saved_run(user=None) -> AllocationRun:
-    return proposals.save(proposals.compute(), user=user)
+    return proposals.run_save(computed=proposals.compute(), user=user)
 
 
 def build_two_communes(commune_a, commune_b) -> dict:

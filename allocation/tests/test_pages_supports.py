@@ -23,7 +23,7 @@ def proposed(education_office_user, commune_a, commune_b):
     two_communes = build_two_communes(commune_a, commune_b)
     saved_run(education_office_user)
     device = ready_device("tablet")
-    services.create_support(
+    services.support_create(
         student_id=two_communes["b1"].pk, device_id=device.pk, offer_id=None, reason="Hoàn cảnh đặc biệt", user=None
     )
     return two_communes
@@ -78,7 +78,7 @@ def test_staff_typed_reasons_are_not_shown_to_roles_that_may_not_see_pupils(
     # A reason is free text: staff write the pupil's or guardian's name into it.
     support = support_of(proposed["a1"])
     reason = f"Gia đình {proposed['a1'].full_name} đã chuyển đi"
-    services.withdraw(support.pk, reason=reason, user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason=reason, user=education_office_user)
     url = reverse("allocation:support-detail", args=[support.pk])
     login(client, leadership_user)
     assert proposed["a1"].full_name not in client.get(url).content.decode()
@@ -103,7 +103,7 @@ def _many_supports(commune, count: int) -> None:
     HamletCoverageFactory(hamlet=hamlet, provider=offer.provider)
     for _ in range(count):
         student = pupil(commune, school, hamlet=hamlet, lacks_internet=True)
-        services.create_support(
+        services.support_create(
             student_id=student.pk, device_id=ready_device().pk, offer_id=offer.pk, reason="Thử", user=None
         )
 
@@ -158,7 +158,7 @@ def test_the_approve_buttons_post_plain_ids_past_a_thousand(client, education_of
     commune = CommuneFactory(pk=4321, code="09199", name="Xã Nghìn")
     school = SchoolFactory(pk=5432, commune=commune)
     student = pupil(commune, school)
-    services.create_support(
+    services.support_create(
         student_id=student.pk, device_id=ready_device().pk, offer_id=None, reason="Thử", user=education_office_user
     )
     login(client, education_office_user)
@@ -295,7 +295,7 @@ def test_withdrawing_with_a_reason_and_letting_the_pupil_be_supported_again(clie
 def test_releasing_an_ended_support(client, education_office_user, proposed):
     login(client, education_office_user)
     support = support_of(proposed["a2"])
-    services.withdraw(support.pk, reason="Chuyển trường", user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason="Chuyển trường", user=education_office_user)
     page = client.get(reverse("allocation:support-detail", args=[support.pk]))
     assert page.context["release_form"] is not None and page.context["change_form"] is None
     client.post(reverse("allocation:support-release", args=[support.pk]), {"release-reason": "Đã về lại xã"})
@@ -307,7 +307,7 @@ def test_releasing_an_ended_support(client, education_office_user, proposed):
 def test_a_service_refusal_is_shown_on_the_page(client, education_office_user, proposed):
     login(client, education_office_user)
     support = support_of(proposed["a1"])
-    services.withdraw(support.pk, reason="Thử", user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason="Thử", user=education_office_user)
     # The form was open in another tab: the support is withdrawn now.
     response = client.post(
         reverse("allocation:support-withdraw", args=[support.pk]), {"reason": "Lần hai", "confirm": "1"}, follow=True
@@ -411,7 +411,7 @@ def test_a_commune_official_reads_the_panel_without_the_give_link(client, commun
 def test_names_with_html_are_escaped(client, education_office_user, commune_a):
     student = pupil(commune_a, full_name="<script>alert(1)</script>")
     tablet = ready_device()
-    support = services.create_support(student_id=student.pk, device_id=tablet.pk, offer_id=None, reason="x", user=None)
+    support = services.support_create(student_id=student.pk, device_id=tablet.pk, offer_id=None, reason="x", user=None)
     login(client, education_office_user)
     for url in (
         reverse("allocation:support-list"),

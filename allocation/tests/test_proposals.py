@@ -38,7 +38,7 @@ def user(education_office_user):
 
 
 def saved(district, user) -> AllocationRun:
-    return proposals.save(proposals.compute(), user=user)
+    return proposals.run_save(computed=proposals.compute(), user=user)
 
 
 def support_of(student) -> Support:
@@ -117,25 +117,27 @@ def test_a_second_run_proposes_nothing_for_supported_pupils(district, user):
     assert again.proposal.decisions == []
     for pupil in (district.a1, district.a2, district.b1):
         assert again.proposal.ineligible[pupil.pk] == engine.ALREADY_SUPPORTED
-    run = proposals.save(again, user=user)
+    run = proposals.run_save(computed=again, user=user)
     assert Support.objects.count() == 3 and run.proposed_count == 0
 
 
 def test_a_withdrawn_support_still_holds_the_pupils_place_until_released(district, user):
     saved(district, user)
-    withdrawn = services.withdraw(support_of(district.b1).pk, reason="Gia đình đã tự mua máy", user=user)
+    withdrawn = services.support_withdraw(
+        support_id=support_of(district.b1).pk, reason="Gia đình đã tự mua máy", user=user
+    )
     assert Device.objects.get(pk=district.l1.pk).status == Device.Status.READY
     assert proposals.compute().proposal.ineligible[district.b1.pk] == engine.ALREADY_SUPPORTED
-    services.release(withdrawn.pk, reason="Máy gia đình mua bị hỏng", user=user)
+    services.support_release(support_id=withdrawn.pk, reason="Máy gia đình mua bị hỏng", user=user)
     decisions = {d.pupil_id: d for d in proposals.compute().proposal.decisions}
     assert decisions[district.b1.pk].device_id == district.l1.pk
 
 
 def test_used_devices_only_once_inspected_ready(district, user):
     assert district.l2.pk not in {d.id for d in proposals.load_devices()}
-    inventory.change_status(district.l2.pk, Device.Status.NEEDS_REPAIR, reason="Màn hình hỏng")
+    inventory.device_status_change(device_id=district.l2.pk, status=Device.Status.NEEDS_REPAIR, reason="Màn hình hỏng")
     assert district.l2.pk not in {d.id for d in proposals.load_devices()}
-    inventory.change_status(district.l2.pk, Device.Status.REPAIRED, reason="Đã thay màn hình")
+    inventory.device_status_change(device_id=district.l2.pk, status=Device.Status.REPAIRED, reason="Đã thay màn hình")
     assert district.l2.pk in {d.id for d in proposals.load_devices()}
     decisions = {d.pupil_id: d for d in proposals.compute().proposal.decisions}
     assert decisions[district.b2.pk].device_id == district.l2.pk  # b2 (upper secondary) now gets a laptop
@@ -156,11 +158,11 @@ def test_a_school_earmark_names_the_schools_commune_to_the_engine(district):
 
 
 def _device_needs_repair(d, user):
-    inventory.change_status(d.t1.pk, Device.Status.NEEDS_REPAIR, reason="Hỏng khi kiểm tra lại")
+    inventory.device_status_change(device_id=d.t1.pk, status=Device.Status.NEEDS_REPAIR, reason="Hỏng khi kiểm tra lại")
 
 
 def _device_taken_by_hand(d, user):
-    services.create_support(student_id=d.b2.pk, device_id=d.t1.pk, offer_id=None, reason=REASON, user=user)
+    services.support_create(student_id=d.b2.pk, device_id=d.t1.pk, offer_id=None, reason=REASON, user=user)
 
 
 def _pupil_unverified(d, user):
@@ -172,7 +174,7 @@ def _pupil_in_a_new_pair(d, user):
 
 
 def _pupil_supported_by_hand(d, user):
-    services.create_support(student_id=d.b1.pk, device_id=d.t2.pk, offer_id=None, reason=REASON, user=user)
+    services.support_create(student_id=d.b1.pk, device_id=d.t2.pk, offer_id=None, reason=REASON, user=user)
 
 
 def _capacity_reduced(d, user):
@@ -204,7 +206,7 @@ def test_a_stale_proposal_is_refused_and_nothing_is_saved(district, user, change
     history_before = Support.history.count() + Device.history.count() + SimAssignment.history.count()
 
     with pytest.raises(ValidationError) as error:
-        proposals.save(computed, user=user)
+        proposals.run_save(computed=computed, user=user)
 
     assert error.value.code == "stale_proposal"
     assert set(Support.objects.values_list("pk", flat=True)) == supports_before
@@ -217,12 +219,12 @@ def test_a_stale_proposal_is_refused_and_nothing_is_saved(district, user, change
 def test_a_support_written_between_the_checks_and_the_insert_is_stale_not_a_server_error(district, user, monkeypatch):
     """The constraint is the last guard; its violation inside the bulk insert becomes "stale" too."""
     computed = proposals.compute()
-    services.create_support(
+    services.support_create(
         student_id=district.b1.pk, device_id=district.t2.pk, offer_id=None, reason=REASON, user=user
     )
     monkeypatch.setattr(proposals, "_check_pupils", lambda ids: None)
     with pytest.raises(ValidationError) as error:
-        proposals.save(computed, user=user)
+        proposals.run_save(computed=computed, user=user)
     assert error.value.code == "stale_proposal"
     assert Support.objects.count() == 1 and not AllocationRun.objects.exists()
     assert Device.objects.get(pk=district.t1.pk).status == Device.Status.READY
@@ -245,7 +247,7 @@ def test_report_figures_count_approved_supports_only(district, user):
     assert set(before["donations"]["devices_allocated"].values()) == {0}
     assert before["students"]["unsupported"] == before["students"]["in_need"]
 
-    approved = services.approve(Support.objects.filter(student__commune=d.commune_a), user=user)
+    approved = services.supports_approve(supports=Support.objects.filter(student__commune=d.commune_a), user=user)
     assert approved == 2
     report = _figures_json()
     assert report["by_level"]["upper_secondary"]["supported"] == 0
@@ -260,7 +262,7 @@ def test_report_figures_count_approved_supports_only(district, user):
     assert report["donations"]["devices_allocated"]["tablet"] == 1
     assert report["by_level"]["primary"]["supported"] == 2
 
-    services.approve(Support.objects.all(), user=user)
+    services.supports_approve(supports=Support.objects.all(), user=user)
     report = _figures_json()
     assert report["students"]["supported"] == 3 and report["students"]["supported_device"] == 2
     assert report["donations"]["devices_allocated"] == {"desktop": 0, "laptop": 1, "tablet": 1, "smartphone": 0}
@@ -269,7 +271,7 @@ def test_report_figures_count_approved_supports_only(district, user):
 def test_pledge_destinations_counts_by_commune_and_school_without_names(district, user):
     saved(district, user)
     assert pledge_destinations(district.pledge) == []  # proposed is not given yet
-    services.approve(Support.objects.all(), user=user)
+    services.supports_approve(supports=Support.objects.all(), user=user)
     rows = pledge_destinations(district.pledge)
     assert rows == [
         {"commune": district.commune_a.name, "school": district.school_a.name, "devices": 1, "connectivity": 0}
@@ -281,12 +283,12 @@ def test_pledge_destinations_counts_by_commune_and_school_without_names(district
 
 def test_approval_writes_history_with_the_user(district, user):
     saved(district, user)
-    services.approve(Support.objects.filter(student=district.a1), user=user)
+    services.supports_approve(supports=Support.objects.filter(student=district.a1), user=user)
     support = support_of(district.a1)
     assert (support.status, support.approved_by) == (Support.Status.APPROVED, user)
     latest = support.history.order_by("-history_id").first()
     assert (latest.history_type, latest.status, latest.history_user_id) == ("~", "approved", user.pk)
-    assert services.approve(Support.objects.filter(student=district.a1), user=user) == 0
+    assert services.supports_approve(supports=Support.objects.filter(student=district.a1), user=user) == 0
     assert support.history.count() == 2
 
 
@@ -320,16 +322,16 @@ def test_held_duplicate_and_rejected_records_never_get_a_support(district, user)
         ("a1_supported", "already_supported"),
     ],
 )
-def test_create_support_refuses_a_pupil_who_may_not_be_supported(district, user, who, code):
+def test_support_create_refuses_a_pupil_who_may_not_be_supported(district, user, who, code):
     d = district
     if who == "a3_in_pair":
         DuplicateCandidateFactory(existing=d.a3)
     if who == "a1_supported":
-        services.create_support(student_id=d.a1.pk, device_id=d.t1.pk, offer_id=None, reason=REASON, user=user)
+        services.support_create(student_id=d.a1.pk, device_id=d.t1.pk, offer_id=None, reason=REASON, user=user)
     student = {"a3_in_pair": d.a3, "a1_supported": d.a1}.get(who) or getattr(d, who)
     supports = Support.objects.count()
     with pytest.raises(ValidationError) as error:
-        services.create_support(student_id=student.pk, device_id=d.t2.pk, offer_id=d.offer.pk, reason=REASON, user=user)
+        services.support_create(student_id=student.pk, device_id=d.t2.pk, offer_id=d.offer.pk, reason=REASON, user=user)
     assert error.value.code == code
     assert str(error.value.message)
     assert Support.objects.count() == supports
@@ -338,28 +340,28 @@ def test_create_support_refuses_a_pupil_who_may_not_be_supported(district, user,
 
 
 @pytest.mark.parametrize("status", ["awaiting_inspection", "needs_repair", "unusable", "allocated"])
-def test_create_support_refuses_a_device_that_is_not_ready(district, user, status):
+def test_support_create_refuses_a_device_that_is_not_ready(district, user, status):
     device = district.l2  # used, awaiting inspection
     if status == "needs_repair":
-        inventory.change_status(device.pk, status, reason="Hỏng")
+        inventory.device_status_change(device_id=device.pk, status=status, reason="Hỏng")
     elif status == "unusable":
-        inventory.change_status(device.pk, status, reason="Không dùng được")
+        inventory.device_status_change(device_id=device.pk, status=status, reason="Không dùng được")
     elif status == "allocated":
         device = district.t1
-        services.create_support(student_id=district.a1.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
+        services.support_create(student_id=district.a1.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
     with pytest.raises(ValidationError) as error:
-        services.create_support(student_id=district.b2.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
+        services.support_create(student_id=district.b2.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
     assert error.value.code == "device_unavailable"
     assert not Support.objects.filter(student=district.b2).exists()
     assert Device.objects.get(pk=device.pk).status == status
 
 
-def test_create_support_on_a_full_offer_saves_nothing_and_puts_the_device_back(district, user):
+def test_support_create_on_a_full_offer_saves_nothing_and_puts_the_device_back(district, user):
     d = district
     SimAssignment.objects.create(offer=d.offer, student=d.a2)
     SimAssignment.objects.create(offer=d.offer, student=d.a3)
     with pytest.raises(ValidationError) as error:
-        services.create_support(student_id=d.a1.pk, device_id=d.t1.pk, offer_id=d.offer.pk, reason=REASON, user=user)
+        services.support_create(student_id=d.a1.pk, device_id=d.t1.pk, offer_id=d.offer.pk, reason=REASON, user=user)
     assert error.value.code == "offer_full"
     assert not Support.objects.exists()
     assert Device.objects.get(pk=d.t1.pk).status == Device.Status.READY
@@ -368,9 +370,9 @@ def test_create_support_on_a_full_offer_saves_nothing_and_puts_the_device_back(d
 @pytest.mark.parametrize(
     ("device", "offer", "reason", "code"), [(True, False, "  ", "reason"), (False, False, REASON, "empty")]
 )
-def test_create_support_needs_a_reason_and_something_to_give(district, user, device, offer, reason, code):
+def test_support_create_needs_a_reason_and_something_to_give(district, user, device, offer, reason, code):
     with pytest.raises(ValidationError) as error:
-        services.create_support(
+        services.support_create(
             student_id=district.b2.pk,
             device_id=district.l1.pk if device else None,
             offer_id=district.offer.pk if offer else None,
@@ -380,8 +382,8 @@ def test_create_support_needs_a_reason_and_something_to_give(district, user, dev
     assert error.value.code == code
 
 
-def test_create_support_by_hand_keeps_history_and_the_reason(district, user):
-    support = services.create_support(
+def test_support_create_by_hand_keeps_history_and_the_reason(district, user):
+    support = services.support_create(
         student_id=district.b2.pk, device_id=district.l1.pk, offer_id=None, reason=REASON, user=user
     )
     assert (support.status, support.manual_reason, support.device_rule) == ("proposed", REASON, "")
@@ -409,7 +411,7 @@ def test_a_reupload_does_not_change_a_pupil_with_a_support(commune_a, user):
     supported = Student.objects.get(full_name="Nguyễn Văn An")
     other = Student.objects.get(full_name="Trần Thị Bình")
     device = ready_device("tablet")
-    services.create_support(student_id=supported.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
+    services.support_create(student_id=supported.pk, device_id=device.pk, offer_id=None, reason=REASON, user=user)
     before = {f: getattr(supported, f) for f in ("class_name", "lacks_internet", "hardships", "status", "hamlet_id")}
 
     changed = {"Lớp": "4A", "Thiếu Internet": "x", "Hoàn cảnh": "hộ cận nghèo", "Thôn/Xóm": "Thôn Bắc"}
@@ -428,8 +430,8 @@ def test_a_reupload_does_not_change_a_pupil_with_a_support(commune_a, user):
 def test_a_handover_record_can_be_prepared_for_approved_supports(district, user):
     """The temporary number fits the column on PostgreSQL (max 30 characters) before the real one is set."""
     saved(district, user)
-    services.approve(Support.objects.filter(student__school=district.school_a), user=user)
-    batch = services.create_batch(district.school_a, user=user)
+    services.supports_approve(supports=Support.objects.filter(student__school=district.school_a), user=user)
+    batch = services.batch_create(school=district.school_a, user=user)
     assert batch.number.startswith("BB-") and len(batch.number) <= 30
     assert set(Support.objects.filter(batch=batch).values_list("student_id", flat=True)) == {
         district.a1.pk,
@@ -447,5 +449,5 @@ def test_the_operator_sees_a_place_once_its_support_is_approved(district, user):
 
     assert SimAssignment.objects.active().filter(offer=d.offer).count() == 2  # held for the proposals
     assert assignment_ids_on_sheet() == set()
-    services.approve(Support.objects.filter(student=d.a1), user=user)
+    services.supports_approve(supports=Support.objects.filter(student=d.a1), user=user)
     assert assignment_ids_on_sheet() == {support_of(d.a1).sim_assignment_id}

@@ -50,13 +50,15 @@ def test_the_inventory_page_refuses_to_free_a_device_a_support_holds(client, edu
 
 def test_withdrawing_a_support_on_a_prepared_record_takes_it_off_the_record(education_office_user, commune_a):
     batch, first, second = school_with_record(education_office_user, commune_a)
-    services.withdraw(first.pk, reason="Học sinh chuyển trường trước ngày bàn giao", user=education_office_user)
+    services.support_withdraw(
+        support_id=first.pk, reason="Học sinh chuyển trường trước ngày bàn giao", user=education_office_user
+    )
     first.refresh_from_db()
     assert first.status == Support.Status.WITHDRAWN and first.batch_id is None
     assert Device.objects.get(pk=first.device_id).status == Device.Status.READY
     assert first.history.first().history_change_reason == "Học sinh chuyển trường trước ngày bàn giao"
     # The record now lists the other pupil only, and handing it over leaves the withdrawn one alone.
-    services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
+    services.batch_hand_over(batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == Support.Status.WITHDRAWN
@@ -67,9 +69,11 @@ def test_withdrawing_a_support_on_a_prepared_record_takes_it_off_the_record(educ
 def test_a_record_whose_supports_were_all_withdrawn_cannot_be_marked_handed_over(education_office_user, commune_a):
     batch, first, second = school_with_record(education_office_user, commune_a)
     for support in (first, second):
-        services.withdraw(support.pk, reason="Không còn nhu cầu", user=education_office_user)
+        services.support_withdraw(support_id=support.pk, reason="Không còn nhu cầu", user=education_office_user)
     with pytest.raises(ValidationError) as raised:
-        services.mark_handed_over(batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None)
+        services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=date(2021, 9, 25), received_by="Lê Thị Mai", user=None
+        )
     assert raised.value.code == "empty_record"
     assert HandoverBatch.objects.get(pk=batch.pk).status == HandoverBatch.Status.PREPARED
 
@@ -77,7 +81,7 @@ def test_a_record_whose_supports_were_all_withdrawn_cannot_be_marked_handed_over
 def test_a_support_on_a_handed_over_record_still_cannot_be_withdrawn(education_office_user, commune_a):
     _batch, first, _second = school_with_record(education_office_user, commune_a, handed_over=True)
     with pytest.raises(ValidationError) as raised:
-        services.withdraw(first.pk, reason="x", user=education_office_user)
+        services.support_withdraw(support_id=first.pk, reason="x", user=education_office_user)
     assert raised.value.code == "wrong_status"
 
 
@@ -85,12 +89,12 @@ def test_an_offer_place_is_freed_when_a_prepared_support_is_withdrawn(education_
     school = SchoolFactory(commune=commune_a)
     offer = ConnectivityOfferFactory(capacity=1)
     support = approved_support(education_office_user, school, offer=offer)
-    services.create_batch(school, user=education_office_user)
-    services.withdraw(support.pk, reason="Gia đình đã tự lắp cáp quang", user=education_office_user)
+    services.batch_create(school=school, user=education_office_user)
+    services.support_withdraw(support_id=support.pk, reason="Gia đình đã tự lắp cáp quang", user=education_office_user)
     assert not SimAssignment.objects.active().filter(pk=support.sim_assignment_id).exists()
     # The place is back: another pupil may take it.
     other = pupil(school)
-    services.create_support(student_id=other.pk, device_id=None, offer_id=offer.pk, reason="x", user=None)
+    services.support_create(student_id=other.pk, device_id=None, offer_id=offer.pk, reason="x", user=None)
 
 
 # --- approval never gives support to a pupil who is no longer eligible ---------------------------------
@@ -98,7 +102,7 @@ def test_an_offer_place_is_freed_when_a_prepared_support_is_withdrawn(education_
 
 def _proposed(user, school, **pupil_fields) -> Support:
     student = pupil(school, **pupil_fields)
-    return services.create_support(
+    return services.support_create(
         student_id=student.pk, device_id=ready_device().pk, offer_id=None, reason="Bổ sung", user=user
     )
 
@@ -108,7 +112,12 @@ def test_approval_skips_a_pupil_rejected_after_the_proposal(education_office_use
     kept, dropped = _proposed(education_office_user, school), _proposed(education_office_user, school)
     # The admin's free edit of a pupil's status (the list's review refuses supported pupils).
     Student.objects.filter(pk=dropped.student_id).update(status=Student.Status.REJECTED)
-    assert services.approve(Support.objects.filter(pk__in=[kept.pk, dropped.pk]), user=education_office_user) == 1
+    assert (
+        services.supports_approve(
+            supports=Support.objects.filter(pk__in=[kept.pk, dropped.pk]), user=education_office_user
+        )
+        == 1
+    )
     assert Support.objects.get(pk=kept.pk).status == Support.Status.APPROVED
     assert Support.objects.get(pk=dropped.pk).status == Support.Status.PROPOSED
 
@@ -118,7 +127,7 @@ def test_approval_skips_a_pupil_in_an_undecided_duplicate_pair(education_office_
     # Another commune listed the same child the day after the run.
     twin = StudentFactory(commune=commune_b, status=Student.Status.HELD)
     DuplicateCandidate.objects.create(existing_id=support.student_id, candidate=twin, reason="same_personal_id")
-    assert services.approve(Support.objects.filter(pk=support.pk), user=education_office_user) == 0
+    assert services.supports_approve(supports=Support.objects.filter(pk=support.pk), user=education_office_user) == 0
     assert Support.objects.get(pk=support.pk).status == Support.Status.PROPOSED
 
 

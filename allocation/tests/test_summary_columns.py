@@ -32,8 +32,8 @@ def assert_rows_add_up(rows: list[dict]) -> None:
 
 
 def test_after_a_saved_run_the_dry_run_counts_every_pupil_once(district, education_office_user):
-    run = proposals.save(proposals.compute(), user=education_office_user)
-    services.approve(run.supports.filter(student=district.a1), user=education_office_user)
+    run = proposals.run_save(computed=proposals.compute(), user=education_office_user)
+    services.supports_approve(supports=run.supports.filter(student=district.a1), user=education_office_user)
     summary = proposals.compute().summary()
     assert_rows_add_up(summary["by_commune"])
     rows = {row["code"]: row for row in summary["by_commune"]}
@@ -53,21 +53,21 @@ def test_after_a_saved_run_the_dry_run_counts_every_pupil_once(district, educati
 
 
 def test_the_saved_runs_totals_add_up_too(district, education_office_user):
-    proposals.save(proposals.compute(), user=education_office_user)
-    run = proposals.save(proposals.compute(), user=education_office_user)
+    proposals.run_save(computed=proposals.compute(), user=education_office_user)
+    run = proposals.run_save(computed=proposals.compute(), user=education_office_user)
     assert_rows_add_up(run.totals["by_commune"])
     assert Support.objects.filter(status=Support.Status.PROPOSED).count() == 3
 
 
 def test_the_dry_run_command_prints_no_negative_count(district, education_office_user):
-    proposals.save(proposals.compute(), user=education_office_user)
+    proposals.run_save(computed=proposals.compute(), user=education_office_user)
     out = io.StringIO()
     call_command("allocate", "--dry-run", stdout=out)
     assert not re.search(r"(?<![\w/])-\d", out.getvalue()), out.getvalue()
 
 
 def test_the_run_page_shows_the_columns_that_add_up(client, district, education_office_user):
-    proposals.save(proposals.compute(), user=education_office_user)
+    proposals.run_save(computed=proposals.compute(), user=education_office_user)
     client.force_login(education_office_user)
     response = client.post(reverse("allocation:run"), {"action": "dry_run"})
     assert response.status_code == 200

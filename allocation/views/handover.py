@@ -13,20 +13,22 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from allocation import handover, services
 from allocation.handover_forms import SCAN_CONTENT_TYPES, FollowUpForm, MarkHandedOverForm, ReleaseForm
 from allocation.models import HandoverBatch, Support
+from common.forms_flow import run_service
 from donations.models import Device
 from students.models import Commune, School
-from students.privacy import ExportKind, record_export
+from students.privacy import ExportKind, export_record
 
 PAGE_SIZE = 50
 VIEW_PUPILS = "students.view_student"
@@ -138,17 +140,16 @@ def handover_prepare(request: HttpRequest) -> HttpResponse:
             target = {"commune": commune}
         else:
             raise Http404
-        try:
-            batch = services.create_batch(**target, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("allocation:handover-prepare")
-        messages.success(
+        return run_service(
             request,
-            _("Handover record %(number)s prepared for %(school)s.")
-            % {"number": batch.number, "school": batch.receiver},
+            lambda: services.batch_create(**target, user=request.user),
+            success_message=lambda batch: (
+                _("Handover record %(number)s prepared for %(school)s.")
+                % {"number": batch.number, "school": batch.receiver}
+            ),
+            redirect_to=lambda batch: reverse("allocation:handover-detail", args=[batch.pk]),
+            error_redirect_to="allocation:handover-prepare",
         )
-        return redirect("allocation:handover-detail", batch.pk)
     return render(
         request,
         "allocation/handover/prepare.html",
@@ -175,7 +176,7 @@ def handover_docx(request: HttpRequest, batch_id: int) -> HttpResponse:
     _require(request.user, VIEW_PUPILS)
     record = _record(request, batch)
     response = HttpResponse(handover.handover_docx(record), content_type=DOCX)
-    record_export(request.user, ExportKind.HANDOVER_DOCX, len(record.rows), handover=batch.pk)
+    export_record(user=request.user, kind=ExportKind.HANDOVER_DOCX, row_count=len(record.rows), handover=batch.pk)
     response["Content-Disposition"] = f'attachment; filename="{handover.filename(record, "docx")}"'
     return response
 
@@ -187,7 +188,7 @@ def handover_pdf(request: HttpRequest, batch_id: int) -> HttpResponse:
     _require(request.user, VIEW_PUPILS)
     record = _record(request, batch)
     response = HttpResponse(handover.handover_pdf(record), content_type="application/pdf")
-    record_export(request.user, ExportKind.HANDOVER_PDF, len(record.rows), handover=batch.pk)
+    export_record(user=request.user, kind=ExportKind.HANDOVER_PDF, row_count=len(record.rows), handover=batch.pk)
     response["Content-Disposition"] = f'attachment; filename="{handover.filename(record, "pdf")}"'
     return response
 
@@ -204,20 +205,21 @@ def handover_mark(request: HttpRequest, batch_id: int) -> HttpResponse:
     form = MarkHandedOverForm(request.POST or None, request.FILES or None, commune_record=batch.is_commune_record)
     if request.method == "POST":
         if form.is_valid():
-            try:
-                services.mark_handed_over(
-                    batch.pk,
+            done = run_service(
+                request,
+                lambda: services.batch_hand_over(
+                    batch_id=batch.pk,
                     handed_over_on=form.cleaned_data["handed_over_on"],
                     received_by=form.cleaned_data["received_by"],
                     signed_record=form.named_scan(batch),
                     user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                message = _("Handover record %(number)s marked handed over.") % {"number": batch.number}
-                messages.success(request, message)
-                return redirect("allocation:handover-detail", batch.pk)
+                ),
+                form=form,
+                success_message=_("Handover record %(number)s marked handed over.") % {"number": batch.number},
+                redirect_to=reverse("allocation:handover-detail", args=[batch.pk]),
+            )
+            if done is not None:
+                return done
         return render(request, "allocation/handover/mark.html", {"batch": batch, "form": form}, status=400)
     return render(request, "allocation/handover/mark.html", {"batch": batch, "form": form})
 
@@ -236,7 +238,7 @@ def handover_scan(request: HttpRequest, batch_id: int) -> FileResponse:
         file = batch.signed_record.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    record_export(request.user, ExportKind.HANDOVER_SCAN, batch.supports.count(), handover=batch.pk)
+    export_record(user=request.user, kind=ExportKind.HANDOVER_SCAN, row_count=batch.supports.count(), handover=batch.pk)
     return FileResponse(file, as_attachment=True, filename=name, content_type=content_type)
 
 
@@ -271,22 +273,24 @@ def support_follow_up(request: HttpRequest, support_id: int) -> HttpResponse:
     form = FollowUpForm(request.POST, can_take_back=request.user.has_perm("allocation.change_support"))
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.record_follow_up(
-                support.pk,
+        # No form= : a refusal is shown above the page, where the form may no longer be offered
+        # (the support ended meanwhile).
+        done = run_service(
+            request,
+            lambda: services.follow_up_record(
+                support_id=support.pk,
                 checked_on=data["checked_on"],
                 result=data["result"],
                 note=data["note"],
                 user=request.user,
                 take_back=data.get("take_back", False),
                 device_to=data.get("device_to") or Device.Status.AWAITING_INSPECTION,
-            )
-        except ValidationError as error:
-            # Shown above the page: the form may no longer be offered (the support ended meanwhile).
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Follow-up check recorded."))
-            return redirect("allocation:support-follow-up", support.pk)
+            ),
+            success_message=_("Follow-up check recorded."),
+            redirect_to=reverse("allocation:support-follow-up", args=[support.pk]),
+        )
+        if done is not None:
+            return done
     return _support_page(request, support, follow_up_form=form, status=400)
 
 
@@ -297,11 +301,14 @@ def support_release(request: HttpRequest, support_id: int) -> HttpResponse:
     _require(request.user, "allocation.change_support")
     form = ReleaseForm(request.POST)
     if form.is_valid():
-        try:
-            services.release(support.pk, reason=form.cleaned_data["reason"], user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The pupil may be supported again."))
-            return redirect("allocation:support-follow-up", support.pk)
+        done = run_service(
+            request,
+            lambda: services.support_release(
+                support_id=support.pk, reason=form.cleaned_data["reason"], user=request.user
+            ),
+            success_message=_("The pupil may be supported again."),
+            redirect_to=reverse("allocation:support-follow-up", args=[support.pk]),
+        )
+        if done is not None:
+            return done
     return _support_page(request, support, release_form=form, status=400)

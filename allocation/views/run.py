@@ -95,7 +95,7 @@ def run_page(request: HttpRequest) -> HttpResponse:
         )
         return _dry_run_page(request, computed)
     try:
-        run = proposals.save(computed, user=request.user)
+        run = proposals.run_save(computed=computed, user=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

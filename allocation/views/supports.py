@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from allocation import services
 from allocation.forms import ReasonForm, SupportChoiceForm, SupportFilterForm, WithdrawForm
 from allocation.models import Support
 from allocation.views.display import rule_label
+from common.forms_flow import run_service
 from students.models import Commune, School, Student
 
 PER_PAGE = 50
@@ -107,7 +108,7 @@ def approve_many(request: HttpRequest) -> HttpResponse:
         back = _back(request, reverse("allocation:support-list"))["Location"]
         return render(request, "allocation/approve_confirm.html", {"count": proposed, "where": where, "back": back})
     try:
-        count = services.approve(supports, user=request.user)
+        count = services.supports_approve(supports=supports, user=request.user)
     except ValidationError as error:
         _report_error(request, error)
     else:
@@ -141,7 +142,7 @@ def _not_eligible_message(count: int) -> str:
 def approve_one(request: HttpRequest, support_id: int) -> HttpResponse:
     support = get_object_or_404(Support.objects.editable_by(request.user), pk=support_id)
     try:
-        count = services.approve(Support.objects.filter(pk=support.pk), user=request.user)
+        count = services.supports_approve(supports=Support.objects.filter(pk=support.pk), user=request.user)
     except ValidationError as error:
         _report_error(request, error)
     else:
@@ -208,19 +209,21 @@ def support_change(request: HttpRequest, support_id: int) -> HttpResponse:
     form = SupportChoiceForm(request.POST, level=support.student.level, support=support)
     if form.is_valid():
         device, offer = form.cleaned_data["device"], form.cleaned_data["offer"]
-        try:
-            services.change_support(
-                support.pk,
+        done = run_service(
+            request,
+            lambda: services.support_change(
+                support_id=support.pk,
                 device_id=device.pk if device else None,
                 offer_id=offer.pk if offer else None,
                 reason=form.cleaned_data["reason"],
                 user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Support #%(id)s changed.") % {"id": support.pk})
-            return redirect("allocation:support-detail", support.pk)
+            ),
+            form=form,
+            success_message=_("Support #%(id)s changed.") % {"id": support.pk},
+            redirect_to=reverse("allocation:support-detail", args=[support.pk]),
+        )
+        if done is not None:
+            return done
     return _detail(request, support, change_form=form)
 
 
@@ -233,18 +236,20 @@ def support_withdraw(request: HttpRequest, support_id: int) -> HttpResponse:
         # A server-rendered confirmation first: what withdrawing does to the device, the place and the record.
         return render(request, "allocation/withdraw_confirm.html", {"support": support, "form": form})
     if form.is_valid():
-        try:
-            services.withdraw(
-                support.pk,
+        done = run_service(
+            request,
+            lambda: services.support_withdraw(
+                support_id=support.pk,
                 reason=form.cleaned_data["reason"],
                 release=form.cleaned_data["release"],
                 user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Support #%(id)s withdrawn.") % {"id": support.pk})
-            return redirect("allocation:support-detail", support.pk)
+            ),
+            form=form,
+            success_message=_("Support #%(id)s withdrawn.") % {"id": support.pk},
+            redirect_to=reverse("allocation:support-detail", args=[support.pk]),
+        )
+        if done is not None:
+            return done
     return _detail(request, support, withdraw_form=form)
 
 
@@ -254,13 +259,17 @@ def support_release(request: HttpRequest, support_id: int) -> HttpResponse:
     support = _editable_support(request, support_id)
     form = ReasonForm(request.POST, prefix="release")
     if form.is_valid():
-        try:
-            services.release(support.pk, reason=form.cleaned_data["reason"], user=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The pupil of support #%(id)s may be supported again.") % {"id": support.pk})
-            return redirect("allocation:support-detail", support.pk)
+        done = run_service(
+            request,
+            lambda: services.support_release(
+                support_id=support.pk, reason=form.cleaned_data["reason"], user=request.user
+            ),
+            form=form,
+            success_message=_("The pupil of support #%(id)s may be supported again.") % {"id": support.pk},
+            redirect_to=reverse("allocation:support-detail", args=[support.pk]),
+        )
+        if done is not None:
+            return done
     return _detail(request, support, release_form=form)
 
 
@@ -274,17 +283,19 @@ def support_create(request: HttpRequest, student_id: int) -> HttpResponse:
     form = SupportChoiceForm(request.POST or None, level=student.level)
     if request.method == "POST" and form.is_valid():
         device, offer = form.cleaned_data["device"], form.cleaned_data["offer"]
-        try:
-            support = services.create_support(
+        done = run_service(
+            request,
+            lambda: services.support_create(
                 student_id=student.pk,
                 device_id=device.pk if device else None,
                 offer_id=offer.pk if offer else None,
                 reason=form.cleaned_data["reason"],
                 user=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Support #%(id)s proposed by hand.") % {"id": support.pk})
-            return redirect("allocation:support-detail", support.pk)
+            ),
+            form=form,
+            success_message=lambda support: _("Support #%(id)s proposed by hand.") % {"id": support.pk},
+            redirect_to=lambda support: reverse("allocation:support-detail", args=[support.pk]),
+        )
+        if done is not None:
+            return done
     return render(request, "allocation/support_create.html", {"student": student, "form": form})

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from donations.inventory import change_status, initial_status
+from donations.inventory import device_status_change, initial_status
 from donations.models import Device
 from donations.tests.factories import DeviceFactory
 
@@ -16,8 +16,8 @@ def test_new_devices_are_ready_and_used_ones_wait_for_inspection():
 
 def test_a_used_device_goes_through_inspection_and_repair_with_history():
     device = DeviceFactory()
-    change_status(device.pk, Device.Status.NEEDS_REPAIR, reason="màn hình vỡ")
-    change_status(device.pk, Device.Status.REPAIRED)
+    device_status_change(device_id=device.pk, status=Device.Status.NEEDS_REPAIR, reason="màn hình vỡ")
+    device_status_change(device_id=device.pk, status=Device.Status.REPAIRED)
     device.refresh_from_db()
     assert device.status == Device.Status.REPAIRED
     statuses = list(device.history.order_by("history_date").values_list("status", flat=True))
@@ -27,7 +27,7 @@ def test_a_used_device_goes_through_inspection_and_repair_with_history():
 def test_the_lifecycle_refuses_a_jump_with_a_vietnamese_message():
     device = DeviceFactory()
     with pytest.raises(ValidationError) as refused:
-        change_status(device.pk, Device.Status.HANDED_OVER)
+        device_status_change(device_id=device.pk, status=Device.Status.HANDED_OVER)
     assert "không thể chuyển" in refused.value.messages[0]
     device.refresh_from_db()
     assert device.status == Device.Status.AWAITING_INSPECTION

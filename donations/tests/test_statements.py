@@ -33,7 +33,7 @@ def _pledges():
 
 
 def _import(file=None, name="saoke.xlsx", **kwargs):
-    return statements.import_statement(file or agribank_xlsx(), name, **kwargs)
+    return statements.statement_import(file=file or agribank_xlsx(), filename=name, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -209,7 +209,7 @@ def test_two_imports_of_the_same_statement_at_once_record_each_credit_once():
 
         try:
             barrier.wait(timeout=10)
-            results.append(statements.import_statement(io.BytesIO(data), "saoke.xlsx"))
+            results.append(statements.statement_import(file=io.BytesIO(data), filename="saoke.xlsx"))
         finally:
             connections.close_all()
 

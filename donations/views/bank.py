@@ -10,10 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.forms_flow import run_service
+from common.http import AuthenticatedHttpRequest
 from donations import statements
 from donations.bank_forms import LinkCreditForm, LinkDebitForm, StatementForm
 from donations.models import Spending
-from donations.statement_models import BankStatement
+from donations.statement_models import BankStatement, StatementEntry
 
 
 def _perm(codename: str):
@@ -25,13 +27,13 @@ def _perm(codename: str):
 
 @_perm("add_cashreceipt")
 @require_http_methods(["GET", "POST"])
-def statement_import(request: HttpRequest) -> HttpResponse:
+def statement_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StatementForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "statements": BankStatement.objects.all()[:20]}
     status = 200
     if request.method == "POST" and form.is_valid():
         upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
-        result = statements.import_statement(upload, upload.name, user=request.user, dry_run=dry_run)
+        result = statements.statement_import(file=upload, filename=upload.name, user=request.user, dry_run=dry_run)
         context.update(result=result, dry_run=dry_run, errors=result.error_dicts())
         if not result.ok:
             status = 400
@@ -62,29 +64,35 @@ def statement_waiting(request: HttpRequest) -> HttpResponse:
 
 @_perm("change_cashreceipt")
 @require_POST
-def credit_link(request: HttpRequest, entry_id: int) -> HttpResponse:
+def credit_link(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     form = LinkCreditForm(request.POST)
-    try:
+
+    def link() -> StatementEntry:
         if not form.is_valid():
             raise ValidationError(_("Write the pledge's reference code."))
-        statements.credit_link(entry_id=entry_id, code=form.cleaned_data["code"], user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The transfer is linked to pledge %(code)s.") % {"code": form.cleaned_data["code"]})
-    return redirect("donations:statement-waiting")
+        return statements.credit_link(entry_id=entry_id, code=form.cleaned_data["code"], user=request.user)
+
+    return run_service(
+        request,
+        link,
+        success_message=lambda _entry: (
+            _("The transfer is linked to pledge %(code)s.") % {"code": form.cleaned_data["code"]}
+        ),
+        redirect_to="donations:statement-waiting",
+        error_redirect_to="donations:statement-waiting",
+    )
 
 
 @_perm("change_cashreceipt")
 @require_POST
-def credit_anonymous(request: HttpRequest, entry_id: int) -> HttpResponse:
-    try:
-        statements.credit_record_anonymous(entry_id=entry_id, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The transfer is recorded as from an anonymous donor."))
-    return redirect("donations:statement-waiting")
+def credit_anonymous(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
+    return run_service(
+        request,
+        lambda: statements.credit_record_anonymous(entry_id=entry_id, user=request.user),
+        success_message=_("The transfer is recorded as from an anonymous donor."),
+        redirect_to="donations:statement-waiting",
+        error_redirect_to="donations:statement-waiting",
+    )
 
 
 @_perm("view_cashreceipt")
@@ -101,12 +109,16 @@ def statement_reconciliation(request: HttpRequest) -> HttpResponse:
 @require_POST
 def debit_link(request: HttpRequest, entry_id: int) -> HttpResponse:
     form = LinkDebitForm(request.POST)
-    try:
+
+    def link() -> StatementEntry:
         if not form.is_valid():
             raise ValidationError(_("Choose the spending this debit paid."))
-        statements.debit_link(entry_id=entry_id, spending_id=form.cleaned_data["spending"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The debit is matched to its spending."))
-    return redirect("donations:statement-reconciliation")
+        return statements.debit_link(entry_id=entry_id, spending_id=form.cleaned_data["spending"])
+
+    return run_service(
+        request,
+        link,
+        success_message=_("The debit is matched to its spending."),
+        redirect_to="donations:statement-reconciliation",
+        error_redirect_to="donations:statement-reconciliation",
+    )

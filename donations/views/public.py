@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms_flow import run_service
 from donations import antispam, selectors, vietqr
 from donations.forms import LookupForm, PublicPledgeForm
 from donations.models import CommitteeMember, Pledge, PledgeLine, ProgrammeAccount
@@ -29,7 +29,8 @@ def pledge_form(request: HttpRequest) -> HttpResponse:
         if antispam.rate_limited(request, "pledge", limit=limit, window_seconds=window):
             return _too_many(request, "donations/public/pledge_form.html", form)
         if form.is_valid():
-            try:
+
+            def save() -> Pledge:
                 pledge = pledge_create(
                     donor=form.donor_data(),
                     lines=form.cleaned_data["lines"],
@@ -38,11 +39,12 @@ def pledge_form(request: HttpRequest) -> HttpResponse:
                     note=form.cleaned_data.get("note", ""),
                     submission_token=form.submission_nonce,
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                request.session[_SESSION_KEY] = pledge.reference_code
-                return redirect("donations-public:pledge-thanks")
+                request.session[_SESSION_KEY] = pledge.reference_code  # the thanks page shows this one
+                return pledge
+
+            done = run_service(request, save, form=form, redirect_to="donations-public:pledge-thanks")
+            if done is not None:
+                return done
     else:
         form = PublicPledgeForm()
     return render(request, "donations/public/pledge_form.html", {"form": form})

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.forms_flow import run_service
 from common.spreadsheets.marked_up import annotated_workbook
 from donations import confirmation, importing, inventory, ledger, letters, pledges, selectors
 from donations.forms import (
@@ -79,8 +80,9 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
 def pledge_new(request: HttpRequest) -> HttpResponse:
     form = StaffPledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            pledge = pledges.pledge_create(
+        done = run_service(
+            request,
+            lambda: pledges.pledge_create(
                 donor=form.donor_data(),
                 lines=form.cleaned_data["lines"],
                 channel=Pledge.Channel.STAFF,
@@ -88,12 +90,13 @@ def pledge_new(request: HttpRequest) -> HttpResponse:
                 earmark_school=form.cleaned_data.get("earmark_school"),
                 note=form.cleaned_data.get("note", ""),
                 created_by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Pledge %(code)s saved.") % {"code": pledge.reference_code})
-            return redirect("donations:pledge-detail", code=pledge.reference_code)
+            ),
+            form=form,
+            success_message=lambda pledge: _("Pledge %(code)s saved.") % {"code": pledge.reference_code},
+            redirect_to=lambda pledge: reverse("donations:pledge-detail", kwargs={"code": pledge.reference_code}),
+        )
+        if done is not None:
+            return done
     return render(request, "donations/staff/pledge_new.html", {"form": form})
 
 
@@ -159,24 +162,22 @@ def line_cancel(request: HttpRequest, code: str, line_id: int) -> HttpResponse:
 def pledge_confirm(request: HttpRequest, code: str) -> HttpResponse:
     """Staff confirm a public-form pledge after calling the donor; from then on it counts publicly."""
     pledge = _pledge(code)
-    try:
-        confirmation.pledge_confirm(pledge_id=pledge.pk, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Pledge confirmed: it now counts on the public page and in the report."))
-    return redirect("donations:pledge-detail", code=code)
+    back = reverse("donations:pledge-detail", kwargs={"code": code})
+    return run_service(
+        request,
+        lambda: confirmation.pledge_confirm(pledge_id=pledge.pk, by=request.user),
+        success_message=_("Pledge confirmed: it now counts on the public page and in the report."),
+        redirect_to=back,
+        error_redirect_to=back,
+    )
 
 
 @_perm("change_pledgeline")
 @require_POST
 def line_confirm(request: HttpRequest, code: str, line_id: int) -> HttpResponse:
     line = _line(code, line_id)
-    try:
-        pledges.telecom_confirm(line=line)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("donations:pledge-detail", code=code)
+    back = reverse("donations:pledge-detail", kwargs={"code": code})
+    return run_service(request, lambda: pledges.telecom_confirm(line=line), redirect_to=back, error_redirect_to=back)
 
 
 @_perm("add_device")
@@ -185,8 +186,9 @@ def devices_receive(request: HttpRequest, code: str, line_id: int) -> HttpRespon
     line = _line(code, line_id)
     form = ReceiveDevicesForm(request.POST)
     if form.is_valid():
-        try:
-            devices = pledges.devices_receive(
+        done = run_service(
+            request,
+            lambda: pledges.devices_receive(
                 line=line,
                 count=form.cleaned_data["count"],
                 received_on=form.cleaned_data["received_on"],
@@ -194,12 +196,13 @@ def devices_receive(request: HttpRequest, code: str, line_id: int) -> HttpRespon
                 brand_model=form.cleaned_data["brand_model"],
                 storage_place=form.cleaned_data["storage_place"],
                 received_by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("%(n)s device(s) added to the inventory.") % {"n": len(devices)})
-            return redirect("donations:pledge-detail", code=code)
+            ),
+            form=form,
+            success_message=lambda devices: _("%(n)s device(s) added to the inventory.") % {"n": len(devices)},
+            redirect_to=reverse("donations:pledge-detail", kwargs={"code": code}),
+        )
+        if done is not None:
+            return done
     return _redisplay(request, line.pledge, receive_form=form, receive_line=line.pk)
 
 
@@ -209,8 +212,9 @@ def receipt_add(request: HttpRequest, code: str, line_id: int) -> HttpResponse:
     line = _line(code, line_id)
     form = ReceiptForm(request.POST)
     if form.is_valid():
-        try:
-            ledger.receipt_record(
+        done = run_service(
+            request,
+            lambda: ledger.receipt_record(
                 received_on=form.cleaned_data["received_on"],
                 amount_vnd=form.cleaned_data["amount_vnd"],
                 payer=form.cleaned_data["payer"],
@@ -218,12 +222,13 @@ def receipt_add(request: HttpRequest, code: str, line_id: int) -> HttpResponse:
                 pledge_line=line,
                 note=form.cleaned_data["note"],
                 recorded_by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Receipt recorded."))
-            return redirect("donations:pledge-detail", code=code)
+            ),
+            form=form,
+            success_message=_("Receipt recorded."),
+            redirect_to=reverse("donations:pledge-detail", kwargs={"code": code}),
+        )
+        if done is not None:
+            return done
     return _redisplay(request, line.pledge, receipt_form=form, receipt_line=line.pk)
 
 
@@ -250,8 +255,9 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
             receipt_form = ReceiptForm(request.POST, prefix="r")
             if receipt_form.is_valid():
                 d = receipt_form.cleaned_data
-                try:
-                    ledger.receipt_record(
+                done = run_service(
+                    request,
+                    lambda: ledger.receipt_record(
                         received_on=d["received_on"],
                         amount_vnd=d["amount_vnd"],
                         payer=d["payer"],
@@ -259,18 +265,20 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
                         pledge_line=d["pledge_line"],
                         note=d["note"],
                         recorded_by=request.user,
-                    )
-                except ValidationError as error:
-                    receipt_form.add_error(None, error)
-                else:
-                    messages.success(request, _("Receipt recorded."))
-                    return redirect("donations:ledger")
+                    ),
+                    form=receipt_form,
+                    success_message=_("Receipt recorded."),
+                    redirect_to="donations:ledger",
+                )
+                if done is not None:
+                    return done
         elif which == "spending" and request.user.has_perm("donations.add_spending"):
             spending_form = SpendingForm(request.POST, prefix="s")
             if spending_form.is_valid():
                 d = spending_form.cleaned_data
-                try:
-                    ledger.spending_record(
+                done = run_service(
+                    request,
+                    lambda: ledger.spending_record(
                         spent_on=d["spent_on"],
                         category=d["category"],
                         description=d["description"],
@@ -281,12 +289,13 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
                         quantity=d["quantity"],
                         storage_place=d["storage_place"],
                         recorded_by=request.user,
-                    )
-                except ValidationError as error:
-                    spending_form.add_error(None, error)
-                else:
-                    messages.success(request, _("Spending recorded."))
-                    return redirect("donations:ledger")
+                    ),
+                    form=spending_form,
+                    success_message=_("Spending recorded."),
+                    redirect_to="donations:ledger",
+                )
+                if done is not None:
+                    return done
         else:
             return HttpResponse(status=403)
         status = 400
@@ -354,25 +363,31 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status_form = DeviceStatusForm(request.POST)
             status_form.fields["status"].choices = manual
             if status_form.is_valid():
-                try:
-                    inventory.change_status(
-                        device.pk, status_form.cleaned_data["status"], reason=status_form.cleaned_data["reason"]
-                    )
-                except ValidationError as error:
-                    status_form.add_error(None, error)
-                else:
-                    messages.success(request, _("Status changed."))
-                    return redirect("donations:device-detail", pk=pk)
+                done = run_service(
+                    request,
+                    lambda: inventory.device_status_change(
+                        device_id=device.pk,
+                        status=status_form.cleaned_data["status"],
+                        reason=status_form.cleaned_data["reason"],
+                    ),
+                    form=status_form,
+                    success_message=_("Status changed."),
+                    redirect_to=reverse("donations:device-detail", kwargs={"pk": pk}),
+                )
+                if done is not None:
+                    return done
         else:
             edit_form = DeviceEditForm(request.POST)
             if edit_form.is_valid():
-                try:
-                    pledges.device_set_serial(device=device, **edit_form.cleaned_data)
-                except ValidationError as error:
-                    edit_form.add_error(None, error)
-                else:
-                    messages.success(request, _("Device saved."))
-                    return redirect("donations:device-detail", pk=pk)
+                done = run_service(
+                    request,
+                    lambda: pledges.device_set_serial(device=device, **edit_form.cleaned_data),
+                    form=edit_form,
+                    success_message=_("Device saved."),
+                    redirect_to=reverse("donations:device-detail", kwargs={"pk": pk}),
+                )
+                if done is not None:
+                    return done
         status = 400
     return render(
         request,

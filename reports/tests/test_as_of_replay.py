@@ -94,14 +94,16 @@ def test_the_report_as_of_a_past_day_ignores_every_change_made_since(
     # Today: the communes and the office work on.
     _import_list(commune_b, office)
     _failed_upload(commune_b, office)
-    assert review.verify([w.pupils["a_listed"].pk], user=office).done
+    assert review.students_verify(student_ids=[w.pupils["a_listed"].pk], user=office).done
     pair = DuplicateCandidate.objects.get(candidate=w.pupils["b_held"])
-    review.decide_pair(pair.pk, DuplicateCandidate.Decision.DIFFERENT, office)
-    assert services.approve(Support.objects.filter(pk=w.supports["proposed"].pk), user=office) == 1
-    batch = services.create_batch(School.objects.get(name="Trường Tiểu học Vĩnh Tường"), user=office)
-    services.mark_handed_over(batch.pk, handed_over_on=timezone.localdate(), received_by="Ban giám hiệu", user=office)
-    services.release(w.supports["withdrawn"].pk, reason="Gia đình xin hỗ trợ lại.", user=office)
-    proposals.save(proposals.compute(), user=office)
+    review.pair_decide(pair_id=pair.pk, decision=DuplicateCandidate.Decision.DIFFERENT, user=office)
+    assert services.supports_approve(supports=Support.objects.filter(pk=w.supports["proposed"].pk), user=office) == 1
+    batch = services.batch_create(school=School.objects.get(name="Trường Tiểu học Vĩnh Tường"), user=office)
+    services.batch_hand_over(
+        batch_id=batch.pk, handed_over_on=timezone.localdate(), received_by="Ban giám hiệu", user=office
+    )
+    services.support_release(support_id=w.supports["withdrawn"].pk, reason="Gia đình xin hỗ trợ lại.", user=office)
+    proposals.run_save(computed=proposals.compute(), user=office)
     cash = PledgeLine.objects.filter(kind=PledgeLine.Kind.CASH, cancelled=False).first()
     ledger.receipt_record(received_on=timezone.localdate(), amount_vnd=3_000_000, payer="B", pledge_line=cash)
     ledger.spending_record(

@@ -31,7 +31,7 @@ def test_an_account_without_a_valid_bank_or_number_is_on_the_staff_home(educatio
 
 def test_the_accountant_sees_the_transfers_waiting(accountant_user, client):
     ProgrammeAccount.objects.create(bank_name="Agribank", account_number="2900205123456")
-    statements.import_statement(agribank_xlsx(), "saoke.xlsx")
+    statements.statement_import(file=agribank_xlsx(), filename="saoke.xlsx")
     item = _keys(accountant_user)["transfers_waiting"]
     assert item.count == 5 and item.url == reverse("donations:statement-waiting")
     client.force_login(accountant_user)

@@ -153,7 +153,7 @@ class FiguresMachine(RuleBasedStateMachine):
             decision = DuplicateCandidate.Decision.SAME if same else DuplicateCandidate.Decision.DIFFERENT
             try:
                 with transaction.atomic():
-                    review.decide_pair(pair, decision, self.office)
+                    review.pair_decide(pair_id=pair, decision=decision, user=self.office)
             except REFUSALS:
                 pass
 
@@ -162,7 +162,7 @@ class FiguresMachine(RuleBasedStateMachine):
         student = _pick(Student.objects.filter(status=Student.Status.LISTED), i)
         if student is not None:
             with transaction.atomic():
-                review.verify([student], self.office)
+                review.students_verify(student_ids=[student], user=self.office)
 
     # --- pledges, money and devices ----------------------------------------------------------------
 
@@ -242,13 +242,13 @@ class FiguresMachine(RuleBasedStateMachine):
     @rule()
     def save_a_run(self):
         with contextlib.suppress(ValidationError):
-            proposals.save(proposals.compute(), user=self.office)
+            proposals.run_save(computed=proposals.compute(), user=self.office)
 
     @rule(i=st.integers(0, 50))
     def approve(self, i):
         support = _pick(Support.objects.filter(status=Support.Status.PROPOSED), i)
         if support is not None:
-            services.approve(Support.objects.filter(pk=support), user=self.office)
+            services.supports_approve(supports=Support.objects.filter(pk=support), user=self.office)
 
     @rule(i=st.integers(0, 50))
     def support_by_hand(self, i):
@@ -256,7 +256,7 @@ class FiguresMachine(RuleBasedStateMachine):
         device = _pick(proposals.free_devices(), i)
         if student is not None and device is not None:
             with contextlib.suppress(REFUSALS):
-                services.create_support(
+                services.support_create(
                     student_id=student, device_id=device, offer_id=None, reason=REASON, user=self.office
                 )
 
@@ -265,25 +265,30 @@ class FiguresMachine(RuleBasedStateMachine):
         support = _pick(Support.objects.filter(status__in=[Support.Status.PROPOSED, Support.Status.APPROVED]), i)
         if support is not None:
             with contextlib.suppress(REFUSALS):
-                services.withdraw(support, reason=REASON, user=self.office)
+                services.support_withdraw(support_id=support, reason=REASON, user=self.office)
 
     @rule()
     def hand_over(self):
         district = self.world["district"]
         try:
-            batch = services.create_batch(commune=district.commune_a, user=self.office)
+            batch = services.batch_create(commune=district.commune_a, user=self.office)
         except ValidationError:
             return
-        services.mark_handed_over(
-            batch.pk, handed_over_on=timezone.localdate(), received_by="Nguyễn Văn Bình", user=self.office
+        services.batch_hand_over(
+            batch_id=batch.pk, handed_over_on=timezone.localdate(), received_by="Nguyễn Văn Bình", user=self.office
         )
 
     @rule(i=st.integers(0, 50))
     def take_back(self, i):
         support = _pick(Support.objects.filter(status=Support.Status.HANDED_OVER), i)
         if support is not None:
-            services.record_follow_up(
-                support, checked_on=timezone.localdate(), result="broken", note=REASON, user=self.office, take_back=True
+            services.follow_up_record(
+                support_id=support,
+                checked_on=timezone.localdate(),
+                result="broken",
+                note=REASON,
+                user=self.office,
+                take_back=True,
             )
 
     # --- the guard ----------------------------------------------------------------------------------
@@ -327,7 +332,7 @@ def test_the_guard_catches_a_page_that_counts_its_own_way(world, monkeypatch):
     from telecom import selectors
     from telecom.models import SimAssignment
 
-    proposals.save(proposals.compute(), user=world["office"])
+    proposals.run_save(computed=proposals.compute(), user=world["office"])
     assert figures_guard.violations(figures_guard.places()) == []
 
     def counts_proposals_as_used():

@@ -250,7 +250,7 @@ def test_as_of_a_past_day_reads_the_history_not_todays_rows(w):
     proposed = w.supports["proposed"]
     proposed.status = Support.Status.APPROVED
     proposed.save()
-    assert review.verify([w.pupils["a_listed"].pk], user=None).done == [w.pupils["a_listed"].pk]
+    assert review.students_verify(student_ids=[w.pupils["a_listed"].pk], user=None).done == [w.pupils["a_listed"].pk]
 
     live = build_progress_report()
     assert (live["students"]["supported"], live["students"]["verified"]) == (4, 10)

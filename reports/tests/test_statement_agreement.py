@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_ledger_reconciliation_report_and_public_page_agree_to_the_dong(client, accountant_user):
     cache.clear()
     _pledges()
-    statements.import_statement(agribank_xlsx(), "saoke.xlsx")
+    statements.statement_import(file=agribank_xlsx(), filename="saoke.xlsx")
     spending = ledger.spending_record(
         spent_on=date(2021, 9, 23), category="data", description="Gói cước", supplier="VNPT", amount_vnd=1_000_000
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms_flow import run_service
 from donations import antispam
 from reports.feedback import feedback_create, find_for_lookup
 from reports.forms import FeedbackLookupForm, PublicFeedbackForm
@@ -27,13 +27,15 @@ def feedback_form(request: HttpRequest) -> HttpResponse:
         if antispam.rate_limited(request, "feedback", limit=limit, window_seconds=window):
             return render(request, FORM_TEMPLATE, {"form": form, "rate_limited": True}, status=429)
         if form.is_valid():
-            try:
+
+            def save() -> Feedback:
                 feedback = feedback_create(**form.feedback_data())
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                request.session[_SESSION_KEY] = feedback.code
-                return redirect("reports-public:feedback-thanks")
+                request.session[_SESSION_KEY] = feedback.code  # the thanks page shows this one
+                return feedback
+
+            done = run_service(request, save, form=form, redirect_to="reports-public:feedback-thanks")
+            if done is not None:
+                return done
     else:
         form = PublicFeedbackForm()
     return render(request, FORM_TEMPLATE, {"form": form})

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms_flow import run_service
+from common.http import AuthenticatedHttpRequest
 from reports.feedback import feedback_update, filter_feedback, possible_pupils
 from reports.forms import FeedbackFilterForm, FeedbackUpdateForm
 from reports.models import Feedback
@@ -43,7 +45,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
+def feedback_detail(request: AuthenticatedHttpRequest, feedback_id: int) -> HttpResponse:
     feedback = get_object_or_404(
         _visible(request).select_related("commune", "student__school", "handled_by"), pk=feedback_id
     )
@@ -57,19 +59,22 @@ def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
             raise Http404
         form = FeedbackUpdateForm(request.POST, feedback=feedback, user=request.user)
         if form.is_valid():
-            try:
-                feedback_update(
+            data = form.cleaned_data
+            done = run_service(
+                request,
+                lambda: feedback_update(
                     feedback=feedback,
-                    status=form.cleaned_data["status"],
-                    response=form.cleaned_data["response"],
-                    student=form.cleaned_data["student"],
+                    status=data["status"],
+                    response=data["response"],
+                    student=data["student"],
                     user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Report %(code)s saved.") % {"code": feedback.code})
-                return redirect("feedback:detail", feedback_id=feedback.pk)
+                ),
+                form=form,
+                success_message=_("Report %(code)s saved.") % {"code": feedback.code},
+                redirect_to=reverse("feedback:detail", kwargs={"feedback_id": feedback.pk}),
+            )
+            if done is not None:
+                return done
         status = 400
     elif can_change:
         form = FeedbackUpdateForm(feedback=feedback, user=request.user)

@@ -339,7 +339,7 @@ def test_a_reupload_after_a_same_pupil_decision_lists_nobody_again(commune_a, co
     assert run(commune_b, data).ok
     assert run(commune_a, data).saved.held == 1
     pair = DuplicateCandidate.objects.get()
-    review.decide_pair(pair.pk, DuplicateCandidate.Decision.SAME, None)
+    review.pair_decide(pair_id=pair.pk, decision=DuplicateCandidate.Decision.SAME, user=None)
 
     again = run(commune_a, data)
     assert again.ok and (again.saved.created, again.saved.held, again.saved.unchanged) == (0, 0, 1)

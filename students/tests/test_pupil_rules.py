@@ -74,7 +74,7 @@ def test_a_held_record_cannot_be_verified_in_the_admin(client, education_office_
     held.refresh_from_db()
     assert held.status == Student.Status.HELD  # status is read-only: only the pair's decision releases it
     assert held.name_key == "nguyen van moi"
-    assert review.verify([held.pk], education_office_user).done == []
+    assert review.students_verify(student_ids=[held.pk], user=education_office_user).done == []
 
 
 def test_the_admin_refuses_a_personal_id_another_active_pupil_holds_in_words(client, education_office_user):

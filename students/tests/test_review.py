@@ -29,7 +29,7 @@ def pair(commune_a, commune_b):
 
 
 def test_same_pupil_keeps_the_first_record_and_the_second_for_history(pair, education_office_user):
-    review.decide_pair(pair.pk, "same", education_office_user, "cùng một em")
+    review.pair_decide(pair_id=pair.pk, decision="same", user=education_office_user, note="cùng một em")
     pair.refresh_from_db()
     existing, candidate = pair.existing, pair.candidate
     existing.refresh_from_db()
@@ -43,14 +43,14 @@ def test_same_pupil_keeps_the_first_record_and_the_second_for_history(pair, educ
 
 def test_different_pupils_are_refused_when_they_share_an_active_id(pair, education_office_user):
     with pytest.raises(review.ReviewError, match="mã định danh 026212345678"):
-        review.decide_pair(pair.pk, "different", education_office_user)
+        review.pair_decide(pair_id=pair.pk, decision="different", user=education_office_user)
     pair.refresh_from_db()
     assert pair.decision == PENDING and pair.candidate.status == Student.Status.HELD
 
 
 def test_different_pupils_release_the_held_record(commune_a, commune_b, education_office_user):
     pair = DuplicateCandidateFactory(existing__commune=commune_a, candidate__commune=commune_b)
-    review.decide_pair(pair.pk, "different", education_office_user)
+    review.pair_decide(pair_id=pair.pk, decision="different", user=education_office_user)
     pair.refresh_from_db()
     assert pair.decision == "different" and pair.candidate.status == Student.Status.LISTED
     assert pair.existing.status == Student.Status.LISTED
@@ -60,23 +60,23 @@ def test_a_held_record_in_two_pairs_stays_held_until_both_are_decided(commune_a,
     held = StudentFactory(commune=commune_a, status=Student.Status.HELD)
     first = DuplicateCandidateFactory(existing__commune=commune_a, candidate=held)
     second = DuplicateCandidateFactory(existing__commune=commune_a, candidate=held)
-    review.decide_pair(first.pk, "different", education_office_user)
+    review.pair_decide(pair_id=first.pk, decision="different", user=education_office_user)
     held.refresh_from_db()
     assert held.status == Student.Status.HELD
-    review.decide_pair(second.pk, "different", education_office_user)
+    review.pair_decide(pair_id=second.pk, decision="different", user=education_office_user)
     held.refresh_from_db()
     assert held.status == Student.Status.LISTED
 
 
 def test_a_pair_is_decided_once(pair, education_office_user):
-    review.decide_pair(pair.pk, "same", education_office_user)
+    review.pair_decide(pair_id=pair.pk, decision="same", user=education_office_user)
     with pytest.raises(review.ReviewError, match="đã có người quyết định"):
-        review.decide_pair(pair.pk, "different", education_office_user)
+        review.pair_decide(pair_id=pair.pk, decision="different", user=education_office_user)
 
 
 def test_a_pupil_in_an_undecided_pair_cannot_be_verified(pair, commune_a, education_office_user):
     other = StudentFactory(commune=commune_a)
-    outcome = review.verify([pair.existing_id, other.pk], education_office_user)
+    outcome = review.students_verify(student_ids=[pair.existing_id, other.pk], user=education_office_user)
     assert outcome.done == [other.pk]
     assert pair.existing_id in outcome.skipped
     pair.existing.refresh_from_db()
@@ -86,15 +86,17 @@ def test_a_pupil_in_an_undecided_pair_cannot_be_verified(pair, commune_a, educat
 
 
 def test_after_the_decision_the_kept_record_can_be_verified(pair, education_office_user):
-    review.decide_pair(pair.pk, "same", education_office_user)
-    assert review.verify([pair.existing_id, pair.candidate_id], education_office_user).done == [pair.existing_id]
+    review.pair_decide(pair_id=pair.pk, decision="same", user=education_office_user)
+    assert review.students_verify(
+        student_ids=[pair.existing_id, pair.candidate_id], user=education_office_user
+    ).done == [pair.existing_id]
 
 
 def test_reject_needs_a_reason_and_keeps_the_record(commune_a, education_office_user):
     pupil = StudentFactory(commune=commune_a)
     with pytest.raises(review.ReviewError):
-        review.reject([pupil.pk], education_office_user, "   ")
-    review.reject([pupil.pk], education_office_user, "  Gia đình đã có   máy tính ")
+        review.students_reject(student_ids=[pupil.pk], user=education_office_user, reason="   ")
+    review.students_reject(student_ids=[pupil.pk], user=education_office_user, reason="  Gia đình đã có   máy tính ")
     pupil.refresh_from_db()
     assert pupil.status == Student.Status.REJECTED and pupil.rejection_reason == "Gia đình đã có máy tính"
     assert pupil.history.latest().history_user == education_office_user
@@ -229,8 +231,8 @@ def test_verification_query_count_is_fixed(client, commune_a, education_office_u
 
 
 def test_same_pupil_keeps_the_live_record_when_the_first_was_rejected(pair, education_office_user):
-    review.reject([pair.existing_id], education_office_user, "không thuộc diện")
-    review.decide_pair(pair.pk, DuplicateCandidate.Decision.SAME, education_office_user)
+    review.students_reject(student_ids=[pair.existing_id], user=education_office_user, reason="không thuộc diện")
+    review.pair_decide(pair_id=pair.pk, decision=DuplicateCandidate.Decision.SAME, user=education_office_user)
     pair.existing.refresh_from_db()
     pair.candidate.refresh_from_db()
     assert (pair.existing.status, pair.candidate.status) == ("duplicate", "listed")

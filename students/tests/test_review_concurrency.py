@@ -22,7 +22,7 @@ def test_two_concurrent_decisions_on_one_pair_leave_exactly_one(commune_a, commu
     def decide(decision):
         try:
             barrier.wait(timeout=10)
-            review.decide_pair(pair.pk, decision, education_office_user)
+            review.pair_decide(pair_id=pair.pk, decision=decision, user=education_office_user)
             outcomes.append(decision)
         except review.ReviewError:
             outcomes.append("refused")

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms_flow import run_service
+from common.http import AuthenticatedHttpRequest
 from students import privacy
 from students.forms import GuardianRequestForm, StudentCorrectionForm
 from students.models import GuardianRequest, Student
@@ -61,14 +64,18 @@ def guardian_requests(request: HttpRequest, student_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def pupil_record(request: HttpRequest, student_id: int) -> HttpResponse:
+def pupil_record(request: AuthenticatedHttpRequest, student_id: int) -> HttpResponse:
     """Everything held about the pupil, to print or download for the guardian; each copy is recorded."""
     student = _pupil(request, student_id, VIEW_REQUESTS)
     record = privacy.pupil_record(student)
     download = request.GET.get("tai-ve") == "1"
     if request.method == "GET":  # a HEAD answer carries no data, so nothing left the office
-        privacy.record_export(
-            request.user, privacy.ExportKind.PUPIL_RECORD, record["row_count"], student=student.pk, download=download
+        privacy.export_record(
+            user=request.user,
+            kind=privacy.ExportKind.PUPIL_RECORD,
+            row_count=record["row_count"],
+            student=student.pk,
+            download=download,
         )
     response = render(request, "students/pupil_record.html", {**record, "printed_at": timezone.now()})
     response["Cache-Control"] = "no-store"
@@ -79,18 +86,20 @@ def pupil_record(request: HttpRequest, student_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def student_correct(request: HttpRequest, student_id: int) -> HttpResponse:
+def student_correct(request: AuthenticatedHttpRequest, student_id: int) -> HttpResponse:
     """Correct a pupil's data (the office, or the pupil's commune), with the reason kept in the history."""
     student = _pupil(request, student_id, "students.change_student", editable=True)
     form = StudentCorrectionForm(request.POST or None, instance=student)
     if request.method == "POST":
         if form.is_valid():
-            try:
-                privacy.correct_student(form, user=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The pupil's data is corrected."))
-                return redirect("students:student-detail", student.pk)
+            done = run_service(
+                request,
+                lambda: privacy.student_correct(form=form, user=request.user, reason=form.cleaned_data["reason"]),
+                form=form,
+                success_message=_("The pupil's data is corrected."),
+                redirect_to=reverse("students:student-detail", args=[student.pk]),
+            )
+            if done is not None:
+                return done
         return render(request, "students/student_correct.html", {"student": student, "form": form}, status=400)
     return render(request, "students/student_correct.html", {"student": student, "form": form})

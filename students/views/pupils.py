@@ -20,7 +20,7 @@ from students.forms import PairDecisionForm, RejectForm, StudentFilterForm
 from students.models import DuplicateCandidate, Student
 from students.pair_compare import pair_rows
 from students.panels import pupil_page_panels
-from students.privacy import ExportKind, record_export
+from students.privacy import ExportKind, export_record
 from students.resources import StudentResource
 from students.selectors import filter_students
 from students.verification_undo import verification_undo
@@ -80,7 +80,9 @@ def student_export(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     # The search text may be a pupil's name: the log says a search was used, not what it was.
     searched = bool(filters.pop("text"))
-    record_export(request.user, ExportKind.PUPIL_LIST, len(dataset), search=searched or None, **filters)
+    export_record(
+        user=request.user, kind=ExportKind.PUPIL_LIST, row_count=len(dataset), search=searched or None, **filters
+    )
     export_format = XLSX()
     response = HttpResponse(export_format.export_data(dataset), content_type=export_format.get_content_type())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -102,10 +104,15 @@ def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
             raise PermissionDenied
         action = request.POST.get("action")
         if action == "verify":
-            _report(request, review.verify([student.pk], request.user))
+            _report(request, review.students_verify(student_ids=[student.pk], user=request.user))
             return redirect("students:student-detail", student.pk)
         if action == "reject" and reject_form.is_valid():
-            _report(request, review.reject([student.pk], request.user, reject_form.cleaned_data["reason"]))
+            _report(
+                request,
+                review.students_reject(
+                    student_ids=[student.pk], user=request.user, reason=reject_form.cleaned_data["reason"]
+                ),
+            )
             return redirect("students:student-detail", student.pk)
     pairs = list(
         DuplicateCandidate.objects.filter(Q(existing=student) | Q(candidate=student))
@@ -176,7 +183,7 @@ def verification(request: HttpRequest) -> HttpResponse:
         # Only pupils this page could show may be changed, whatever the form says.
         chosen = students.filter(pk__in=selected).values_list("pk", flat=True)
         if action == "verify_selected":
-            _report(request, review.verify(list(chosen), request.user))
+            _report(request, review.students_verify(student_ids=list(chosen), user=request.user))
         elif action == "verify_filtered":
             confirmation = _verify_filtered(request, students)
             if confirmation:
@@ -185,7 +192,12 @@ def verification(request: HttpRequest) -> HttpResponse:
             _undo_verify(request)
         elif action == "reject":
             if reject_form.is_valid():
-                _report(request, review.reject(list(chosen), request.user, reject_form.cleaned_data["reason"]))
+                _report(
+                    request,
+                    review.students_reject(
+                        student_ids=list(chosen), user=request.user, reason=reject_form.cleaned_data["reason"]
+                    ),
+                )
             else:
                 messages.error(request, _("Give the reason for rejecting."))
         return redirect(f"{request.path}?{request.GET.urlencode()}")
@@ -218,7 +230,7 @@ def _verify_filtered(request: HttpRequest, students) -> HttpResponse | None:
             messages.warning(request, _("The list changed since you looked: check the number again."))
         context = {"count": len(ids), "query": _query_without_page(request), "form": _filtered(request)[0]}
         return render(request, "students/verification_confirm.html", context)
-    outcome = review.verify(ids, request.user)
+    outcome = review.students_verify(student_ids=ids, user=request.user)
     _report(request, outcome)
     if outcome.done:
         request.session[_UNDO_KEY] = {"ids": outcome.done, "day": timezone.localdate().isoformat()}
@@ -257,8 +269,11 @@ def duplicate_review(request: HttpRequest) -> HttpResponse:
         form = PairDecisionForm(request.POST)
         if form.is_valid():
             try:
-                pair = review.decide_pair(
-                    form.cleaned_data["pair"], form.cleaned_data["decision"], request.user, form.cleaned_data["note"]
+                pair = review.pair_decide(
+                    pair_id=form.cleaned_data["pair"],
+                    decision=form.cleaned_data["decision"],
+                    user=request.user,
+                    note=form.cleaned_data["note"],
                 )
             except review.ReviewError as error:
                 messages.error(request, str(error))

@@ -19,7 +19,7 @@ from students import importing
 from students.forms import StudentUploadForm
 from students.lists import upload_open
 from students.models import Commune, StudentUpload
-from students.privacy import ExportKind, record_export
+from students.privacy import ExportKind, export_record
 from students.tasks import process_student_upload
 from students.template import student_template
 from students.upload_recovery import uploads_orphaned_fail
@@ -144,5 +144,5 @@ def upload_annotated(request: HttpRequest, code: str, upload_id: int) -> HttpRes
             content = stored.read()
     else:  # an upload checked before the worker built marked-up files
         content = importing.annotated_file(upload)
-    record_export(request.user, ExportKind.MARKED_UPLOAD, upload.rows_total, upload=upload.pk)
+    export_record(user=request.user, kind=ExportKind.MARKED_UPLOAD, row_count=upload.rows_total, upload=upload.pk)
     return _attachment(content, f"{stem}-can-sua.xlsx")

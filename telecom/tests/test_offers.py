@@ -9,7 +9,7 @@ from donations.tests.factories import PledgeLineFactory, TelecomLineFactory
 from students.models import Student
 from students.tests.factories import StudentFactory
 from telecom.models import ConnectivityOffer, SimAssignment
-from telecom.offers import assign, cancel, offer_from_pledge, offer_save
+from telecom.offers import offer_from_pledge, offer_save, place_assign, place_cancel
 from telecom.selectors import connectivity_figures
 from telecom.tests.factories import ConnectivityOfferFactory, SimAssignmentFactory
 
@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 def test_assign_gives_places_until_the_capacity_and_then_refuses_in_vietnamese(viettel):
     offer = ConnectivityOfferFactory(provider=viettel, capacity=2)
     first, second, third = (StudentFactory(lacks_internet=True) for _ in range(3))
-    assign(offer.pk, first.pk)
-    assign(offer.pk, second.pk)
+    place_assign(offer_id=offer.pk, student_id=first.pk)
+    place_assign(offer_id=offer.pk, student_id=second.pk)
     with pytest.raises(ValidationError) as refused:
-        assign(offer.pk, third.pk)
+        place_assign(offer_id=offer.pk, student_id=third.pk)
     assert refused.value.code == "offer_full"
     assert "đã hết suất" in refused.value.messages[0]
     assert SimAssignment.objects.filter(offer=offer).count() == 2
@@ -30,9 +30,9 @@ def test_assign_gives_places_until_the_capacity_and_then_refuses_in_vietnamese(v
 
 def test_a_pupil_has_at_most_one_active_place_across_offers(viettel, vnpt):
     pupil = StudentFactory(lacks_internet=True)
-    assign(ConnectivityOfferFactory(provider=viettel).pk, pupil.pk)
+    place_assign(offer_id=ConnectivityOfferFactory(provider=viettel).pk, student_id=pupil.pk)
     with pytest.raises(ValidationError, match="đã có một suất"):
-        assign(ConnectivityOfferFactory(provider=vnpt).pk, pupil.pk)
+        place_assign(offer_id=ConnectivityOfferFactory(provider=vnpt).pk, student_id=pupil.pk)
     # The database holds the rule even when the service is bypassed.
     with pytest.raises(IntegrityError), transaction.atomic():
         SimAssignment.objects.create(offer=ConnectivityOfferFactory(provider=vnpt), student=pupil)
@@ -41,11 +41,11 @@ def test_a_pupil_has_at_most_one_active_place_across_offers(viettel, vnpt):
 def test_cancelling_a_place_frees_the_capacity_and_the_pupil(viettel):
     offer = ConnectivityOfferFactory(provider=viettel, capacity=1)
     pupil, other = StudentFactory(lacks_internet=True), StudentFactory(lacks_internet=True)
-    place = assign(offer.pk, pupil.pk)
+    place = place_assign(offer_id=offer.pk, student_id=pupil.pk)
     with pytest.raises(ValidationError, match="lý do"):
-        cancel(place.pk, reason=" ")
-    cancel(place.pk, reason="Gia đình chuyển đi")
-    assign(offer.pk, other.pk)
+        place_cancel(assignment_id=place.pk, reason=" ")
+    place_cancel(assignment_id=place.pk, reason="Gia đình chuyển đi")
+    place_assign(offer_id=offer.pk, student_id=other.pk)
     assert connectivity_figures() == {"connectivity_capacity": 1, "connectivity_used": 1, "connectivity_proposed": 0}
     assert place.history.first().history_change_reason == "Gia đình chuyển đi"
 
@@ -54,13 +54,13 @@ def test_cancelling_a_place_frees_the_capacity_and_the_pupil(viettel):
 def test_a_held_duplicate_or_rejected_record_gets_no_place(viettel, status):
     pupil = StudentFactory(lacks_internet=True, status=status)
     with pytest.raises(ValidationError):
-        assign(ConnectivityOfferFactory(provider=viettel).pk, pupil.pk)
+        place_assign(offer_id=ConnectivityOfferFactory(provider=viettel).pk, student_id=pupil.pk)
 
 
 def test_capacity_cannot_fall_below_the_places_given(viettel, viettel_user):
     offer = ConnectivityOfferFactory(provider=viettel, capacity=3)
     for _ in range(2):
-        assign(offer.pk, StudentFactory(lacks_internet=True).pk)
+        place_assign(offer_id=offer.pk, student_id=StudentFactory(lacks_internet=True).pk)
     with pytest.raises(ValidationError, match="không được ít hơn"):
         offer_save(user=viettel_user, offer=offer, capacity=1)
     assert offer_save(user=viettel_user, offer=offer, capacity=2).capacity == 2
@@ -191,7 +191,7 @@ def test_threads_racing_for_the_last_place_leave_exactly_one_winner(viettel):
         pytest.skip("concurrency is proven on PostgreSQL, the production database")
     offer = ConnectivityOfferFactory(provider=viettel, capacity=3)
     for _ in range(2):
-        assign(offer.pk, StudentFactory(lacks_internet=True).pk)
+        place_assign(offer_id=offer.pk, student_id=StudentFactory(lacks_internet=True).pk)
     racers = [StudentFactory(lacks_internet=True) for _ in range(6)]
     barrier = threading.Barrier(len(racers))
     outcomes: list[str] = []
@@ -200,7 +200,7 @@ def test_threads_racing_for_the_last_place_leave_exactly_one_winner(viettel):
     def race(student_id):
         try:
             barrier.wait(timeout=10)
-            assign(offer.pk, student_id)
+            place_assign(offer_id=offer.pk, student_id=student_id)
             result = "won"
         except ValidationError as error:
             result = error.messages[0]
@@ -233,7 +233,7 @@ def test_two_offers_racing_for_the_same_pupil_give_one_place(viettel, vnpt):
     def race(offer_id):
         try:
             barrier.wait(timeout=10)
-            assign(offer_id, pupil.pk)
+            place_assign(offer_id=offer_id, student_id=pupil.pk)
             outcomes.append("won")
         except ValidationError as error:
             outcomes.append(error.code)

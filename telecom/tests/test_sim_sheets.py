@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from students.tests.factories import HamletFactory, StudentFactory
 from telecom.models import SimAssignment
-from telecom.offers import assign
+from telecom.offers import place_assign
 from telecom.tests.factories import ConnectivityOfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def offer(viettel, commune_a):
             guardian_name=f"Phạm Văn Phụ Huynh {n}",
             guardian_phone=f"091200011{n}",
         )
-        assign(offer.pk, pupil.pk)
+        place_assign(offer_id=offer.pk, student_id=pupil.pk)
     return offer
 
 
@@ -110,7 +110,7 @@ def test_a_wrong_row_saves_nothing_and_says_where(client, offer, viettel_user, r
 
 def test_a_sim_already_serving_another_pupil_is_refused(client, offer, viettel, viettel_user):
     other_offer = ConnectivityOfferFactory(provider=viettel)
-    taken = assign(other_offer.pk, StudentFactory(lacks_internet=True).pk)
+    taken = place_assign(offer_id=other_offer.pk, student_id=StudentFactory(lacks_internet=True).pk)
     taken.sim_number = "0961234567"
     taken.save()
     client.force_login(viettel_user)
@@ -122,7 +122,9 @@ def test_a_sim_already_serving_another_pupil_is_refused(client, offer, viettel, 
 
 
 def test_unknown_or_foreign_place_numbers_are_refused(client, offer, vnpt, viettel_user):
-    foreign = assign(ConnectivityOfferFactory(provider=vnpt).pk, StudentFactory(lacks_internet=True).pk)
+    foreign = place_assign(
+        offer_id=ConnectivityOfferFactory(provider=vnpt).pk, student_id=StudentFactory(lacks_internet=True).pk
+    )
     client.force_login(viettel_user)
     workbook = _export(client, offer)
     workbook.active.cell(row=2, column=1, value=foreign.pk)

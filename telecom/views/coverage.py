@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms_flow import run_service
 from students.models import Commune, Hamlet, Student
 from telecom import selectors
 from telecom.coverage import COVERAGE_DEADLINE, CoverageChange, coverage_set
@@ -113,18 +112,16 @@ def coverage_hamlet(request, hamlet_id: int, provider_code: str):
             for technology in Technology.values
             if form.cleaned_data[f"{technology}_status"]
         ]
-        try:
-            coverage_set(user=request.user, hamlet=hamlet, provider=provider, changes=changes)
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request,
-                _("Coverage of %(hamlet)s by %(provider)s saved.")
-                % {"hamlet": hamlet.name, "provider": provider.short_name},
-            )
-            return redirect(f"{reverse('telecom:coverage')}?commune={hamlet.commune.code}&provider={provider.code}")
+        done = run_service(
+            request,
+            lambda: coverage_set(user=request.user, hamlet=hamlet, provider=provider, changes=changes),
+            form=form,
+            success_message=_("Coverage of %(hamlet)s by %(provider)s saved.")
+            % {"hamlet": hamlet.name, "provider": provider.short_name},
+            redirect_to=f"{reverse('telecom:coverage')}?commune={hamlet.commune.code}&provider={provider.code}",
+        )
+        if done is not None:
+            return done
     history = HamletCoverage.history.filter(hamlet_id=hamlet.pk, provider_id=provider.pk).select_related(
         "history_user"
     )[:20]

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.forms_flow import run_service
 from donations.models import Device
 from telecom.forms import InspectionForm, RepairForm
 from telecom.inspections import (
@@ -47,21 +47,22 @@ def device_inspect(request, device_id: int):
         raise PermissionDenied
     form = InspectionForm(request.POST or None, providers=providers)
     if request.method == "POST" and form.is_valid():
-        try:
-            inspection_record(
+        done = run_service(
+            request,
+            lambda: inspection_record(
                 user=request.user,
                 device_id=device.pk,
                 provider=form.cleaned_data["provider"],
                 result=form.cleaned_data["result"],
                 notes=form.cleaned_data["notes"],
                 data_wiped=form.cleaned_data["data_wiped"],
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Inspection of %(device)s recorded.") % {"device": device})
-            return redirect("telecom:devices")
+            ),
+            form=form,
+            success_message=_("Inspection of %(device)s recorded.") % {"device": device},
+            redirect_to="telecom:devices",
+        )
+        if done is not None:
+            return done
     return render(request, "telecom/device_inspect.html", {"device": device, "form": form})
 
 
@@ -73,20 +74,21 @@ def device_repair(request, inspection_id: int):
     )
     form = RepairForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            repair_record(
+        done = run_service(
+            request,
+            lambda: repair_record(
                 user=request.user,
                 inspection_id=inspection.pk,
                 outcome=form.cleaned_data["outcome"],
                 notes=form.cleaned_data["notes"],
                 data_wiped=form.cleaned_data["data_wiped"],
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Repair of %(device)s recorded.") % {"device": inspection.device})
-            return redirect("telecom:devices")
+            ),
+            form=form,
+            success_message=_("Repair of %(device)s recorded.") % {"device": inspection.device},
+            redirect_to="telecom:devices",
+        )
+        if done is not None:
+            return done
     return render(request, "telecom/device_repair.html", {"inspection": inspection, "form": form})
 
 

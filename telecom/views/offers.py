@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from donations.models import PledgeLine
-from students.privacy import ExportKind, record_export
+from students.privacy import ExportKind, export_record
 from telecom import selectors
 from telecom.exports import workbook_bytes
 from telecom.forms import OfferForm, SpreadsheetUploadForm
@@ -132,7 +132,7 @@ def sim_export(request, offer_id: int):
     offer = _own_offer(request, offer_id)
     workbook = sim_workbook(offer)
     # The operator needs the guardian's name and phone to activate the SIM; the copy is recorded.
-    record_export(request.user, ExportKind.SIM_LIST, workbook.active.max_row - 1, offer=offer.pk)
+    export_record(user=request.user, kind=ExportKind.SIM_LIST, row_count=workbook.active.max_row - 1, offer=offer.pk)
     return xlsx_response(workbook_bytes(workbook), f"sim-goi-{offer.pk}.xlsx")
 
 

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Dry run: nothing was saved."))
             return
         try:
-            run = proposals.save(computed)
+            run = proposals.run_save(computed=computed)
         except ValidationError as error:
             self.stderr.write(" ".join(error.messages))
             raise SystemExit(1) from None

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from donations.statements import import_statement
+from donations.statements import statement_import
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("File not found: %(file)s.") % {"file": file})
         with path.open("rb") as handle:
-            result = import_statement(handle, path.name, dry_run=dry_run)
+            result = statement_import(file=handle, filename=path.name, dry_run=dry_run)
         if result.file_error:
             self.stderr.write(result.file_error)
         for item in result.error_dicts():

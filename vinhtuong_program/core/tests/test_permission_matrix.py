@@ -40,7 +40,7 @@ from donations.views.public import _SESSION_KEY as PLEDGE_SESSION_KEY
 from reports.models import Milestone
 from reports.tests.factories import FeedbackFactory
 from students.models import DataExport, GuardianRequest, StudentUpload
-from students.privacy import record_export
+from students.privacy import export_record
 from students.tests.factories import CommuneFactory, DuplicateCandidateFactory, StudentFactory
 from telecom import inspections
 from telecom.models import DeviceInspection
@@ -326,7 +326,7 @@ def _build_site(media):
         handled_by=office,
         outcome=GuardianRequest.Outcome.PROVIDED,
     )
-    record_export(office, DataExport.Kind.PUPIL_LIST, 1)
+    export_record(user=office, kind=DataExport.Kind.PUPIL_LIST, row_count=1)
     DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="students.tasks.process_upload",

@@ -24,8 +24,12 @@ PERSONAL = ("Nguyễn Thị Hương", "Trần Quốc Bảo", "Nguyễn Văn Đ�
 def district(education_office_user, commune_a):
     batch, first, second = school_with_record(education_office_user, commune_a, handed_over=True)
     batch.signed_record.save("scan.pdf", ContentFile(b"%PDF-1.4"))
-    services.record_follow_up(
-        first.pk, checked_on=date(2021, 10, 5), result="in_use", note="Em Hương dùng tốt", user=education_office_user
+    services.follow_up_record(
+        support_id=first.pk,
+        checked_on=date(2021, 10, 5),
+        result="in_use",
+        note="Em Hương dùng tốt",
+        user=education_office_user,
     )
     FeedbackFactory(commune=commune_a, student=first.student, reporter_phone="0912999000")
     GuardianRequest.objects.create(

@@ -15,7 +15,7 @@ from reports.progress import build_progress_report
 from students.models import DataExport, SchoolLevel, Student, StudentUpload
 from students.tests.factories import HamletFactory, SchoolFactory, StudentFactory
 from students.tests.spreadsheet_files import grid, pupil_row, xlsx
-from telecom.offers import assign
+from telecom.offers import place_assign
 from telecom.tests.factories import ConnectivityOfferFactory
 from vinhtuong_program.core.logs import PersonalDataFilter, redact
 
@@ -115,7 +115,10 @@ def test_the_report_names_no_pupil(education_office_user, commune_a):
 def offer(viettel, commune_a):
     offer = ConnectivityOfferFactory(provider=viettel, capacity=10)
     for n in range(3):
-        assign(offer.pk, StudentFactory(commune=commune_a, lacks_internet=True, guardian_phone=f"091200011{n}").pk)
+        place_assign(
+            offer_id=offer.pk,
+            student_id=StudentFactory(commune=commune_a, lacks_internet=True, guardian_phone=f"091200011{n}").pk,
+        )
     return offer
 
 
