@@ -142,10 +142,10 @@ def test_a_forged_or_missing_fingerprint_saves_nothing(client, education_office_
 
 
 def test_a_refused_save_is_a_message_not_a_server_error(client, education_office_user, two_communes, monkeypatch):
-    def stale(computed, *, user=None):
+    def stale(*, computed, user=None):
         raise ValidationError("stale proposal", code="stale_proposal")
 
-    monkeypatch.setattr(proposals, "save", stale)
+    monkeypatch.setattr(proposals, "run_save", stale)
     login(client, education_office_user)
     seen = client.post(reverse("allocation:run"), {"action": "dry_run"}).context["fingerprint"]
     response = client.post(reverse("allocation:run"), {"action": "save", "fingerprint": seen})
