@@ -22,8 +22,9 @@ from pathlib import Path
 from django.core.management import call_command
 from django.db import transaction
 
-from students.importing import STUDENT_COLUMNS, import_file
+from students.importing import import_file
 from students.models import Commune, School, SchoolLevel, Student
+from students.pupil_columns import STUDENT_COLUMNS
 from students.spreadsheets import fold
 
 RESULTS = Path(__file__).parent / "results"

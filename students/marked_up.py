@@ -90,7 +90,7 @@ def upload_marked_up_save(upload, read) -> None:
     """Keep the marked-up copy of an upload with errors, for the uploader to download."""
     from django.core.files.base import ContentFile
 
-    from students.importing import HEADERS, STUDENT_COLUMNS
+    from students.pupil_columns import HEADERS, STUDENT_COLUMNS
     from students.spreadsheets import read_table
 
     # The reading let each row go once checked: the sheet is read again, as the user sent it.

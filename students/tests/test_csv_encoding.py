@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from students.importing import STUDENT_COLUMNS
+from students.pupil_columns import STUDENT_COLUMNS
 from students.spreadsheets import SpreadsheetError, read_table
 from students.tests.legacy_files import to_windows_1258
 from students.tests.spreadsheet_files import csv_bytes, grid, pupil_row

@@ -7,9 +7,9 @@ import io
 import pytest
 
 from students.hamlets import hamlets_import
-from students.importing import import_school_file
 from students.models import Commune, Hamlet, School
 from students.name_case import person_name, place_name
+from students.school_import import import_school_file
 from students.tests.spreadsheet_files import xlsx
 
 

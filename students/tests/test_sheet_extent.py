@@ -11,8 +11,9 @@ import xlwt
 from openpyxl import Workbook
 
 from students.hamlets import hamlets_import
-from students.importing import import_file, import_school_file
+from students.importing import import_file
 from students.models import Commune, SchoolLevel, Student
+from students.school_import import import_school_file
 from students.sheet_extent import Extent, check_extent, column_letters
 from students.spreadsheets import SpreadsheetError
 from students.tests.factories import SchoolFactory

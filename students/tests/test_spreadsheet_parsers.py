@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from students.importing import school_key
+from students.pupil_columns import school_key
 from students.spreadsheets import clean_text, fold, parse_date, parse_digits, parse_int, parse_phone, parse_yes
 
 
