@@ -10,7 +10,7 @@ def upload_marked_up_save(upload, read) -> None:
     from django.core.files.base import ContentFile
 
     from common.spreadsheets.reader import read_table
-    from students.importing import HEADERS, STUDENT_COLUMNS
+    from students.pupil_columns import HEADERS, STUDENT_COLUMNS
 
     # The reading let each row go once checked: the sheet is read again, as the user sent it.
     with upload.original_file.open("rb") as file:

@@ -28,7 +28,13 @@ Reason = DuplicateCandidate.Reason
 
 
 class NewRow(Protocol):
-    values: dict
+    """A row being saved (students.pupil_columns.PupilRow)."""
+
+    name_key: str
+    birth_date: date
+    school_id: int
+    personal_id: str
+    pupil_id: str
 
 
 @dataclass(frozen=True)
@@ -65,10 +71,12 @@ def _family_block(birth_date: date, family: str, given: str) -> tuple:
     return (birth_date, family, given[:1])
 
 
-def _different_people(a: dict | _Record, b: _Record) -> bool:
+def _different_people(a: NewRow | _Record, b: _Record) -> bool:
     """Two different IDs of the same kind prove two different pupils."""
-    get = a.get if isinstance(a, dict) else a.__getattribute__
-    return any(get(f) and getattr(b, f) and get(f) != getattr(b, f) for f in ("personal_id", "pupil_id"))
+    return bool(
+        (a.personal_id and b.personal_id and a.personal_id != b.personal_id)
+        or (a.pupil_id and b.pupil_id and a.pupil_id != b.pupil_id)
+    )
 
 
 class DistrictIndex:
@@ -88,13 +96,13 @@ class DistrictIndex:
     @classmethod
     def load(cls, commune_id: int, rows: list[NewRow]) -> DistrictIndex:
         index = cls(commune_id)
-        personal_ids = {r.values["personal_id"] for r in rows} - {""}
-        pupil_ids = {r.values["pupil_id"] for r in rows} - {""}
+        personal_ids = {r.personal_id for r in rows} - {""}
+        pupil_ids = {r.pupil_id for r in rows} - {""}
         blocks_given, blocks_family = set(), set()
         for r in rows:
-            family, given = split_name(r.values["name_key"])
-            blocks_given.add(_given_block(r.values["birth_date"], family, given))
-            blocks_family.add(_family_block(r.values["birth_date"], family, given))
+            family, given = split_name(r.name_key)
+            blocks_given.add(_given_block(r.birth_date, family, given))
+            blocks_family.add(_family_block(r.birth_date, family, given))
         fields = ("pk", "commune_id", "name_key", "birth_date", "school_id", "personal_id", "pupil_id", "status")
         records = Student.objects.values_list(*fields)
         # One pass over the district; most rows are dropped after a few set lookups on the raw tuple.
@@ -134,20 +142,18 @@ class DistrictIndex:
     def in_file(self, row: NewRow, student_id: int, status: str) -> None:
         """A row of the file being saved, now a record (`student_id` may stand for one not inserted
         yet): later rows of the same file are matched against it as against the district."""
-        v = row.values
-        self.file_by_natural_key.setdefault((v["name_key"], v["birth_date"], v["school_id"]), student_id)
+        v = row
+        self.file_by_natural_key.setdefault((v.name_key, v.birth_date, v.school_id), student_id)
         if student_id not in self._own_status:  # a re-uploaded record is in the index already
             record = _Record(
-                student_id, self.commune_id, v["name_key"], v["birth_date"], v["school_id"],
-                v["personal_id"], v["pupil_id"], status,
-            )  # fmt: skip
-            self._add_matchable(record, *split_name(v["name_key"]))
+                student_id, self.commune_id, v.name_key, v.birth_date, v.school_id, v.personal_id, v.pupil_id, status
+            )
+            self._add_matchable(record, *split_name(v.name_key))
 
     def file_twin(self, row: NewRow) -> Match | None:
         """An earlier row of this file with the same name, birth date and school, whatever its IDs:
         two children so alike in one list are held for a person to decide, never refused."""
-        v = row.values
-        found = self.file_by_natural_key.get((v["name_key"], v["birth_date"], v["school_id"]))
+        found = self.file_by_natural_key.get((row.name_key, row.birth_date, row.school_id))
         return Match(found, Reason.NAME_BIRTH_DATE) if found is not None else None
 
     def _keep_own(self, mapping: dict, key, record: _Record) -> None:
@@ -160,22 +166,20 @@ class DistrictIndex:
 
     def own_record(self, row: NewRow) -> int | None:
         """The commune's earlier record of this pupil: by ID, else by name + birth date + school."""
-        v = row.values
         found = None
-        if v["personal_id"]:
-            found = self.own_by_personal_id.get(v["personal_id"])
-        if found is None and v["pupil_id"]:
-            found = self.own_by_pupil_id.get(v["pupil_id"])
+        if row.personal_id:
+            found = self.own_by_personal_id.get(row.personal_id)
+        if found is None and row.pupil_id:
+            found = self.own_by_pupil_id.get(row.pupil_id)
         if found is None:
-            found = self.own_by_natural_key.get((v["name_key"], v["birth_date"], v["school_id"]))
+            found = self.own_by_natural_key.get((row.name_key, row.birth_date, row.school_id))
         return found
 
     def id_holder(self, row: NewRow, *, exclude: int) -> Match | None:
         """Another active record that already holds this row's personal or pupil ID."""
-        v = row.values
         for value, holders, reason in (
-            (v["personal_id"], self.active_by_personal_id, Reason.PERSONAL_ID),
-            (v["pupil_id"], self.active_by_pupil_id, Reason.PUPIL_ID),
+            (row.personal_id, self.active_by_personal_id, Reason.PERSONAL_ID),
+            (row.pupil_id, self.active_by_pupil_id, Reason.PUPIL_ID),
         ):
             holder = holders.get(value) if value else None
             if holder is not None and holder != exclude:
@@ -184,20 +188,20 @@ class DistrictIndex:
 
     def district_match(self, row: NewRow) -> Match | None:
         """An earlier record anywhere that may be this pupil; the new record is then held."""
-        v = row.values
-        if v["personal_id"] and v["personal_id"] in self.active_by_personal_id:
-            return Match(self.active_by_personal_id[v["personal_id"]], Reason.PERSONAL_ID)
-        if v["pupil_id"] and v["pupil_id"] in self.active_by_pupil_id:
-            return Match(self.active_by_pupil_id[v["pupil_id"]], Reason.PUPIL_ID)
-        for record in self.by_name_birth.get((v["name_key"], v["birth_date"]), ()):
+        v = row
+        if v.personal_id and v.personal_id in self.active_by_personal_id:
+            return Match(self.active_by_personal_id[v.personal_id], Reason.PERSONAL_ID)
+        if v.pupil_id and v.pupil_id in self.active_by_pupil_id:
+            return Match(self.active_by_pupil_id[v.pupil_id], Reason.PUPIL_ID)
+        for record in self.by_name_birth.get((v.name_key, v.birth_date), ()):
             if not _different_people(v, record):
                 return Match(record.pk, Reason.NAME_BIRTH_DATE)
-        family, given = split_name(v["name_key"])
-        for record in self.by_given.get(_given_block(v["birth_date"], family, given), ()):
+        family, given = split_name(v.name_key)
+        for record in self.by_given.get(_given_block(v.birth_date, family, given), ()):
             other_family, _ = split_name(record.name_key)
             if Levenshtein.distance(family, other_family, score_cutoff=2) <= 2 and not _different_people(v, record):
                 return Match(record.pk, Reason.SIMILAR_NAME)
-        for record in self.by_family.get(_family_block(v["birth_date"], family, given), ()):
+        for record in self.by_family.get(_family_block(v.birth_date, family, given), ()):
             _, other_given = split_name(record.name_key)
             if Levenshtein.distance(given, other_given, score_cutoff=1) <= 1 and not _different_people(v, record):
                 return Match(record.pk, Reason.SIMILAR_NAME)

@@ -1,6 +1,6 @@
 """The district's school list: one name per school within a commune, and the template staff fill in.
 
-`import_school_file` (students/importing.py) reads the list, all or nothing; this module says which
+`import_school_file` (students/school_import.py) reads the list, all or nothing; this module says which
 rows clash by name, so that pupils never attach silently to one of two schools of the same name.
 """
 

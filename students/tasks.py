@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from students import importing
+from students import upload_processing
 from students.models import StudentUpload
 from students.upload_recovery import uploads_orphaned_fail
 
@@ -20,11 +20,11 @@ def process_student_upload(upload_id: int) -> str:
     """Import one uploaded pupil list; returns the upload's final status."""
     uploads_orphaned_fail()  # another upload a dead worker left behind
     try:
-        return importing.process_upload(upload_id).status
+        return upload_processing.process_upload(upload_id).status
     except Exception:
         # The page polls this upload: it must end in a final state, never spin for ever.
         logger.exception("Pupil list upload %s failed", upload_id)
-        importing.upload_status_set(
+        upload_processing.upload_status_set(
             upload_id,
             StudentUpload.Status.UNREADABLE,
             unless=StudentUpload.Status.IMPORTED,

@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from students.importing import STUDENT_COLUMNS
 from students.models import Commune, School, SchoolLevel
+from students.pupil_columns import STUDENT_COLUMNS
 
 # The order of DESIGN.md, exactly the headers the importer looks for first.
 HEADERS = [column.header for column in STUDENT_COLUMNS]

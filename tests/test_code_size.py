@@ -16,11 +16,6 @@ MAX_FUNCTION_LINES = 80
 # Directories whose code the limits do not cover (anywhere in the tree), and hidden ones (.venv, .git).
 SKIPPED_DIRS = {"tests", "migrations", "bench", "scripts", "node_modules", "staticfiles", "media"}
 
-# Files still over a limit, each being split in another branch. An entry that is no longer over
-# its limit fails test_allowlisted_files_are_still_over_a_limit, so this list cannot rot.
-# split in branches p16 / b20; the lead removes this at merge
-OVERSIZED_ALLOWLIST = frozenset({"students/importing.py", "students/spreadsheets.py"})
-
 
 def project_files() -> list[Path]:
     files = []
@@ -59,18 +54,9 @@ def _violations_by_file() -> dict[str, list[str]]:
 
 def test_no_module_over_500_lines_and_no_function_over_80():
     offenders = [
-        f"{name}: {problem}"
-        for name, problems in sorted(_violations_by_file().items())
-        if name not in OVERSIZED_ALLOWLIST
-        for problem in problems
+        f"{name}: {problem}" for name, problems in sorted(_violations_by_file().items()) for problem in problems
     ]
     assert offenders == [], "Split these along their seams (issue 20):\n" + "\n".join(offenders)
-
-
-def test_allowlisted_files_are_still_over_a_limit():
-    over = _violations_by_file()
-    stale = sorted(name for name in OVERSIZED_ALLOWLIST if name not in over)
-    assert stale == [], f"No longer over a limit (or gone): remove {stale} from OVERSIZED_ALLOWLIST."
 
 
 def test_the_walk_covers_the_apps_and_skips_tests_and_migrations():

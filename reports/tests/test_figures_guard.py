@@ -30,7 +30,7 @@ from donations import confirmation, ledger
 from donations import pledges as pledge_service
 from donations.models import Device, Pledge, PledgeLine
 from reports.tests import figures_guard
-from students import importing, review
+from students import review, upload_processing
 from students.models import DuplicateCandidate, Student, StudentUpload
 from students.tests.spreadsheet_files import csv_bytes, grid, pupil_row
 from telecom import inspections
@@ -132,7 +132,7 @@ class FiguresMachine(RuleBasedStateMachine):
         upload = StudentUpload(commune=district.commune_a, uploaded_by=self.world["official"], original_name="ds.csv")
         upload.original_file.save("ds.csv", ContentFile(_pupil_file(pupils, refused=refused)), save=False)
         upload.save()
-        importing.process_upload(upload.pk)
+        upload_processing.process_upload(upload.pk)
 
     @rule(pupils=st.lists(pupil, min_size=1, max_size=3), refused=st.booleans())
     def import_on_the_command_line(self, pupils, refused):

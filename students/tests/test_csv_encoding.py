@@ -10,7 +10,7 @@ import pytest
 from common.spreadsheets.reader import read_table
 from common.spreadsheets.table import SpreadsheetError
 from common.tests.legacy_files import to_windows_1258
-from students.importing import STUDENT_COLUMNS
+from students.pupil_columns import STUDENT_COLUMNS
 from students.tests.spreadsheet_files import csv_bytes, grid, pupil_row
 
 ROWS = [pupil_row(1, **{"Họ và tên": "Nguyễn Thị Ánh Tuyết"}), pupil_row(2, **{"Họ và tên": "Đỗ Văn Hưởng"})]

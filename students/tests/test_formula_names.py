@@ -7,9 +7,10 @@ import io
 import pytest
 
 from students.hamlets import hamlets_import
-from students.importing import import_file, import_school_file
+from students.importing import import_file
 from students.models import Commune, Hamlet, School, SchoolLevel, Student
 from students.name_cells import starts_like_formula
+from students.school_import import import_school_file
 from students.tests.factories import SchoolFactory
 from students.tests.spreadsheet_files import grid, pupil_row, xlsx
 

@@ -9,10 +9,11 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
-from students.importing import annotated_file, import_file, process_upload
+from students.importing import import_file
 from students.models import DuplicateCandidate, Hamlet, SchoolLevel, Student, StudentUpload
 from students.tests.factories import HamletFactory, SchoolFactory, StudentFactory
 from students.tests.spreadsheet_files import BUILDERS, HEADERS, csv_bytes, grid, pupil_row, xlsx
+from students.upload_processing import annotated_file, process_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,11 @@ import pytest
 from openpyxl import load_workbook
 
 from common.tests.legacy_files import to_tcvn3, to_vni, to_windows_1258, windows_1258_text
-from students.importing import annotated_file, import_file, process_upload
+from students.importing import import_file
 from students.models import Hamlet, SchoolLevel, Student, StudentUpload
 from students.tests.factories import SchoolFactory
 from students.tests.spreadsheet_files import BUILDERS, HEADERS, csv_bytes, grid, pupil_row
+from students.upload_processing import annotated_file, process_upload
 
 pytestmark = pytest.mark.django_db
 

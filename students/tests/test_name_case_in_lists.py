@@ -7,8 +7,8 @@ import io
 import pytest
 
 from students.hamlets import hamlets_import
-from students.importing import import_school_file
 from students.models import Commune, Hamlet, School
+from students.school_import import import_school_file
 from students.tests.spreadsheet_files import xlsx
 
 

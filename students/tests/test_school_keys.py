@@ -1,6 +1,6 @@
 """A school's key: its name folded, the kind of school written out, so lists match however they name it."""
 
-from students.importing import school_key
+from students.pupil_columns import school_key
 
 
 def test_a_school_matches_however_its_kind_is_written():

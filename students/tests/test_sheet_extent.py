@@ -13,8 +13,9 @@ from openpyxl import Workbook
 from common.spreadsheets.sheet_extent import Extent, check_extent, column_letters
 from common.spreadsheets.table import SpreadsheetError
 from students.hamlets import hamlets_import
-from students.importing import import_file, import_school_file
+from students.importing import import_file
 from students.models import Commune, SchoolLevel, Student
+from students.school_import import import_school_file
 from students.tests.factories import SchoolFactory
 from students.tests.spreadsheet_files import HEADERS, csv_bytes, grid, ods, pupil_row, xls, xlsx
 

@@ -7,8 +7,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from students.importing import STUDENT_COLUMNS, import_file
+from students.importing import import_file
 from students.models import SchoolLevel, Student
+from students.pupil_columns import STUDENT_COLUMNS
 from students.template import FIRST_DATA_ROW, HEADERS, student_template
 from students.tests.factories import HamletFactory, SchoolFactory
 

@@ -204,7 +204,7 @@ def test_the_worker_builds_the_marked_up_file_with_the_first_errors_and_the_coun
 ):
     from openpyxl import load_workbook
 
-    from students.importing import process_upload
+    from students.upload_processing import process_upload
 
     settings.IMPORT_ERRORS_KEPT = 2
     rows = [pupil_row(n, **{"Ngày sinh": f"ngày {n}"}) for n in range(1, 6)]

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from students import importing
+from students import importing, upload_processing
 from students.models import SchoolLevel, Student, StudentUpload
 from students.tests.factories import SchoolFactory
 from students.tests.spreadsheet_files import csv_bytes, grid, pupil_row, xlsx
@@ -190,7 +190,7 @@ def test_a_processing_fault_ends_the_upload_instead_of_spinning(
     def broken(upload_id, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "process_upload", broken)
+    monkeypatch.setattr(upload_processing, "process_upload", broken)
     client.force_login(commune_a_official)
     response = send(commune_a, xlsx(grid([pupil_row(1)])))
     upload = StudentUpload.objects.get()

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from students.forms import SchoolListForm
-from students.importing import SCHOOL_COLUMNS, import_school_file
 from students.models import VIEW_ALL_COMMUNES
+from students.school_import import SCHOOL_COLUMNS, import_school_file
 from students.schools import school_template
 from students.views.uploads import _attachment
 

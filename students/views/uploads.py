@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from students import importing
+from students import upload_processing
 from students.forms import StudentUploadForm
 from students.lists import upload_open
 from students.models import Commune, StudentUpload
@@ -143,6 +143,6 @@ def upload_annotated(request: HttpRequest, code: str, upload_id: int) -> HttpRes
         with upload.annotated_file.open("rb") as stored:
             content = stored.read()
     else:  # an upload checked before the worker built marked-up files
-        content = importing.annotated_file(upload)
+        content = upload_processing.annotated_file(upload)
     export_record(user=request.user, kind=ExportKind.MARKED_UPLOAD, row_count=upload.rows_total, upload=upload.pk)
     return _attachment(content, f"{stem}-can-sua.xlsx")

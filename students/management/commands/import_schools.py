@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from students.importing import SCHOOL_COLUMNS, import_school_file
+from students.school_import import SCHOOL_COLUMNS, import_school_file
 
 
 class Command(BaseCommand):

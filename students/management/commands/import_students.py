@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from common.process_limits import limit_memory
 from common.spreadsheets.import_limits import errors_summarised
-from students.importing import HEADERS, STUDENT_COLUMNS, import_file, upload_outcome_record
+from students.importing import import_file
 from students.lists import upload_open
 from students.models import Commune, StudentUpload
+from students.pupil_columns import HEADERS, STUDENT_COLUMNS
+from students.upload_processing import upload_outcome_record
 from students.upload_recovery import upload_fail
 
 
