@@ -38,6 +38,7 @@ from donations.text import fold, parse_contact_phone
 from students.import_limits import ErrorList, error_dicts
 from students.name_case import person_name, typed_note
 from students.name_cells import formula_name_errors
+from students.request_deadline import Deadline, DeadlinePassed
 from students.spreadsheets import (
     CellError,
     Column,
@@ -273,7 +274,8 @@ def _donor(values: dict, kind: str, name: str, phone: str) -> tuple[dict, str]:
     return donor, typed_note({capfirst(Donor._meta.get_field(k).verbose_name): (typed[k], donor[k]) for k in typed})
 
 
-def read_rows(file, filename: str, *, max_rows: int | None = None) -> ImportResult:
+def read_rows(file, filename: str, *, max_rows: int | None = None, deadline: Deadline | None = None) -> ImportResult:
+    """Every row checked (`deadline`: the request's time budget, DeadlinePassed when it runs out)."""
     result = ImportResult()
     try:
         result.table = read_table(file, filename, DONATION_COLUMNS, max_rows=max_rows)
@@ -284,7 +286,8 @@ def read_rows(file, filename: str, *, max_rows: int | None = None) -> ImportResu
         result.file_error = _("The list has no rows.")
         return result
     today = timezone.localdate()
-    for row in result.table.rows:
+    rows = deadline.rows(result.table.rows) if deadline else result.table.rows
+    for row in rows:
         checked, errors = _check_row(row, today)
         errors += formula_name_errors(row, ("name",))
         if checked and not errors:
@@ -375,16 +378,43 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
     return len(pledges), len(devices), len(receipts)
 
 
-def import_file(file, filename: str, *, user=None, dry_run: bool = False, max_rows: int | None = None) -> ImportResult:
-    """Check every row, then save all of them in one transaction, or nothing (`max_rows`: in a request)."""
-    result = read_rows(file, filename, max_rows=max_rows)
+def import_file(
+    file,
+    filename: str,
+    *,
+    user=None,
+    dry_run: bool = False,
+    max_rows: int | None = None,
+    max_devices: int | None = None,
+    deadline: Deadline | None = None,
+) -> ImportResult:
+    """Check every row, then save all of them in one transaction, or nothing.
+
+    In a request, `max_rows`, `max_devices` (one inventory row each) and `deadline`
+    (REQUEST_IMPORT_SECONDS) bound it: a list over them, or that passes its time budget while
+    checked or while saved, is refused with the reason and nothing of it is kept.
+    """
+    try:
+        result = read_rows(file, filename, max_rows=max_rows, deadline=deadline)
+    except DeadlinePassed as passed:
+        return ImportResult(file_error=str(passed))
     if not result.ok:
         return result
+    devices = sum(r.line["quantity"] for r in result.rows if r.received and r.line["kind"] == PledgeLine.Kind.DEVICE)
+    if max_devices is not None and devices > max_devices:
+        result.file_error = _(
+            "This list records %(count)s devices as received, and a list imported on this page may record at "
+            "most %(limit)s. Nothing was saved. Split the list into smaller files and import them one after another."
+        ) % {"count": devices, "limit": max_devices}
+        return result
     try:
-        with transaction.atomic():
+        with deadline.atomic() if deadline else transaction.atomic():
             result.pledges, result.devices, result.receipts = save_rows(result.rows, user=user)
             if dry_run:
                 transaction.set_rollback(True)
+    except DeadlinePassed as passed:
+        result.file_error = str(passed)
+        result.pledges = result.devices = result.receipts = 0
     except IntegrityError:
         result.file_error = _(
             "The list could not be saved because of a conflict with data saved at the same moment; "

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -15,6 +14,7 @@ from students.import_limits import ErrorList, error_dicts
 from students.models import VIEW_ALL_COMMUNES, Commune, Hamlet, Student, profile_commune_id
 from students.name_case import place_name, typed_note
 from students.name_cells import formula_name_errors
+from students.request_deadline import Deadline, DeadlinePassed
 from students.spreadsheets import CellError, Column, SpreadsheetError, clean_text, fold, read_table
 
 
@@ -73,11 +73,22 @@ class HamletImportResult:
         return not self.errors
 
 
-def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> HamletImportResult:
+def hamlets_import(
+    *, file, filename: str, communes: QuerySet[Commune], deadline: Deadline | None = None
+) -> HamletImportResult:
     """Add the hamlets of a list to the given communes; a name already there (any case or accent) is kept.
 
-    All or nothing: one wrong row and nothing is saved.
+    All or nothing: one wrong row, or the list passing its time budget (REQUEST_IMPORT_SECONDS),
+    and nothing is saved.
     """
+    deadline = deadline or Deadline()
+    try:
+        return _hamlets_import(file, filename, communes, deadline)
+    except DeadlinePassed as passed:
+        return HamletImportResult(errors=[{"row": "", "column": "", "message": str(passed)}])
+
+
+def _hamlets_import(file, filename: str, communes: QuerySet[Commune], deadline: Deadline) -> HamletImportResult:
     result = HamletImportResult()
     try:
         table = read_table(file, filename, HAMLET_COLUMNS, max_rows=settings.REQUEST_IMPORT_MAX_ROWS)
@@ -92,7 +103,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
     known = {(h.commune_id, fold(h.name)) for h in Hamlet.objects.filter(commune__in=communes)}
     errors: list[CellError] = ErrorList()  # the first IMPORT_ERRORS_KEPT shown, the others counted
     new: list[Hamlet] = []
-    for row in table.rows:
+    for row in deadline.rows(table.rows):
         commune_value = clean_text(row.values.get("commune"))
         typed = clean_text(row.values.get("hamlet"))
         name = place_name(typed)
@@ -126,7 +137,7 @@ def hamlets_import(*, file, filename: str, communes: QuerySet[Commune]) -> Hamle
         result.existing = 0
         result.errors = error_dicts(errors, HAMLET_COLUMNS)
         return result
-    with transaction.atomic():
+    with deadline.atomic():
         bulk_create_with_history(new, Hamlet, default_change_reason=_("Hamlet list imported"))
     result.created = len(new)
     return result

@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from students.import_limits import ErrorList, error_dicts
+from students.request_deadline import Deadline, DeadlinePassed
 from students.spreadsheets import (
     CellError,
     Column,
@@ -108,12 +109,12 @@ class _Change:
     activated_on: object
 
 
-def _parse_rows(offer, table, assignments, errors) -> list[_Change]:
+def _parse_rows(offer, table, assignments, errors, deadline: Deadline) -> list[_Change]:
     changes: list[_Change] = []
     seen_ids: dict[int, int] = {}
     seen_sims: dict[str, int] = {}
     today = timezone.localdate()
-    for row in table.rows:
+    for row in deadline.rows(table.rows):
         values = row.values
 
         def fail(column: str, message: str, row=row) -> None:
@@ -202,7 +203,7 @@ def _check_sims_free(changes: list[_Change], table, errors) -> None:
         )
 
 
-def _apply(changes: list[_Change]) -> tuple[int, int]:
+def _apply(changes: list[_Change], deadline: Deadline) -> tuple[int, int]:
     updated = unchanged = 0
     dirty = []
     for change in changes:
@@ -214,11 +215,11 @@ def _apply(changes: list[_Change]) -> tuple[int, int]:
             continue
         dirty.append((a, new))
     # Clear first so that two SIMs swapped between rows never collide midway.
-    for a, _new in dirty:
+    for a, _new in deadline.rows(dirty):
         if a.sim_number:
             a.sim_number = ""
             a.save(update_fields=["sim_number"])
-    for a, (sim, status, activated_on) in dirty:
+    for a, (sim, status, activated_on) in deadline.rows(dirty):
         a.sim_number, a.status, a.activated_on = sim, status, activated_on
         a._change_reason = _("SIM list imported")
         a.save(update_fields=["sim_number", "status", "activated_on"])
@@ -226,7 +227,9 @@ def _apply(changes: list[_Change]) -> tuple[int, int]:
     return updated, unchanged
 
 
-def sim_import(*, offer: ConnectivityOffer, file, filename: str) -> SimImportResult:
+def sim_import(*, offer: ConnectivityOffer, file, filename: str, deadline: Deadline | None = None) -> SimImportResult:
+    """All or nothing: a wrong row, or the list passing its time budget (REQUEST_IMPORT_SECONDS), saves nothing."""
+    deadline = deadline or Deadline()
     result = SimImportResult()
     try:
         table = read_table(file, filename, COLUMNS, max_rows=settings.REQUEST_IMPORT_MAX_ROWS)
@@ -236,7 +239,7 @@ def sim_import(*, offer: ConnectivityOffer, file, filename: str) -> SimImportRes
     result.notices = table.notices
     errors: list[CellError] = []
     try:
-        with transaction.atomic():
+        with deadline.atomic():
             assignments = {
                 a.pk: a
                 for a in SimAssignment.objects.for_operator()
@@ -244,14 +247,16 @@ def sim_import(*, offer: ConnectivityOffer, file, filename: str) -> SimImportRes
                 .filter(offer=offer)
                 .order_by("pk")
             }
-            changes = _parse_rows(offer, table, assignments, errors)
+            changes = _parse_rows(offer, table, assignments, errors, deadline)
             if not errors:
                 _check_sims_free(changes, table, errors)
             if errors:
                 raise _Rollback
-            result.updated, result.unchanged = _apply(changes)
+            result.updated, result.unchanged = _apply(changes, deadline)
     except _Rollback:
         pass
+    except DeadlinePassed as passed:
+        return SimImportResult(errors=[{"row": "", "column": "", "message": str(passed)}], notices=result.notices)
     except IntegrityError:
         errors.append(CellError(0, "sim", _("A SIM number in the file was just given to another pupil; try again.")))
     if errors:
