@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from students.upload_recovery import this_worker, worker_gone
 
 WAITING, BUILDING, READY, FAILED = "waiting", "building", "ready", "failed"
 MARKED_UP_NAME = "danh-sach-ung-ho-can-sua.xlsx"
+KEPT_FOR = timedelta(days=1)
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
@@ -56,15 +58,26 @@ def _state_read(folder: Path) -> dict[str, Any] | None:
 
 
 def marked_up_open(*, file, filename: str, user_id: int) -> str:
-    """Keep the uploaded list for the worker; returns the job's token (the caller enqueues the build)."""
+    """Keep the uploaded list for the worker; returns the job's token (the caller enqueues the build).
+
+    The user's jobs older than KEPT_FOR are deleted first: the copies hold donors' names and phones.
+    """
     token = uuid.uuid4().hex
     folder = _folder(user_id, token)
+    _old_jobs_delete(folder.parent)
     folder.mkdir(parents=True)
     file.seek(0)
     with open(folder / f"original{Path(filename).suffix.lower()[:10]}", "wb") as kept:
         shutil.copyfileobj(file, kept)
     _state_write(folder, state=WAITING, name=Path(filename).name[:255])
     return token
+
+
+def _old_jobs_delete(user_folder: Path) -> None:
+    oldest = time.time() - KEPT_FOR.total_seconds()
+    for job in user_folder.glob("*/state.json"):
+        if job.stat().st_mtime < oldest:
+            shutil.rmtree(job.parent, ignore_errors=True)
 
 
 def marked_up_build(*, user_id: int, token: str) -> str:

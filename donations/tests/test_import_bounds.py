@@ -203,3 +203,16 @@ def test_the_page_refuses_a_list_recording_more_devices_than_its_bound(client, e
     settings.REQUEST_IMPORT_MAX_DEVICES = 10
     assert client.post(reverse("donations:import"), {"file": _named(xlsx_file(rows))}).status_code == 302
     assert Device.objects.count() == 10
+
+
+def test_a_users_marked_up_files_are_kept_a_day(post, client, education_office_user):
+    import os
+
+    client.force_login(education_office_user)
+    first = post({"file": _bad_list(), "annotated": "on"}).context["marked_up_url"]
+    folder = marked_up._folder(education_office_user.pk, first.rstrip("/").rsplit("/", 1)[1])
+    old = (folder / "state.json").stat().st_mtime - marked_up.KEPT_FOR.total_seconds() - 60
+    os.utime(folder / "state.json", (old, old))
+    second = post({"file": _bad_list(), "annotated": "on"}).context["marked_up_url"]
+    assert not folder.exists() and client.get(first).status_code == 404
+    assert client.get(second)["Content-Disposition"].startswith("attachment")
