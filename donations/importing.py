@@ -305,7 +305,18 @@ def _unique_codes(count: int) -> list[str]:
     return list(codes)
 
 
-def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
+_BATCH = 2000
+
+
+def _create(objs: list, model, deadline: Deadline | None) -> None:
+    """bulk_create_with_history in batches, with a look at the request's clock before each."""
+    for start in range(0, len(objs), _BATCH):
+        if deadline:
+            deadline.check()
+        bulk_create_with_history(objs[start : start + _BATCH], model, batch_size=_BATCH)
+
+
+def save_rows(rows: list[DonationRow], *, user=None, deadline: Deadline | None = None) -> tuple[int, int, int]:
     """Donors (reused by name and phone), pledges, lines, receipts and devices; (pledges, devices, receipts)."""
     tz = timezone.get_current_timezone()
     known = {(d.name_key, d.phone): d for d in Donor.objects.only("pk", "name_key", "phone")}
@@ -320,7 +331,7 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
                 donor._change_reason = row.typed_note
             new_donors[key] = donor
         donor_of_row.append(donor)
-    bulk_create_with_history(list(new_donors.values()), Donor, batch_size=2000)
+    _create(list(new_donors.values()), Donor, deadline)
     now = timezone.now()
     pledges = [
         Pledge(
@@ -335,9 +346,9 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
         )
         for row, donor, code in zip(rows, donor_of_row, _unique_codes(len(rows)), strict=True)
     ]
-    bulk_create_with_history(pledges, Pledge, batch_size=2000)
+    _create(pledges, Pledge, deadline)
     lines = [PledgeLine(pledge=pledge, **row.line) for row, pledge in zip(rows, pledges, strict=True)]
-    bulk_create_with_history(lines, PledgeLine, batch_size=2000)
+    _create(lines, PledgeLine, deadline)
     receipts, devices = [], []
     for row, line, donor in zip(rows, lines, donor_of_row, strict=True):
         if not row.received:
@@ -373,8 +384,8 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
         bulk_update_with_history(confirmed, PledgeLine, ["confirmed_on"], batch_size=2000)
     if receipts:
         _lock_account()
-        bulk_create_with_history(receipts, CashReceipt, batch_size=2000)
-    bulk_create_with_history(devices, Device, batch_size=2000)
+        _create(receipts, CashReceipt, deadline)
+    _create(devices, Device, deadline)
     return len(pledges), len(devices), len(receipts)
 
 
@@ -409,7 +420,7 @@ def import_file(
         return result
     try:
         with deadline.atomic() if deadline else transaction.atomic():
-            result.pledges, result.devices, result.receipts = save_rows(result.rows, user=user)
+            result.pledges, result.devices, result.receipts = save_rows(result.rows, user=user, deadline=deadline)
             if dry_run:
                 transaction.set_rollback(True)
     except DeadlinePassed as passed:

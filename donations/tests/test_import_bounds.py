@@ -70,8 +70,8 @@ def test_a_list_that_passes_its_time_while_saved_keeps_nothing(monkeypatch):
     clock = Clock()
     save = importing.save_rows
 
-    def slow_save(rows, *, user=None):
-        saved = save(rows, user=user)
+    def slow_save(rows, *, user=None, deadline=None):
+        saved = save(rows, user=user, deadline=deadline)
         clock.now = 61
         return saved
 
@@ -80,6 +80,21 @@ def test_a_list_that_passes_its_time_while_saved_keeps_nothing(monkeypatch):
     assert not result.ok and STOPPED in result.file_error
     assert result.pledges == result.devices == result.receipts == 0
     assert _nothing_saved()
+
+
+def test_a_list_that_passes_its_time_between_two_batches_keeps_nothing(monkeypatch):
+    clock = Clock()
+    create = importing.bulk_create_with_history
+
+    def slow_create(objs, model, **kwargs):
+        created = create(objs, model, **kwargs)
+        if model is Pledge:
+            clock.now = 61
+        return created
+
+    monkeypatch.setattr(importing, "bulk_create_with_history", slow_create)
+    result = import_file(xlsx_file(generated_rows(30)), "ds.xlsx", deadline=Deadline(60, clock=clock))
+    assert STOPPED in result.file_error and _nothing_saved()
 
 
 def test_the_command_line_has_no_time_budget(monkeypatch):
