@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from common.name_case import person_name, typed_note
 from common.parsers import parse_date, parse_int, parse_yes
 from common.phones import parse_contact_phone
+from common.request_deadline import Deadline, DeadlinePassed
 from common.spreadsheets.import_limits import ErrorList, error_dicts
 from common.spreadsheets.reader import read_table
 from common.spreadsheets.table import CellError, Column, SpreadsheetError, Table
@@ -320,7 +321,8 @@ def _donor(values: dict, kind: str, name: str, phone: str) -> tuple[dict, str]:
     return donor, typed_note({capfirst(Donor._meta.get_field(k).verbose_name): (typed[k], donor[k]) for k in typed})
 
 
-def read_rows(file, filename: str, *, max_rows: int | None = None) -> ImportResult:
+def read_rows(file, filename: str, *, max_rows: int | None = None, deadline: Deadline | None = None) -> ImportResult:
+    """Every row checked (`deadline`: the request's time budget, DeadlinePassed when it runs out)."""
     result = ImportResult()
     try:
         result.table = read_table(file, filename, DONATION_COLUMNS, max_rows=max_rows)
@@ -331,7 +333,8 @@ def read_rows(file, filename: str, *, max_rows: int | None = None) -> ImportResu
         result.file_error = _("The list has no rows.")
         return result
     today = timezone.localdate()
-    for row in result.table.rows:
+    rows = deadline.rows(result.table.rows) if deadline else result.table.rows
+    for row in rows:
         checked, errors = _check_row(row, today)
         errors += formula_name_errors(row, ("name",))
         if checked and not errors:
@@ -349,7 +352,18 @@ def _unique_codes(count: int) -> list[str]:
     return list(codes)
 
 
-def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
+_BATCH = 2000
+
+
+def _create(objs: list, model, deadline: Deadline | None) -> None:
+    """bulk_create_with_history in batches, with a look at the request's clock before each."""
+    for start in range(0, len(objs), _BATCH):
+        if deadline:
+            deadline.check()
+        bulk_create_with_history(objs[start : start + _BATCH], model, batch_size=_BATCH)
+
+
+def save_rows(rows: list[DonationRow], *, user=None, deadline: Deadline | None = None) -> tuple[int, int, int]:
     """Donors (reused by name and phone), pledges, lines, receipts and devices; (pledges, devices, receipts)."""
     tz = timezone.get_current_timezone()
     known = {(d.name_key, d.phone): d for d in Donor.objects.only("pk", "name_key", "phone")}
@@ -364,7 +378,7 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
                 donor._change_reason = row.typed_note
             new_donors[key] = donor
         donor_of_row.append(donor)
-    bulk_create_with_history(list(new_donors.values()), Donor, batch_size=2000)
+    _create(list(new_donors.values()), Donor, deadline)
     now = timezone.now()
     pledges = [
         Pledge(
@@ -379,9 +393,9 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
         )
         for row, donor, code in zip(rows, donor_of_row, _unique_codes(len(rows)), strict=True)
     ]
-    bulk_create_with_history(pledges, Pledge, batch_size=2000)
+    _create(pledges, Pledge, deadline)
     lines = [PledgeLine(pledge=pledge, **row.line) for row, pledge in zip(rows, pledges, strict=True)]
-    bulk_create_with_history(lines, PledgeLine, batch_size=2000)
+    _create(lines, PledgeLine, deadline)
     receipts, devices = [], []
     for row, line, donor in zip(rows, lines, donor_of_row, strict=True):
         if not row.received:
@@ -417,21 +431,48 @@ def save_rows(rows: list[DonationRow], *, user=None) -> tuple[int, int, int]:
         bulk_update_with_history(confirmed, PledgeLine, ["confirmed_on"], batch_size=2000)
     if receipts:
         _lock_account()
-        bulk_create_with_history(receipts, CashReceipt, batch_size=2000)
-    bulk_create_with_history(devices, Device, batch_size=2000)
+        _create(receipts, CashReceipt, deadline)
+    _create(devices, Device, deadline)
     return len(pledges), len(devices), len(receipts)
 
 
-def import_file(file, filename: str, *, user=None, dry_run: bool = False, max_rows: int | None = None) -> ImportResult:
-    """Check every row, then save all of them in one transaction, or nothing (`max_rows`: in a request)."""
-    result = read_rows(file, filename, max_rows=max_rows)
+def import_file(
+    file,
+    filename: str,
+    *,
+    user=None,
+    dry_run: bool = False,
+    max_rows: int | None = None,
+    max_devices: int | None = None,
+    deadline: Deadline | None = None,
+) -> ImportResult:
+    """Check every row, then save all of them in one transaction, or nothing.
+
+    In a request, `max_rows`, `max_devices` (one inventory row each) and `deadline`
+    (REQUEST_IMPORT_SECONDS) bound it: a list over them, or that passes its time budget while
+    checked or while saved, is refused with the reason and nothing of it is kept.
+    """
+    try:
+        result = read_rows(file, filename, max_rows=max_rows, deadline=deadline)
+    except DeadlinePassed as passed:
+        return ImportResult(file_error=str(passed))
     if not result.ok:
         return result
+    devices = sum(r.line["quantity"] for r in result.rows if r.received and r.line["kind"] == PledgeLine.Kind.DEVICE)
+    if max_devices is not None and devices > max_devices:
+        result.file_error = _(
+            "This list records %(count)s devices as received, and a list imported on this page may record at "
+            "most %(limit)s. Nothing was saved. Split the list into smaller files and import them one after another."
+        ) % {"count": devices, "limit": max_devices}
+        return result
     try:
-        with transaction.atomic():
-            result.pledges, result.devices, result.receipts = save_rows(result.rows, user=user)
+        with deadline.atomic() if deadline else transaction.atomic():
+            result.pledges, result.devices, result.receipts = save_rows(result.rows, user=user, deadline=deadline)
             if dry_run:
                 transaction.set_rollback(True)
+    except DeadlinePassed as passed:
+        result.file_error = str(passed)
+        result.pledges = result.devices = result.receipts = 0
     except IntegrityError:
         result.file_error = _(
             "The list could not be saved because of a conflict with data saved at the same moment; "

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", staff.pledge_list, name="pledge-list"),
     path("moi/", staff.pledge_new, name="pledge-new"),
     path("nhap/", staff.import_page, name="import"),
+    path("nhap/tep-danh-dau/<str:token>/", staff.import_marked_up, name="import-marked-up"),
     path("so-quy/", staff.ledger_page, name="ledger"),
     path("doi-soat/", staff.reconciliation, name="reconciliation"),
     path("sao-ke/", bank.statement_import, name="statement-import"),

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -23,6 +22,7 @@ from students.name_cells import formula_name_errors
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRead
+from common.request_deadline import Deadline, DeadlinePassed
 
 
 def hamlet_pupils_move(*, source: Hamlet, target: Hamlet) -> int:
@@ -80,11 +80,24 @@ class HamletImportResult:
         return not self.errors
 
 
-def hamlets_import(*, file: SupportsRead[bytes], filename: str, communes: QuerySet[Commune]) -> HamletImportResult:
+def hamlets_import(
+    *, file: SupportsRead[bytes], filename: str, communes: QuerySet[Commune], deadline: Deadline | None = None
+) -> HamletImportResult:
     """Add the hamlets of a list to the given communes; a name already there (any case or accent) is kept.
 
-    All or nothing: one wrong row and nothing is saved.
+    All or nothing: one wrong row, or the list passing its time budget (REQUEST_IMPORT_SECONDS),
+    and nothing is saved.
     """
+    deadline = deadline or Deadline()
+    try:
+        return _hamlets_import(file, filename, communes, deadline)
+    except DeadlinePassed as passed:
+        return HamletImportResult(errors=[{"row": "", "column": "", "message": str(passed)}])
+
+
+def _hamlets_import(
+    file: SupportsRead[bytes], filename: str, communes: QuerySet[Commune], deadline: Deadline
+) -> HamletImportResult:
     result = HamletImportResult()
     try:
         table = read_table(file, filename, HAMLET_COLUMNS, max_rows=settings.REQUEST_IMPORT_MAX_ROWS)
@@ -99,7 +112,7 @@ def hamlets_import(*, file: SupportsRead[bytes], filename: str, communes: QueryS
     known = {(h.commune_id, fold(h.name)) for h in Hamlet.objects.filter(commune__in=communes)}
     errors: list[CellError] = ErrorList()  # the first IMPORT_ERRORS_KEPT shown, the others counted
     new: list[Hamlet] = []
-    for row in table.rows:
+    for row in deadline.rows(table.rows):
         commune_value = clean_text(row.values.get("commune"))
         typed = clean_text(row.values.get("hamlet"))
         name = place_name(typed)
@@ -133,7 +146,7 @@ def hamlets_import(*, file: SupportsRead[bytes], filename: str, communes: QueryS
         result.existing = 0
         result.errors = error_dicts(errors, HAMLET_COLUMNS)
         return result
-    with transaction.atomic():
+    with deadline.atomic():
         bulk_create_with_history(new, Hamlet, default_change_reason=_("Hamlet list imported"))
     result.created = len(new)
     return result

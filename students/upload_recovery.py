@@ -55,6 +55,11 @@ def _gone(worker: str) -> bool:
     return False
 
 
+def worker_gone(worker: str) -> bool:
+    """True when `worker` (as this_worker() wrote it) names a process of this host that no longer runs."""
+    return _gone(worker)
+
+
 def upload_claim(upload_id: int) -> None:
     """The worker takes the upload: status processing, its identity and a first heartbeat."""
     now = timezone.now()

@@ -248,6 +248,12 @@ SPREADSHEET_MAX_ROWS = env_int("SPREADSHEET_MAX_ROWS", 200_000)
 SPREADSHEET_MAX_COLUMNS = env_int("SPREADSHEET_MAX_COLUMNS", 200)
 # Lists imported while the browser waits (hamlets, SIM lists, donations) stay well inside gunicorn's timeout.
 REQUEST_IMPORT_MAX_ROWS = env_int("REQUEST_IMPORT_MAX_ROWS", 10_000)
+# ... and in time: past this many seconds such an import stops and saves nothing (common/request_deadline.py).
+# Half of gunicorn's timeout (120 s, deploy/gunicorn.conf.py), so the answer always comes back.
+REQUEST_IMPORT_SECONDS = env_int("REQUEST_IMPORT_SECONDS", 60)
+# Devices a donation list imported on its page may record as received (one inventory row each; a row may
+# say 5,000): a district receives a few thousand in all. The command line has no such bound.
+REQUEST_IMPORT_MAX_DEVICES = env_int("REQUEST_IMPORT_MAX_DEVICES", 20_000)
 # Errors shown in full (page, command line, marked-up file); the others are counted by column and reason.
 IMPORT_ERRORS_KEPT = env_int("IMPORT_ERRORS_KEPT", 200)
 # Address-space ceiling (RLIMIT_AS, MB) of `run_worker` and `import_students`; 0 = none. systemd's

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from common.forms_flow import run_service
-from common.spreadsheets.marked_up import annotated_workbook
-from donations import confirmation, importing, inventory, ledger, letters, pledges, selectors
+from common.request_deadline import Deadline
+from donations import confirmation, importing, inventory, ledger, letters, marked_up, pledges, selectors
 from donations.forms import (
     CancelLineForm,
     DeviceEditForm,
@@ -31,6 +32,7 @@ from donations.forms import (
 )
 from donations.models import Device, Pledge, PledgeLine
 from donations.resources import DeviceResource, PledgeLineResource, xlsx_bytes
+from donations.tasks import donation_marked_up_build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -406,14 +408,22 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @_perm("add_pledge")
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Bulk intake of a donation list, all or nothing; the errors are listed row by row."""
+    """Bulk intake of a donation list, all or nothing, bounded in rows and time; the errors are listed row by row.
+
+    The list back with its wrong cells marked is made by the background worker (donations/marked_up.py).
+    """
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form}
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = importing.import_file(
-            upload, upload.name, user=request.user, max_rows=settings.REQUEST_IMPORT_MAX_ROWS
+            upload,
+            upload.name,
+            user=request.user,
+            max_rows=settings.REQUEST_IMPORT_MAX_ROWS,
+            max_devices=settings.REQUEST_IMPORT_MAX_DEVICES,
+            deadline=Deadline(),
         )
         for notice in result.table.notices if result.table else []:
             messages.info(request, notice)
@@ -425,10 +435,24 @@ def import_page(request: HttpRequest) -> HttpResponse:
             )
             return redirect("donations:pledge-list")
         if result.errors and form.cleaned_data["annotated"]:
-            content = annotated_workbook(result.table, importing.DONATION_COLUMNS, result.errors)
-            response = _xlsx(content, "danh-sach-ung-ho-loi.xlsx")
-            response.status_code = 400
-            return response
-        context.update(file_error=result.file_error, errors=result.error_dicts())
+            token = marked_up.marked_up_open(file=upload, filename=upload.name, user_id=request.user.pk)
+            transaction.on_commit(lambda: donation_marked_up_build.enqueue(request.user.pk, token))
+            context["marked_up_url"] = reverse("donations:import-marked-up", args=[token])
+        context.update(file_error=result.file_error, errors=result.error_dicts(), error_count=len(result.errors))
         status = 400
     return render(request, "donations/staff/import.html", context, status=status)
+
+
+@_perm("add_pledge")
+@require_safe
+def import_marked_up(request: HttpRequest, token: str) -> HttpResponse:
+    """The list with its wrong cells marked once the worker has made it; until then, a page that waits for it."""
+    job = marked_up.marked_up_state(user_id=request.user.pk, token=token)
+    if job is None:
+        raise Http404
+    if job["state"] == marked_up.READY:
+        file = open(job["path"], "rb")  # noqa: SIM115  (FileResponse closes it once sent)
+        response = FileResponse(file, as_attachment=True, filename=marked_up.MARKED_UP_NAME)
+        response["Content-Type"] = XLSX
+        return response
+    return render(request, "donations/staff/import_marked_up.html", {"job": job})

@@ -122,6 +122,8 @@ SITE = {
     "donations:pledge-list":          (302, 302, 403, 403, 403, 403, 200, 200, 200),
     "donations:pledge-new":           (302, 302, 403, 403, 403, 403, 200, 403, 200),
     "donations:import":               (302, 302, 403, 403, 403, 403, 200, 403, 200),
+    # Only the user's own marked-up list: any other token is unknown to them.
+    "donations:import-marked-up":     (302, 302, 403, 403, 403, 403, 404, 403, 404),
     "donations:ledger":               (302, 302, 403, 403, 403, 403, 200, 200, 200),
     "donations:reconciliation":       (302, 302, 403, 403, 403, 403, 200, 200, 200),
     # Bank statements: the accountant's (and the office's); leadership reads the waiting list and reconciliation.
@@ -355,6 +357,7 @@ def _build_site(media):
                 "pk": awaiting.pk,
                 "line_id": cash_line.pk,
                 "entry_id": 1,  # a statement's transaction: the POST-only actions answer 405 to a GET first
+                "token": "0" * 32,
             },
             "telecom": {
                 **common,
