@@ -127,7 +127,10 @@ def _permission_objects(codes: set[str]) -> list[Permission]:
         by_app.setdefault(app_label, set()).add(codename)
     found: list[Permission] = []
     for app_label, codenames in by_app.items():
-        found += Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        # select_related: the check below reads every permission's content type (one query, not one each).
+        found += Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames).select_related(
+            "content_type"
+        )
     missing = codes - {f"{p.content_type.app_label}.{p.codename}" for p in found}
     if missing:
         raise LookupError(f"Unknown permissions: {sorted(missing)}")
