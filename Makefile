@@ -49,7 +49,12 @@ restore: install
 	$(BIN)/python manage.py restore_database "$(BACKUP)" $(if $(filter 1 yes true,$(RESTORE_FORCE)),--force)
 
 ## The whole suite, exactly as CI runs it
-test: install-dev lint typecheck security test-sqlite test-postgres
+# The three checks run side by side (security mostly waits on the network), each one's output printed
+# whole when it ends; then both databases, each spread over TEST_WORKERS processes (below).
+test: install-dev
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck security
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -67,13 +72,19 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Both database runs share the tests out over TEST_WORKERS processes (pytest-xdist; each worker has a test
+# database of its own, test_<name>_gw0...); a module's tests stay on one worker, so a module-scoped fixture
+# is built once. TEST_WORKERS=0 runs them one at a time in this process.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadscope)
+
 test-sqlite: install-dev
-	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(BIN)/pytest
+	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(BIN)/pytest $(PYTEST_PARALLEL)
 
 # Under CI=true PostgreSQL is mandatory; elsewhere a missing server is reported loudly and skipped.
 test-postgres: install-dev
 	@if bash .ci/ensure-postgres "$(TEST_DATABASE_URL)"; then \
-		DATABASE_URL="$(TEST_DATABASE_URL)" EXPECT_DB_VENDOR=postgresql $(BIN)/pytest; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" EXPECT_DB_VENDOR=postgresql $(BIN)/pytest $(PYTEST_PARALLEL); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required under CI and is not reachable at $(TEST_DATABASE_URL)" >&2; exit 1; \
 	else \

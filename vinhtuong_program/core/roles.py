@@ -120,27 +120,29 @@ def role_permissions() -> dict[Role, set[str]]:
     }
 
 
-def _permission_objects(codes: set[str]) -> list[Permission]:
-    by_app: dict[str, set[str]] = {}
-    for code in codes:
-        app_label, codename = code.split(".", 1)
-        by_app.setdefault(app_label, set()).add(codename)
-    found: list[Permission] = []
-    for app_label, codenames in by_app.items():
-        found += Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-    missing = codes - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+def _permission_objects(codes: set[str], known: dict[str, Permission]) -> list[Permission]:
+    missing = codes - known.keys()
     if missing:
         raise LookupError(f"Unknown permissions: {sorted(missing)}")
-    return found
+    return [known[code] for code in codes]
+
+
+def _known_permissions(codes: set[str]) -> dict[str, Permission]:
+    """'app.codename' → permission, for the apps the codes name, in one query."""
+    app_labels = {code.split(".", 1)[0] for code in codes}
+    found = Permission.objects.filter(content_type__app_label__in=app_labels).select_related("content_type")
+    return {f"{p.content_type.app_label}.{p.codename}": p for p in found}
 
 
 @transaction.atomic
 def sync_roles() -> dict[str, int]:
     """Create the groups and set their permissions exactly; returns counts per group."""
+    wanted = role_permissions()
+    known = _known_permissions(set().union(*wanted.values()))
     counts = {}
-    for role, codes in role_permissions().items():
+    for role, codes in wanted.items():
         group, _created = Group.objects.get_or_create(name=role.group_name)
-        group.permissions.set(_permission_objects(codes))
+        group.permissions.set(_permission_objects(codes, known))
         counts[role.group_name] = len(codes)
     return counts
 
