@@ -72,19 +72,21 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Both database runs share the tests out over TEST_WORKERS processes (pytest-xdist; each worker has a test
-# database of its own, test_<name>_gw0...); a module's tests stay on one worker, so a module-scoped fixture
-# is built once. TEST_WORKERS=0 runs them one at a time in this process.
+# Each database run shares the fast tests out over TEST_WORKERS processes (pytest-xdist; each worker has a
+# test database of its own, test_<name>_gw0...; a module's tests stay on one worker, so a module-scoped
+# fixture is built once), then runs the slow ones (browsers, live servers, subprocesses: they time
+# themselves and start processes of their own) one at a time. Together: every test, once.
+# TEST_WORKERS=0 runs them all one at a time in this process.
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadscope)
+PYTEST_ALL := $(if $(filter 0,$(TEST_WORKERS)),$(BIN)/pytest,$(BIN)/pytest -m "not slow" -n $(TEST_WORKERS) --dist loadscope && $(BIN)/pytest -m slow)
 
 test-sqlite: install-dev
-	env -u DATABASE_URL EXPECT_DB_VENDOR=sqlite $(BIN)/pytest $(PYTEST_PARALLEL)
+	export EXPECT_DB_VENDOR=sqlite; unset DATABASE_URL; $(PYTEST_ALL)
 
 # Under CI=true PostgreSQL is mandatory; elsewhere a missing server is reported loudly and skipped.
 test-postgres: install-dev
 	@if bash .ci/ensure-postgres "$(TEST_DATABASE_URL)"; then \
-		DATABASE_URL="$(TEST_DATABASE_URL)" EXPECT_DB_VENDOR=postgresql $(BIN)/pytest $(PYTEST_PARALLEL); \
+		export DATABASE_URL="$(TEST_DATABASE_URL)" EXPECT_DB_VENDOR=postgresql; $(PYTEST_ALL); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required under CI and is not reachable at $(TEST_DATABASE_URL)" >&2; exit 1; \
 	else \
