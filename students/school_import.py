@@ -86,7 +86,8 @@ def import_school_file(file, filename: str) -> SchoolImport:
     with transaction.atomic():
         existing = School.objects.in_bulk([r[0] for r in rows], field_name="code")
         for code, name, level, commune, typed in rows:
-            assert level is not None and commune is not None  # no errors: every row has both
+            if level is None or commune is None:  # never: a row without either is an error, and errors save nothing
+                continue
             school = existing.get(code) or School(code=code)
             if school.pk and (school.name, school.level, school.commune_id) == (name, level, commune.pk):
                 continue
