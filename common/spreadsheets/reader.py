@@ -228,8 +228,9 @@ def _is_footer(cells: list[Any]) -> bool:
     return False
 
 
-def read_table(file: BinaryFile, filename: str, columns: Sequence[Column], *, max_rows: int | None = None) -> Table:
-    """The list in `file`, or SpreadsheetError with a message for the user (`max_rows`: a lower row limit)."""
+def checked_bytes(file: BinaryFile, filename: str, *, max_rows: int | None = None) -> tuple[bytes, str]:
+    """The file's bytes and extension, once every check that comes before reading has passed: the
+    extension, the size, the signature, zip bombs and the sheet's real extent (SpreadsheetError)."""
     extension = PurePath(filename or "").suffix.lower()
     if extension not in EXTENSIONS:
         raise SpreadsheetError(
@@ -244,6 +245,19 @@ def read_table(file: BinaryFile, filename: str, columns: Sequence[Column], *, ma
     if expected_magic == _ZIP_MAGIC:
         _check_zip(data)
     check_extent(data, extension, max_rows=max_rows)  # before calamine or openpyxl allocates the cell grid
+    return data, extension
+
+
+def no_header_error(columns: Sequence[Column]) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("No header row was found. The list needs the columns: %(headers)s.")
+        % {"headers": ", ".join(c.header for c in columns if c.required) or ", ".join(c.header for c in columns)}
+    )
+
+
+def read_table(file: BinaryFile, filename: str, columns: Sequence[Column], *, max_rows: int | None = None) -> Table:
+    """The list in `file`, or SpreadsheetError with a message for the user (`max_rows`: a lower row limit)."""
+    data, extension = checked_bytes(file, filename, max_rows=max_rows)
 
     notices: list[str] = []  # legacy fonts and encodings converted (legacy_encoding, csv_encoding)
     if extension == ".csv":
@@ -255,10 +269,7 @@ def read_table(file: BinaryFile, filename: str, columns: Sequence[Column], *, ma
     del data
     found = _find_header(grid, columns)
     if found is None:
-        raise SpreadsheetError(
-            _("No header row was found. The list needs the columns: %(headers)s.")
-            % {"headers": ", ".join(c.header for c in columns if c.required) or ", ".join(c.header for c in columns)}
-        )
+        raise no_header_error(columns)
     header_index, positions = found
     missing = [c.header for c in columns if c.required and c.key not in positions]
     if missing:

@@ -17,7 +17,6 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -28,18 +27,14 @@ from common.spreadsheets.csv_encoding import CsvEncodingError, decode_csv
 from common.spreadsheets.legacy_encoding import _convert_row, conversion_notice, file_encoding
 from common.spreadsheets.reader import (
     _HEADER_SEARCH_ROWS,
-    _OLE2_MAGIC,
-    _ZIP_MAGIC,
-    EXTENSIONS,
     BinaryFile,
-    _check_size,
-    _check_zip,
     _find_header,
     _is_footer,
     _read_xlsx_keeping_formulas,
     _xlsx_has_formulas,
+    checked_bytes,
+    no_header_error,
 )
-from common.spreadsheets.sheet_extent import check_extent
 from common.spreadsheets.table import Column, Row, SpreadsheetError, Table, clean_cell
 
 # legacy_encoding.file_encoding decides on this many non-ASCII cells.
@@ -58,20 +53,7 @@ class StreamedTable:
 
 def stream_table(file: BinaryFile, filename: str, columns: Sequence[Column]) -> StreamedTable:
     """The list in `file`; SpreadsheetError (also while the rows are taken) with a message for the user."""
-    extension = PurePath(filename or "").suffix.lower()
-    if extension not in EXTENSIONS:
-        raise SpreadsheetError(
-            _("“%(name)s” is not a spreadsheet; upload an .xlsx, .xls, .ods or .csv file.") % {"name": filename}
-        )
-    data = _check_size(file)
-    expected_magic = {".xlsx": _ZIP_MAGIC, ".ods": _ZIP_MAGIC, ".xls": _OLE2_MAGIC}.get(extension)
-    if expected_magic and not data.startswith(expected_magic):
-        raise SpreadsheetError(_("The file is damaged or is not a spreadsheet."))
-    if extension == ".csv" and data.startswith((_ZIP_MAGIC, _OLE2_MAGIC)):
-        raise SpreadsheetError(_("The file is damaged or is not a spreadsheet."))
-    if expected_magic == _ZIP_MAGIC:
-        _check_zip(data)
-    check_extent(data, extension)  # before calamine or openpyxl allocates the cell grid
+    data, extension = checked_bytes(file, filename)
 
     notices: list[str] = []
     if extension == ".csv":
@@ -84,10 +66,7 @@ def stream_table(file: BinaryFile, filename: str, columns: Sequence[Column]) -> 
         sheet_name, found, height = _workbook_header(data, columns, notices)
     del data
     if found is None:
-        raise SpreadsheetError(
-            _("No header row was found. The list needs the columns: %(headers)s.")
-            % {"headers": ", ".join(c.header for c in columns if c.required) or ", ".join(c.header for c in columns)}
-        )
+        raise no_header_error(columns)
     source, header_index, positions = found
     missing = [c.header for c in columns if c.required and c.key not in positions]
     if missing:
