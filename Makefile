@@ -72,12 +72,13 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Each database run shares the tests out over TEST_WORKERS processes (pytest-xdist; each worker has a test
-# database of its own, test_<name>_gw0...); a module's tests stay on one worker, so a module-scoped fixture
-# is built once. Most slow tests (browsers, live servers, subprocesses) wait on another process, so two
-# workers halve them too. TEST_WORKERS=0 runs them all one at a time in this process.
+# Each database run shares the fast tests out over TEST_WORKERS processes (pytest-xdist; each worker has a
+# test database of its own, test_<name>_gw0...; a module's tests stay on one worker, so a module-scoped
+# fixture is built once), then runs the slow ones (browsers, live servers, subprocesses: they time
+# themselves and start processes of their own) one at a time. Together: every test, once.
+# TEST_WORKERS=0 runs them all one at a time in this process.
 TEST_WORKERS ?= 2
-PYTEST_ALL := $(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadscope)
+PYTEST_ALL := $(if $(filter 0,$(TEST_WORKERS)),$(BIN)/pytest,$(BIN)/pytest -m "not slow" -n $(TEST_WORKERS) --dist loadscope && $(BIN)/pytest -m slow)
 
 test-sqlite: install-dev
 	export EXPECT_DB_VENDOR=sqlite; unset DATABASE_URL; $(PYTEST_ALL)
