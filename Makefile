@@ -50,11 +50,15 @@ restore: install
 
 ## The whole suite, exactly as CI runs it
 # The three checks run side by side (security mostly waits on the network), each one's output printed
-# whole when it ends; then both databases, each spread over TEST_WORKERS processes (below).
+# whole when it ends; then both databases at once, each in two lanes (below): on two cores, one database's
+# lanes alone leave a core idle while the longer lane finishes. The PostgreSQL run leaves out the tests
+# marked database_independent, which the SQLite run runs.
 test: install-dev
+	@echo "== $$(date +%T) the checks: lint, typecheck, security"
 	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck security
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@echo "== $$(date +%T) the tests on SQLite and on PostgreSQL, side by side (each printed whole when it ends)"
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres SKIP_DATABASE_INDEPENDENT=1
+	@echo "== $$(date +%T) make test done"
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -72,21 +76,23 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Each database run shares the fast tests out over TEST_WORKERS processes (pytest-xdist; each worker has a
-# test database of its own, test_<name>_gw0...; a module's tests stay on one worker, so a module-scoped
-# fixture is built once), then runs the slow ones (browsers, live servers, subprocesses: they time
-# themselves and start processes of their own) one at a time. Together: every test, once.
-# TEST_WORKERS=0 runs them all one at a time in this process.
+# Each database run (scripts/test_lanes.sh) runs two lanes at once: the tests that serve the app live
+# (browser journeys, live_server) one at a time in a process of their own, and every other test shared out
+# over TEST_WORKERS processes (pytest-xdist; each worker has a test database of its own, test_<name>_gw0...;
+# a module's tests stay on one worker, so a module-scoped fixture is built once). Together: every test, once.
+# TEST_WORKERS=0 runs them all one at a time in one process.
 TEST_WORKERS ?= 2
-PYTEST_ALL := $(if $(filter 0,$(TEST_WORKERS)),$(BIN)/pytest,$(BIN)/pytest -m "not slow" -n $(TEST_WORKERS) --dist loadscope && $(BIN)/pytest -m slow)
+PYTEST_ALL := TEST_WORKERS=$(TEST_WORKERS) PYTEST=$(BIN)/pytest bash scripts/test_lanes.sh
 
+# The SQLite run runs the database_independent tests even when `make test` passes SKIP_DATABASE_INDEPENDENT=1
+# (make gives command-line variables to every recipe).
 test-sqlite: install-dev
-	export EXPECT_DB_VENDOR=sqlite; unset DATABASE_URL; $(PYTEST_ALL)
+	export EXPECT_DB_VENDOR=sqlite; unset DATABASE_URL SKIP_DATABASE_INDEPENDENT; $(PYTEST_ALL)
 
 # Under CI=true PostgreSQL is mandatory; elsewhere a missing server is reported loudly and skipped.
 test-postgres: install-dev
 	@if bash .ci/ensure-postgres "$(TEST_DATABASE_URL)"; then \
-		export DATABASE_URL="$(TEST_DATABASE_URL)" EXPECT_DB_VENDOR=postgresql; $(PYTEST_ALL); \
+		export DATABASE_URL="$(TEST_DATABASE_URL)" EXPECT_DB_VENDOR=postgresql SKIP_DATABASE_INDEPENDENT="$(SKIP_DATABASE_INDEPENDENT)"; $(PYTEST_ALL); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required under CI and is not reachable at $(TEST_DATABASE_URL)" >&2; exit 1; \
 	else \

@@ -1,5 +1,6 @@
 """The standard cast of every test: one user per role, two communes, two providers."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -85,10 +86,19 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Browser journeys and whatever serves the app live are `slow`, like the tests marked so by hand
     (other processes: manage.py, gunicorn, the HTML checker, benchmarks). `pytest -m "not slow"` leaves
-    them out; `make test` runs every test."""
+    them out; `make test` runs every test. They are `live` too: `make test` runs those in a process of
+    their own (scripts/test_lanes.sh), since a live server's flushes and locks would break the tests
+    that follow them on a shared worker."""
     for item in items:
         if "tests/e2e/" in Path(item.fspath).as_posix() or "live_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.live)
+    # The PostgreSQL run of `make test` leaves out what the SQLite run has just run identically.
+    if os.environ.get("SKIP_DATABASE_INDEPENDENT") == "1":
+        once = [item for item in items if item.get_closest_marker("database_independent")]
+        if once:
+            config.hook.pytest_deselected(items=once)
+            items[:] = [item for item in items if not item.get_closest_marker("database_independent")]

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from reports.tests.factories import FeedbackFactory
 from students.tests.factories import DuplicateCandidateFactory
 from tests.e2e.accessibility import axe_violations, describe, failing
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, wait_for_menu_counts
 from vinhtuong_program.core.tests.factories import PASSWORD
 from vinhtuong_program.core.tests.test_navigation import GROUPS, staff_pages_out_of_reach
 
@@ -77,7 +77,8 @@ def test_each_role_finds_its_way_in_the_staff_menu_at_every_width(request, brows
         page = context.new_page()
         page.set_default_timeout(15_000)
         log_in(page, USERNAMES[who], PASSWORD)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
+        wait_for_menu_counts(page)
         page.screenshot(path=str(SHOTS / f"{who}-{width}.png"), full_page=True)
         _open_menu(page, width)
         if width < 992:
@@ -113,7 +114,8 @@ def test_every_staff_page_is_two_clicks_from_the_menu(request, page, who, commun
     menu = [href for _group, href in _menu_links(page)]
 
     def links_on(url: str) -> set[str]:
-        page.goto(url, wait_until="networkidle")  # the menu's badges fetched before the next page (SQLite locks)
+        page.goto(url)
+        wait_for_menu_counts(page)
         return set(page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))"))
 
     assert staff_pages_out_of_reach(user, menu, links_on) == []
@@ -127,15 +129,17 @@ def test_the_lists_a_commune_posts_or_signs_print_on_a4(request, browser, live_s
     request.getfixturevalue("commune_a_official")
     batch, _support, _other = school_with_record(office, commune_a)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    # A4 less the print margins, at 96 px per inch: about 690 px of width for the page's content.
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 690, "height": 980})
-    page = context.new_page()
     problems = []
     for who, pages in (
         ("xa_a", [f"/can-bo/hoc-sinh/?commune={commune_a.pk}", f"/can-bo/phan-bo/xa/{commune_a.code}/tong-hop/"]),
         ("phonggd", [f"/can-bo/phan-bo/bien-ban/{batch.pk}/"]),
     ):
-        page.context.clear_cookies()
+        # A browser context (its own cookies) per user: in one context, cookies cleared, the menu's counts request
+        # still under way brought the last user's session back (every response renews it), and the login
+        # page sent the next user on to the staff home.
+        # A4 less the print margins, at 96 px per inch: about 690 px of width for the page's content.
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN", viewport={"width": 690, "height": 980})
+        page = context.new_page()
         log_in(page, who, PASSWORD)
         for url in pages:
             page.goto(url)
@@ -152,5 +156,5 @@ def test_the_lists_a_commune_posts_or_signs_print_on_a4(request, browser, live_s
             name = url.strip("/").replace("/", "-").replace("?", "-").replace("=", "-")
             page.pdf(path=str(SHOTS / f"print-{name}.pdf"), format="A4", print_background=True)
             page.emulate_media(media="screen")
-    context.close()
+        context.close()
     assert not problems, "\n".join(problems)
