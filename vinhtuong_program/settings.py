@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "vinhtuong_program.core.security.SiteCSPMiddleware",
     "vinhtuong_program.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "vinhtuong_program.core.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "vinhtuong_program.core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

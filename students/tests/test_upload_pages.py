@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -182,6 +184,17 @@ def test_the_progress_endpoint_reports_rows_and_status(client, commune_a, commun
     }
     page = client.get(reverse("students:upload-detail", args=[commune_a.code, upload.pk])).content.decode()
     assert "js/upload_progress.js" in page and url in page
+
+
+def test_the_progress_poll_never_writes_the_session_back(client, commune_a, commune_a_official):
+    """It polls every second: each answer wrote back the session it had read, over what another tab stored."""
+    upload = StudentUpload.objects.create(commune=commune_a, original_name="lon.xlsx", rows_total=10)
+    client.force_login(commune_a_official)
+    stored = Session.objects.get(session_key=client.session.session_key)
+    response = client.get(reverse("students:upload-progress", args=[commune_a.code, upload.pk]))
+    assert response.status_code == 200 and response.json()["rows_total"] == 10
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.get(pk=stored.pk).expire_date == stored.expire_date
 
 
 def test_a_processing_fault_ends_the_upload_instead_of_spinning(

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.http import leaves_the_session_unsaved
 from students import upload_processing
 from students.forms import StudentUploadForm
 from students.lists import upload_open
@@ -123,6 +124,7 @@ def upload_detail(request: HttpRequest, code: str, upload_id: int) -> HttpRespon
     )
 
 
+@leaves_the_session_unsaved
 @never_cache
 @login_required
 @require_safe

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from common.http import leaves_the_session_unsaved
 from donations.models import CommitteeMember
 from reports.dashboard import attention_items
 from reports.models import Milestone
@@ -48,6 +49,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@leaves_the_session_unsaved
 @login_required
 @never_cache
 @require_safe

@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from vinhtuong_program.core import security
+from vinhtuong_program.core import views as core_views
 from vinhtuong_program.core.tests.factories import PASSWORD, UserFactory
 from vinhtuong_program.core.tests.site_urls import named_urls
 
@@ -391,3 +393,35 @@ def test_each_request_renews_the_idle_hour(client, education_office_user):
     Session.objects.filter(pk=_session_row(client).pk).update(expire_date=timezone.now() + timedelta(minutes=5))
     assert client.get(reverse("staff-home")).status_code == 200
     assert _session_row(client).expire_date > timezone.now() + timedelta(minutes=55)
+
+
+@pytest.mark.django_db
+def test_the_menus_background_counts_never_write_back_an_older_session(client, education_office_user, monkeypatch):
+    """The counts request loads the session as the page appears; the user's next post may store something first."""
+    client.force_login(education_office_user)
+    key = client.session.session_key
+    undo = {"ids": [7, 8], "day": timezone.localdate().isoformat()}
+    count_attention = core_views.attention_items
+
+    def meanwhile_the_user_verifies_all(user, **kwargs):
+        session = SessionStore(key)
+        session["verification_undo"] = undo
+        session.save()
+        return count_attention(user, **kwargs)
+
+    monkeypatch.setattr(core_views, "attention_items", meanwhile_the_user_verifies_all)
+    response = client.get(reverse("staff-menu-counts"))
+    assert response.status_code == 200 and "counts" in response.json()
+    assert SessionStore(key)["verification_undo"] == undo
+    # Nor is the cookie set again: a browser whose cookies were just cleared stays signed out.
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_the_menus_background_counts_are_not_activity(client, education_office_user):
+    client.force_login(education_office_user)
+    five_minutes_left = timezone.now() + timedelta(minutes=5)
+    Session.objects.filter(pk=_session_row(client).pk).update(expire_date=five_minutes_left)
+    assert client.get(reverse("staff-menu-counts")).status_code == 200
+    assert _session_row(client).expire_date == five_minutes_left
