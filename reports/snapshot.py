@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 
@@ -54,7 +54,7 @@ class Snapshot:
         inside the report's subqueries costs joins and a sort of every row)."""
         if self.as_of is None:
             return model._base_manager.order_by()
-        return model.history.as_of(self.moment).order_by()
+        return last_versions(model, self.moment)
 
     def field_of(self, model: type[models.Model], field: str, *, id_from: str) -> Subquery:
         """`field` of the `model` row whose id is in the outer row's `id_from`, as this snapshot sees
@@ -86,3 +86,18 @@ class Snapshot:
                 with connection.cursor() as cursor:
                     cursor.execute("; ".join(statements))
             yield
+
+
+def last_versions(model: type[models.Model], moment: datetime) -> models.QuerySet:
+    """Each record's last history row up to `moment`, as instances, deleted records left out.
+
+    The last row is the one written last (the highest history_id) among those dated up to
+    `moment`. simple-history's `as_of` compares dates alone and kept every row that tied for a
+    record's last date: a report then read whichever the database met first. One inequality, as
+    there, keeps the anti-join as fast (an OR of date and id made the report 1.6× slower).
+    """
+    pk = model._meta.pk.attname
+    history = model.history.filter(history_date__lte=moment)  # type: ignore[attr-defined]  # HistoricalRecords
+    history._as_of = moment
+    later = history.filter(history_id__gt=OuterRef("history_id"), **{pk: OuterRef(pk)})
+    return history.filter(~Exists(later)).as_instances().order_by()

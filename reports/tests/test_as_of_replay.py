@@ -14,7 +14,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from allocation import proposals, services
@@ -26,6 +25,7 @@ from reports.models import Feedback
 from reports.progress import build_progress_report
 from reports.snapshot import Snapshot
 from reports.tests import world
+from reports.tests.history_dates import move_history_to
 from students import importing, review
 from students.models import DuplicateCandidate, Hamlet, School, SchoolLevel, StudentUpload
 from students.tests.factories import HamletFactory, SchoolFactory
@@ -42,9 +42,7 @@ MOMENT_KEYS = ("as_of", "live", "generated_at")
 
 
 def _history_to(moment: datetime) -> None:
-    for model in apps.get_models():
-        if model.__name__.startswith("Historical") and hasattr(model, "history_date"):
-            model.objects.update(history_date=moment)
+    move_history_to(moment)
 
 
 def _figures(report: dict) -> dict:

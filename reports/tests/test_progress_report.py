@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +15,7 @@ from reports.progress import build_progress_report
 from reports.reference import milestones_load
 from reports.snapshot import Snapshot
 from reports.tests import world
+from reports.tests.history_dates import move_history_to
 from students import review
 from students.models import Student, StudentUpload
 from students.tests.factories import DuplicateCandidateFactory, HamletFactory, SchoolFactory, StudentFactory
@@ -238,9 +238,7 @@ def test_milestones_carry_their_deadline_status_and_evidence(w, commune_a):
 
 def _move_history_to(moment: datetime) -> None:
     """Pretend everything recorded so far happened at `moment`."""
-    for model in apps.get_models():
-        if model.__name__.startswith("Historical") and hasattr(model, "history_date"):
-            model.objects.update(history_date=moment)
+    move_history_to(moment)
 
 
 def test_as_of_a_past_day_reads_the_history_not_todays_rows(w):

@@ -11,7 +11,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 from docx import Document
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -19,6 +18,7 @@ from playwright.sync_api import expect
 from allocation.tests.document_text import docx_text, pdf_text
 from reports.reference import milestones_load
 from reports.tests import world
+from reports.tests.history_dates import move_history_to
 from tests.e2e.conftest import log_in
 from vinhtuong_program.core.tests.factories import PASSWORD
 
@@ -68,9 +68,7 @@ def test_leadership_reads_the_report_and_downloads_every_format(
         assert not [name for name in names if name in document]
 
     # Everything recorded so far happened on 24/09/2021; the day before, nothing existed yet.
-    for model in apps.get_models():
-        if model.__name__.startswith("Historical") and hasattr(model, "history_date"):
-            model.objects.update(history_date=datetime(2021, 9, 24, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    move_history_to(datetime(2021, 9, 24, 10, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     page.get_by_label("Số liệu tính đến hết ngày").fill("23/09/2021")
     page.get_by_role("button", name="Xem").click()
     expect(body).to_contain_text("Số liệu tính đến hết ngày 23/09/2021")

@@ -8,7 +8,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from rapidfuzz.distance import Levenshtein
@@ -21,6 +20,7 @@ from reports.progress import build_progress_report
 from reports.snapshot import Snapshot
 from reports.tests import world
 from reports.tests.factories import FeedbackFactory
+from reports.tests.history_dates import move_history_to
 from students.models import GuardianRequest, Student, StudentUpload
 from students.tests.factories import StudentFactory
 from telecom.models import SimAssignment
@@ -72,10 +72,7 @@ def district(education_office_user, commune_a, commune_b, viettel, vnpt, setting
         outcome=GuardianRequest.Outcome.PROVIDED,
     )
     # Everything so far happened on a past day, as in reports/tests/test_as_of_replay.py.
-    moment = datetime(2021, 9, 24, 12, tzinfo=VN)
-    for model in apps.get_models():
-        if model.__name__.startswith("Historical") and hasattr(model, "history_date"):
-            model.objects.update(history_date=moment)
+    move_history_to(datetime(2021, 9, 24, 12, tzinfo=VN))
     return {"world": w, "batch": batch, "upload": upload, "media": Path(settings.MEDIA_ROOT)}
 
 
