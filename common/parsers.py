@@ -82,6 +82,13 @@ def parse_int(value: Any) -> int:
 
 def parse_digits(value: Any, length: int, *, restore_leading_zero: bool = False) -> str:
     """An identifier of `length` digits, also when Excel stored it as a number."""
+    # Most cells of an import are already right: clean ASCII digits of the right length (the checks
+    # below would give back the same text).
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        if len(value) == length:
+            return value
+        if restore_leading_zero and len(value) == length - 1:
+            return "0" + value
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(_("“%(value)s” is not an identifier.") % {"value": value})

@@ -237,8 +237,9 @@ class Student(models.Model):
     lacks_internet = models.BooleanField(_("lacks Internet"), default=False)
     hardships = models.JSONField(_("hardship"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.LISTED)
-    # Lower case, no diacritics, single spaces: for search and duplicate matching.
-    name_key = models.CharField(_("name key"), max_length=100, db_index=True, editable=False, default="")
+    # Lower case, no diacritics, single spaces: for search and duplicate matching. Searched with
+    # `contains` (no index helps) and matched with the birth date (student_name_birth_idx).
+    name_key = models.CharField(_("name key"), max_length=100, editable=False, default="")
     upload = models.ForeignKey(
         StudentUpload,
         on_delete=models.PROTECT,
@@ -261,7 +262,9 @@ class Student(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    # The history is read by record (id) and by moment (history_date), never by these: an index on
+    # each cost a 100,000-row import a second of its COPY (bench import_memory).
+    history = HistoricalRecords(no_db_index=["commune", "school", "hamlet", "upload", "verified_by", "name_key"])
     objects = CommuneScopedQuerySet.as_manager()
 
     class Meta:

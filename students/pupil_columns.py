@@ -4,7 +4,8 @@ A cleaner turns one cell into a model value and the messages of what is wrong
 with it. The categorical columns (school, class, level, gender, yes-marks,
 hardships, hamlet, guardian) repeat on most rows of a list, so their cleaners
 are remembered per import, by the cell as read (type and value): a 100,000-row
-list cleans a few hundred distinct cells, not 1.5 million.
+list cleans a few hundred distinct cells, not 1.5 million. Names are remembered
+too, up to a bound; IDs and phone numbers, which do not repeat, are not.
 """
 
 from __future__ import annotations
@@ -269,6 +270,12 @@ def clean_person(value: Any, key: str, required: bool) -> tuple[tuple[str, str],
         return (person_name(typed), typed), [(key, str(exc))]
 
 
+def clean_pupil_name(value: Any) -> tuple[tuple[str, str, str], Problems]:
+    """((the name in Vietnamese case, as typed, its key for matching), problems)."""
+    (name, typed), problems = clean_person(value, "full_name", True)
+    return (name, typed, pupils.name_key(name)), problems
+
+
 class Remembered:
     """A cleaner remembered by the cell as read (its type and value) and its other arguments,
     up to `size` distinct ones. The results are shared between rows: callers never change them."""
@@ -339,7 +346,8 @@ class RowValidator:
         self.hardships = Remembered(clean_hardships)
         self.hamlet = Remembered(clean_hamlet)
         self.guardian = Remembered(clean_person, size=5000)
-        self.person = _once(clean_person)
+        # Names repeat less than categories, but a district's lists share many ("Nguyễn Văn An").
+        self.pupil_name = Remembered(clean_pupil_name)
         self.code = _once(clean_code)
         self._labels: dict[str, str] | None = None
 
@@ -348,7 +356,7 @@ class RowValidator:
         count = len(cells)
         raw = {key: cells[i] if i < count else None for key, i in positions.items()}
         get = raw.get
-        (name, typed_name), problems = self.person(get("full_name"), "full_name", True)
+        (name, typed_name, name_key), problems = self.pupil_name(get("full_name"))
         problems = list(problems)
         birth_date, found = self.birth_date(get("birth_date"))
         problems += found
@@ -392,7 +400,7 @@ class RowValidator:
                 {labels["full_name"]: (typed_name, name), labels["guardian_name"]: (typed_guardian, guardian)}
             )
         return PupilRow(
-            row.number, name, pupils.name_key(name), birth_date, gender, personal_id, pupil_id, school.pk,
+            row.number, name, name_key, birth_date, gender, personal_id, pupil_id, school.pk,
             class_name, level, guardian, phone, lacks_device, lacks_internet, hardships, hamlet, note,
         )  # fmt: skip
 

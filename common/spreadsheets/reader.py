@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -105,22 +104,6 @@ def _check_zip(data: bytes) -> None:
                 raise SpreadsheetError(_("The file is damaged or is not a spreadsheet.")) from None
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise SpreadsheetError(_("The file contains XML declarations a spreadsheet never has; it was refused."))
-
-
-_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
-
-
-def _xlsx_has_formulas(data: bytes) -> bool:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for member in archive.namelist():
-            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
-                with archive.open(member) as part:
-                    tail = b""
-                    while chunk := part.read(1 << 20):
-                        if _FORMULA.search(tail + chunk):
-                            return True
-                        tail = chunk[-8:]
-    return False
 
 
 def _read_xlsx_keeping_formulas(
@@ -223,14 +206,17 @@ def _find_header(grid: list[list[Any]], columns: Sequence[Column]) -> tuple[int,
 def _is_footer(cells: list[Any]) -> bool:
     for cell in cells:
         if cell not in (None, ""):
+            if cell.__class__ in (int, float):
+                return False  # a row's number (STT); every footer starts with a word
             text = fold(cell)
             return text.startswith(_FOOTER_STARTS)
     return False
 
 
-def checked_bytes(file: BinaryFile, filename: str, *, max_rows: int | None = None) -> tuple[bytes, str]:
-    """The file's bytes and extension, once every check that comes before reading has passed: the
-    extension, the size, the signature, zip bombs and the sheet's real extent (SpreadsheetError)."""
+def checked_bytes(file: BinaryFile, filename: str, *, max_rows: int | None = None) -> tuple[bytes, str, bool]:
+    """The file's bytes, its extension and whether it is an .xlsx with formulas, once every check
+    that comes before reading has passed: the extension, the size, the signature, zip bombs and
+    the sheet's real extent (SpreadsheetError)."""
     extension = PurePath(filename or "").suffix.lower()
     if extension not in EXTENSIONS:
         raise SpreadsheetError(
@@ -244,8 +230,9 @@ def checked_bytes(file: BinaryFile, filename: str, *, max_rows: int | None = Non
         raise SpreadsheetError(_("The file is damaged or is not a spreadsheet."))
     if expected_magic == _ZIP_MAGIC:
         _check_zip(data)
-    check_extent(data, extension, max_rows=max_rows)  # before calamine or openpyxl allocates the cell grid
-    return data, extension
+    # Before calamine or openpyxl allocates the cell grid; the same pass over the XML finds formulas.
+    has_formulas = check_extent(data, extension, max_rows=max_rows)
+    return data, extension, has_formulas
 
 
 def no_header_error(columns: Sequence[Column]) -> SpreadsheetError:
@@ -257,12 +244,12 @@ def no_header_error(columns: Sequence[Column]) -> SpreadsheetError:
 
 def read_table(file: BinaryFile, filename: str, columns: Sequence[Column], *, max_rows: int | None = None) -> Table:
     """The list in `file`, or SpreadsheetError with a message for the user (`max_rows`: a lower row limit)."""
-    data, extension = checked_bytes(file, filename, max_rows=max_rows)
+    data, extension, has_formulas = checked_bytes(file, filename, max_rows=max_rows)
 
     notices: list[str] = []  # legacy fonts and encodings converted (legacy_encoding, csv_encoding)
     if extension == ".csv":
         sheet_name, grid = "", _read_csv(data, notices)
-    elif extension == ".xlsx" and _xlsx_has_formulas(data):
+    elif has_formulas:
         sheet_name, grid = _read_xlsx_keeping_formulas(data, columns, notices)
     else:
         sheet_name, grid = _read_workbook(data, columns, notices)

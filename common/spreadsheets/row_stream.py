@@ -31,7 +31,6 @@ from common.spreadsheets.reader import (
     _find_header,
     _is_footer,
     _read_xlsx_keeping_formulas,
-    _xlsx_has_formulas,
     checked_bytes,
     no_header_error,
 )
@@ -53,13 +52,13 @@ class StreamedTable:
 
 def stream_table(file: BinaryFile, filename: str, columns: Sequence[Column]) -> StreamedTable:
     """The list in `file`; SpreadsheetError (also while the rows are taken) with a message for the user."""
-    data, extension = checked_bytes(file, filename)
+    data, extension, has_formulas = checked_bytes(file, filename)
 
     notices: list[str] = []
     if extension == ".csv":
         lines, height = _csv_rows(data, notices)
         sheet_name, found = "", _header(_Converting(lines, notices), columns)
-    elif extension == ".xlsx" and _xlsx_has_formulas(data):
+    elif has_formulas:
         sheet_name, grid = _read_xlsx_keeping_formulas(data, columns, notices)  # converted already
         found, height = _header(_Plain(grid), columns), len(grid)
     else:
@@ -193,6 +192,7 @@ def _sheet_rows(sheet: CalamineSheet) -> Iterator[list[Any]]:
 def _data_rows(source: _Plain, header_index: int, positions: dict[str, int]) -> Iterator[Row]:
     """The rows below the header up to a footer, blank ones skipped, numbered as Excel shows them."""
     data_positions = [i for key, i in positions.items() if key != "stt"]
+    first = data_positions[0] if data_positions else None  # none: every row is blank, as before
     rows = iter(source)
     for index, cells in enumerate(rows):
         if index <= header_index:
@@ -201,6 +201,10 @@ def _data_rows(source: _Plain, header_index: int, positions: dict[str, int]) -> 
             for _cells in rows:  # converted and counted for the notices like the rest of the file
                 pass
             return
-        if all(i >= len(cells) or clean_cell(cells[i]) is None for i in data_positions):
+        # Most rows start with a letter or digit in their first column, which no cleaning removes.
+        lead = cells[first] if first is not None and first < len(cells) else None
+        if not (lead.__class__ is str and lead[:1].isalnum()) and all(
+            i >= len(cells) or clean_cell(cells[i]) is None for i in data_positions
+        ):
             continue
         yield Row(index + 1, cells, positions)

@@ -43,6 +43,8 @@ class Extent:
     columns: int = 0
     # Cells a reader would create, with repeats expanded (an .ods row repeated a million times).
     cells: int = 0
+    # An .xlsx sheet with a formula, seen in the same pass (its text is read with openpyxl).
+    formulas: bool = False
 
     def add(self, row: int, column: int, count: int = 1) -> None:
         self.rows = max(self.rows, row)
@@ -84,11 +86,14 @@ def check(extent: Extent) -> None:
         raise SpreadsheetError(_("A sheet of the file has far more cells than a list can have; it was refused."))
 
 
-def check_extent(data: bytes, extension: str, *, max_rows: int | None = None) -> None:
-    """Refuse a file whose sheets are too large, before python-calamine or openpyxl reads it."""
+def check_extent(data: bytes, extension: str, *, max_rows: int | None = None) -> bool:
+    """Refuse a file whose sheets are too large, before python-calamine or openpyxl reads it.
+
+    Returns whether a sheet of an .xlsx has a formula, found in the same pass over its XML.
+    """
     token = _row_limit.set(max_rows)
     try:
-        _check_extent(data, extension)
+        return _check_extent(data, extension)
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError, struct.error):
         # Damage the zip check could not see (a part that does not inflate, an encrypted part).
         raise SpreadsheetError(_("The file is damaged or is not a spreadsheet.")) from None
@@ -96,13 +101,16 @@ def check_extent(data: bytes, extension: str, *, max_rows: int | None = None) ->
         _row_limit.reset(token)
 
 
-def _check_extent(data: bytes, extension: str) -> None:
+def _check_extent(data: bytes, extension: str) -> bool:
+    formulas = False
     if extension == ".csv":
         check(Extent(rows=data.count(b"\n") + 1, columns=1))
     elif extension == ".xlsx":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for name in _xlsx_worksheets(archive):
-                check(_xlsx_sheet_extent(archive, name))
+                extent = _xlsx_sheet_extent(archive, name)
+                check(extent)
+                formulas = formulas or extent.formulas
     elif extension == ".ods":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _ods_check(archive)
@@ -111,6 +119,7 @@ def _check_extent(data: bytes, extension: str) -> None:
 
         for extent in xls_extents(data):
             check(extent)
+    return formulas
 
 
 # ---------------------------------------------------------------- .xlsx
@@ -159,6 +168,12 @@ _ROW_TAG = re.compile(rb'<row r="(\d{1,9})"')
 _TWO_LETTERS = re.compile(rb'<c r="[A-Z]{2}')
 _FULL_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d{1,9}"[^>/]*>')
 _LETTERS = [(bytes([letter]), letter - 64) for letter in range(ord("Z"), ord("A") - 1, -1)]
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _has_formula(piece: bytes) -> bool:
+    # Two substring searches rule out nearly every piece; the pattern confirms (<filterColumn> is no formula).
+    return (b"<f" in piece or b":f" in piece) and _FORMULA.search(piece) is not None
 
 
 _MAIN_NAMESPACE_PREFIX = re.compile(
@@ -215,6 +230,8 @@ def _xlsx_sheet_extent(archive: zipfile.ZipFile, name: str) -> Extent:
         cells = piece.count(b'<c r="')
         if (number == 0 and _MAIN_NAMESPACE_PREFIX.search(piece)) or not _plainly_referenced(piece, cells):
             return _xlsx_sheet_extent_counted(archive, name)
+        if not extent.formulas and _has_formula(piece):
+            extent.formulas = True
         if not cells:
             continue
         tagged = _ROW_TAG.findall(piece)
@@ -237,6 +254,8 @@ def _xlsx_sheet_extent_counted(archive: zipfile.ZipFile, name: str) -> Extent:
 
     def start(tag: str, attributes: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]
+        if local == "f":
+            extent.formulas = True
         if local == "row":
             reference = attributes.get("r", "")
             state["row"] = int(reference) if reference.isdigit() else state["row"] + 1

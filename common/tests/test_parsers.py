@@ -3,6 +3,8 @@
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from common.parsers import parse_date, parse_digits, parse_int, parse_yes
 from common.phones import parse_phone
@@ -76,3 +78,22 @@ def test_folding_and_cleaning():
     assert fold("  Nguyễn   VĂN  Ấn ") == "nguyen van an"
     assert fold("Đặng Thị Hoà") == fold("Đặng Thị Hòa") == "dang thi hoa"
     assert clean_text(12.0) == "12" and clean_text("a\u200bb\u00a0c") == "ab c"
+
+
+def _outcome(parse, value):
+    try:
+        return parse(value)
+    except ValueError as exc:
+        return ("refused", str(exc).replace(f"“{value.strip()}”", "“…”"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789١", min_size=0, max_size=13))
+def test_clean_digits_take_the_short_way_to_the_same_answer(digits):
+    # A cell of clean digits is answered before the general checks; padded, the same text goes the long way.
+    for parse in (
+        lambda value: parse_digits(value, 12, restore_leading_zero=True),
+        lambda value: parse_digits(value, 10),
+        parse_phone,
+    ):
+        assert _outcome(parse, digits) == _outcome(parse, f" {digits} ")

@@ -236,3 +236,45 @@ def test_lists_imported_in_the_request_have_a_lower_row_limit(commune_a, setting
 
 def refusal_or_none(commune, data: bytes) -> str:
     return import_file(io.BytesIO(data), "ds.xlsx", commune).read.file_error
+
+
+def _sheet_with(**cells) -> bytes:
+    workbook = Workbook()
+    for reference, value in cells.items():
+        workbook.active[reference] = value
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _namespace_prefixed(xml: bytes) -> bytes:
+    return re.sub(rb"<(/?)(\w+)", rb"<\1x:\2", xml).replace(b'xmlns="http://schemas', b'xmlns:x="http://schemas')
+
+
+@pytest.mark.parametrize(
+    ("data", "has_formulas"),
+    [
+        (_sheet_with(A1="Họ và tên", A2="Nguyễn Văn An"), False),
+        (_sheet_with(A1="Họ và tên", A2="=1+1"), True),
+        # An autofilter's <filterColumn> is no formula.
+        (
+            rewrite_sheet(
+                _sheet_with(A1="Lớp"),
+                lambda xml: xml.replace(
+                    b"</worksheet>", b'<autoFilter ref="A1:A1"><filterColumn colId="0"/></autoFilter></worksheet>'
+                ),
+            ),
+            False,
+        ),  # noqa: E501
+        # Read the slow way (cells under a namespace prefix), the formula is seen all the same.
+        (rewrite_sheet(_sheet_with(A1="Họ và tên", A2="=1+1"), _namespace_prefixed), True),
+        (rewrite_sheet(_sheet_with(A1="Họ và tên", A2="An"), _namespace_prefixed), False),
+    ],
+    ids=["values", "formula", "autofilter", "prefixed-formula", "prefixed-values"],
+)
+def test_the_extent_pass_tells_whether_an_xlsx_has_formulas(data, has_formulas):
+    assert check_extent(data, ".xlsx") is has_formulas
+
+
+def test_a_csv_never_has_formulas_to_keep():
+    assert check_extent(b"Ho va ten\n=1+1\n", ".csv") is False
