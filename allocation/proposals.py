@@ -10,11 +10,8 @@ since it was computed; supports, places and their history go through COPY
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -29,6 +26,7 @@ from allocation import engine, summary
 from allocation.locks import lock_allocation
 from allocation.models import AllocationRun, AllocationSettings, LeftOut, Support
 from common.bulk import insert_with_history, record_history
+from common.cycle_collection import without_cycle_collection
 from donations.models import Device
 from students.models import DuplicateCandidate, Student
 from telecom.models import ConnectivityOffer, HamletCoverage, SimAssignment, Technology
@@ -191,26 +189,9 @@ class Computed:
         return summary.summarise(self)
 
 
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while hundreds of thousands of long-lived records are built.
-
-    Every full collection walks all of them; at 100,000 pupils that was a third of the dry run, and
-    it grew faster than the district (bench/bench_allocation.py). Nothing built here forms cycles
-    that need the collector: reference counting frees it all.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def compute() -> Computed:
     """The dry run: what the engine would propose now. Saves nothing."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         return _compute()
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from common.bulk import insert_with_history
+from common.cycle_collection import without_cycle_collection
 from common.spreadsheets.import_limits import ErrorList
 from common.spreadsheets.row_stream import stream_table
 from common.spreadsheets.table import CellError, SpreadsheetError, Table
@@ -202,17 +203,23 @@ def _insert_new(
             inserts.append(_insert_values(row, status, common))
         ids += insert_with_history(Student, inserts, user_id=user_id, row_reasons=[row.typed_note for row in batch])
     # With history, like every business row: the 30/9 report counts pending pairs as of a past day.
-    bulk_create_with_history(
+    # Through COPY like the pupils: against a million pupils an upload holds thousands of pairs.
+    insert_with_history(
+        DuplicateCandidate,
         [
-            DuplicateCandidate(
-                existing_id=ids[-1 - existing_id] if existing_id < 0 else existing_id,
-                candidate_id=ids[position],
-                reason=reason,
-            )
+            {
+                "existing_id": ids[-1 - existing_id] if existing_id < 0 else existing_id,
+                "candidate_id": ids[position],
+                "reason": reason,
+                "decision": DuplicateCandidate.Decision.PENDING,
+                "decided_by_id": None,
+                "decided_at": None,
+                "note": "",
+                "created_at": now,
+            }
             for existing_id, position, reason in pairs
         ],
-        DuplicateCandidate,
-        batch_size=2000,
+        user_id=user_id,
     )
     result.created = len(rows)
     result.held += len(pairs)
@@ -247,6 +254,11 @@ def import_file(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportOutcome:
+    with without_cycle_collection():
+        return _import_file(file, filename, commune, user=user, upload=upload, dry_run=dry_run, progress=progress)
+
+
+def _import_file(file, filename: str, commune: Commune, *, user, upload, dry_run: bool, progress) -> ImportOutcome:
     schools = SchoolDirectory(School.objects.all())
     read = read_rows(file, filename, schools, progress=progress)
     outcome = ImportOutcome(read)

@@ -231,7 +231,7 @@ def test_the_same_file_twice_changes_nothing(commune_a, school):
     ],
 )
 def test_a_pupil_another_commune_listed_is_held_as_a_possible_duplicate(
-    commune_a, commune_b, school, overrides, reason
+    commune_a, commune_b, school, overrides, reason, commune_a_official
 ):
     school_b = SchoolFactory(commune=commune_b, name="Trường THCS Khác", level=SchoolLevel.LOWER_SECONDARY)
     first = StudentFactory(
@@ -244,7 +244,7 @@ def test_a_pupil_another_commune_listed_is_held_as_a_possible_duplicate(
         pupil_id=overrides.get("Mã học sinh", ""),
         status=Student.Status.VERIFIED,
     )
-    outcome = run(commune_a, xlsx(grid([pupil_row(1, **overrides)])))
+    outcome = run(commune_a, xlsx(grid([pupil_row(1, **overrides)])), user=commune_a_official)
 
     assert outcome.ok, errors_of(outcome)
     assert outcome.saved.held == 1
@@ -253,7 +253,8 @@ def test_a_pupil_another_commune_listed_is_held_as_a_possible_duplicate(
     pair = DuplicateCandidate.objects.get()
     assert (pair.existing, pair.candidate, pair.reason) == (first, held, reason)
     # Recorded in history like every business row (the report reads pairs as of a past day).
-    assert pair.history.filter(history_type="+").count() == 1
+    assert pair.history.filter(history_type="+").get().history_user == commune_a_official
+    assert pair.decision == DuplicateCandidate.Decision.PENDING and pair.note == ""
     first.refresh_from_db()
     assert first.status == Student.Status.VERIFIED
 
