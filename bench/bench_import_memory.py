@@ -1,8 +1,8 @@
 """A pupil list's complete import measured as the operating system sees it (issue 16), on PostgreSQL.
 
-Each step runs in its own process (bench/import_child.py); its peak resident set
-comes from wait4's rusage, so calamine's buffers and memory Python freed but
-kept count too. Each figure is the median of BENCH_RUNS runs (3), not the best.
+Each step runs in its own process (bench/import_child.py), which reports its own
+peak resident set (VmHWM, bench/peak_memory.py), so calamine's buffers and memory
+Python freed but kept count too. Each figure is the median of BENCH_RUNS runs (3), not the best.
 
 (a) the raw python-calamine read of the file; (c) our complete import (read,
 normalise, validate, de-duplicate, save with history, rolled back); (d) the same
@@ -39,19 +39,21 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _child(*args: str) -> tuple[dict, float]:
-    """The step's JSON answer and its process's peak resident set in MB."""
+def run_child(module: str, *args: str) -> tuple[dict, float]:
+    """`python -m module args` on this database: its JSON answer and its own peak resident set in MB."""
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench" * 10}
     env.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.import_child", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE
+    process = subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, check=False
     )
-    output = process.stdout.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
-        raise RuntimeError(f"bench.import_child {args} exited {process.returncode}")
-    return json.loads(output.decode().strip().splitlines()[-1]), usage.ru_maxrss / 1024
+        raise RuntimeError(f"{module} {args} exited {process.returncode}")
+    answer = json.loads(process.stdout.decode().strip().splitlines()[-1])
+    return answer, answer["peak_rss_mb"]
+
+
+def _child(*args: str) -> tuple[dict, float]:
+    return run_child("bench.import_child", *args)
 
 
 def _median(figures, label: str, runs: int, *args: str) -> tuple[float, float, dict]:

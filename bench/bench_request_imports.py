@@ -13,7 +13,7 @@ all valid (everything saved, with history) and all invalid (every row wrong):
             ledger's lock), half devices (20,000 inventory rows) / every row wrong in
             five columns.
 Each run is its own process (bench/request_import_child.py), rolled back; its peak
-resident set comes from wait4's rusage. Figures are the median of BENCH_RUNS (3).
+resident set is its own VmHWM (bench/peak_memory.py). Figures are the median of BENCH_RUNS (3).
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from __future__ import annotations
 import io
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -30,7 +28,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from bench.bench_import_memory import ROOT, _database_url
+from bench.bench_import_memory import ROOT, run_child
 from bench.bench_pupil_import import _list_file, _schools
 from donations.tests.donation_files import HEADERS as DONATION_HEADERS
 from students.models import Commune, Student
@@ -106,18 +104,7 @@ def _donation_files(folder: Path) -> tuple[str, str]:
 
 
 def _child(*args: str) -> tuple[dict, float]:
-    import json
-
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench" * 10}
-    env.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.request_import_child", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE
-    )
-    output = process.stdout.read() if process.stdout else b""
-    _pid, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise RuntimeError(f"bench.request_import_child {args} exited {os.waitstatus_to_exitcode(status)}")
-    return json.loads(output.decode().strip().splitlines()[-1]), usage.ru_maxrss / 1024
+    return run_child("bench.request_import_child", *args)
 
 
 def _gunicorn_timeout() -> int:

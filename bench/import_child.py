@@ -3,7 +3,8 @@
 python -m bench.import_child raw FILE                 the raw python-calamine read (no Django)
 python -m bench.import_child ours FILE COMMUNE [keep] our complete import; rolled back unless `keep`
 
-Prints one JSON line: seconds spent in the step (start-up excluded) and, for ours, the counts.
+Prints one JSON line: seconds spent in the step (start-up excluded), the process's own peak
+resident set (bench/peak_memory.py) and, for ours, the counts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import json
 import os
 import sys
 import time
+
+from bench.peak_memory import own_peak_rss_mb
 
 
 def _raw(path: str) -> dict:
@@ -55,7 +58,7 @@ def _ours(path: str, commune_code: str, keep: bool) -> dict:
 def main(argv: list[str]) -> None:
     mode, path = argv[0], argv[1]
     result = _raw(path) if mode == "raw" else _ours(path, argv[2], keep=len(argv) > 3 and argv[3] == "keep")
-    print(json.dumps(result))
+    print(json.dumps({**result, "peak_rss_mb": own_peak_rss_mb()}))
 
 
 if __name__ == "__main__":

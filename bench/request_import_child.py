@@ -13,6 +13,8 @@ import os
 import sys
 import time
 
+from bench.peak_memory import own_peak_rss_mb
+
 
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinhtuong_program.settings")
@@ -30,6 +32,7 @@ def main(argv: list[str]) -> None:
         outcome = _import(kind, file, os.path.basename(path), argv[2:], Deadline(), settings)
         transaction.set_rollback(True)
     outcome["seconds"] = time.perf_counter() - started
+    outcome["peak_rss_mb"] = own_peak_rss_mb()
     print(json.dumps(outcome))
 
 
