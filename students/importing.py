@@ -10,7 +10,7 @@ The upload's record and the worker's entry point are in students/upload_processi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from common.bulk import insert_with_history
+from common.bulk import insert_batches_with_history, insert_with_history
 from common.cycle_collection import without_cycle_collection
 from common.spreadsheets.import_limits import ErrorList
 from common.spreadsheets.row_stream import stream_table
@@ -188,20 +188,24 @@ def _insert_new(
         "created_at": now,
         "updated_at": now,
     }
-    ids: list[int] = []
     pairs: list[tuple[int, int, str]] = []  # (existing_id, position among the new rows, reason)
-    for start in range(0, len(rows), SAVE_BATCH):
-        batch = rows[start : start + SAVE_BATCH]
-        inserts = []
-        for position, row in enumerate(batch, start=start):
-            # The file and the district are one set: earlier rows of this file are matched like earlier lists.
-            match: Match | None = index.district_match(row) or index.file_twin(row)
-            status = pupils.status_for_new(held=match is not None)
-            if match is not None:
-                pairs.append((match.student_id, position, match.reason))
-            index.in_file(row, -1 - position, status)  # stands for ids[position] until inserted
-            inserts.append(_insert_values(row, status, common))
-        ids += insert_with_history(Student, inserts, user_id=user_id, row_reasons=[row.typed_note for row in batch])
+
+    def batches() -> Iterator[tuple[list[dict[str, Any]], list[str]]]:
+        # Built while the previous batch is saved (insert_batches_with_history): no database here.
+        for start in range(0, len(rows), SAVE_BATCH):
+            batch = rows[start : start + SAVE_BATCH]
+            inserts = []
+            for position, row in enumerate(batch, start=start):
+                # The file and the district are one set: earlier rows of this file are matched like earlier lists.
+                match: Match | None = index.district_match(row) or index.file_twin(row)
+                status = pupils.status_for_new(held=match is not None)
+                if match is not None:
+                    pairs.append((match.student_id, position, match.reason))
+                index.in_file(row, -1 - position, status)  # stands for ids[position] until inserted
+                inserts.append(_insert_values(row, status, common))
+            yield inserts, [row.typed_note for row in batch]
+
+    ids = insert_batches_with_history(Student, batches(), count=len(rows), user_id=user_id)
     # With history, like every business row: the 30/9 report counts pending pairs as of a past day.
     # Through COPY like the pupils: against a million pupils an upload holds thousands of pairs.
     insert_with_history(

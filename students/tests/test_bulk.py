@@ -1,9 +1,11 @@
+import threading
 from datetime import date
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.bulk import insert_with_history
+from common.bulk import insert_batches_with_history, insert_with_history
 from students.models import Student
 from students.tests.factories import SchoolFactory
 
@@ -66,3 +68,76 @@ def test_fast_insert_of_many_rows_keeps_each_rows_own_values(commune_a, commune_
     reasons = dict(Student.history.filter(id__in=ids).values_list("id", "history_change_reason"))
     assert [reasons[pk] for pk in ids] == ["r", "r", "typed: BÌNH", "r", "r"]
     assert set(Student.history.filter(id__in=ids).values_list("full_name", flat=True)) == set(names)
+
+
+def _pupil_rows(commune, school, names: list[str], *, personal_id: str = "") -> list[dict]:
+    now = timezone.now()
+    return [
+        {
+            "commune_id": commune.pk, "hamlet_id": None, "school_id": school.pk, "full_name": name,
+            "birth_date": date(2012, 5, 1), "gender": "", "personal_id": personal_id, "pupil_id": "",
+            "class_name": "3A", "level": "primary", "guardian_name": "", "guardian_phone": "", "lacks_device": True,
+            "lacks_internet": True, "hardships": [], "status": "listed", "name_key": name.lower(), "upload_id": None,
+            "source_row": None, "rejection_reason": "", "verified_by_id": None, "verified_at": None,
+            "created_at": now, "updated_at": now,
+        }
+        for name in names
+    ]  # fmt: skip
+
+
+def test_batches_are_inserted_in_order_with_their_history(commune_a, education_office_user):
+    school = SchoolFactory(commune=commune_a)
+    names = [f"Học sinh {n}" for n in range(7)]
+
+    def batches():
+        yield _pupil_rows(commune_a, school, names[:3]), ["", "typed: HỌC SINH 1", ""]
+        yield [], None  # an empty batch costs nothing
+        yield _pupil_rows(commune_a, school, names[3:]), None
+
+    ids = insert_batches_with_history(
+        Student, batches(), count=len(names), user_id=education_office_user.pk, reason="list"
+    )
+
+    assert [Student.objects.get(pk=pk).full_name for pk in ids] == names
+    history = {record.id: record for record in Student.history.filter(id__in=ids)}
+    assert [history[pk].history_change_reason for pk in ids] == ["list", "typed: HỌC SINH 1"] + ["list"] * 5
+    assert {record.history_user_id for record in history.values()} == {education_office_user.pk}
+
+
+def test_batches_must_match_the_count_announced(commune_a):
+    school = SchoolFactory(commune=commune_a)
+    with pytest.raises(ValueError, match="announced"):
+        insert_batches_with_history(Student, iter([(_pupil_rows(commune_a, school, ["An"]), None)]), count=2)
+    with pytest.raises(ValueError, match="announced"):
+        insert_batches_with_history(Student, iter([(_pupil_rows(commune_a, school, ["An", "Bình"]), None)]), count=1)
+
+
+def test_a_batch_that_breaks_a_rule_raises_djangos_error_and_the_transaction_rolls_back(commune_a):
+    """Sent in the background on PostgreSQL, the COPY's unique violation still reaches the caller as
+    django.db.IntegrityError (the import catches that one), and the connection serves the next query."""
+    school = SchoolFactory(commune=commune_a)
+
+    def batches():
+        yield _pupil_rows(commune_a, school, ["An"], personal_id="026212345678"), None
+        yield _pupil_rows(commune_a, school, ["Bình"], personal_id="026212345678"), None  # the same ID, active
+        yield _pupil_rows(commune_a, school, ["Cường"]), None
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_batches_with_history(Student, batches(), count=3)
+    assert not Student.objects.filter(full_name__in=["An", "Bình", "Cường"]).exists()
+    assert not any(t.name.startswith("copy") for t in threading.enumerate())
+
+
+def test_an_error_while_a_batch_is_built_waits_for_the_batch_sent(commune_a):
+    """The caller's own error propagates only once the copies already sent have ended: the
+    transaction's rollback then finds the connection free."""
+    school = SchoolFactory(commune=commune_a)
+
+    def batches():
+        yield _pupil_rows(commune_a, school, [f"An {n}" for n in range(2000)]), None
+        raise RuntimeError("a row could not be built")
+
+    with pytest.raises(RuntimeError, match="could not be built"), transaction.atomic():
+        insert_batches_with_history(Student, batches(), count=2001)
+    assert not any(t.name.startswith("copy") for t in threading.enumerate())
+    assert not Student.objects.filter(full_name__startswith="An ").exists()
