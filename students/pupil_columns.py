@@ -283,10 +283,12 @@ class Remembered:
     def __init__(self, cleaner: Callable[..., tuple[Any, Problems]], size: int = 20_000):
         self.cleaner = cleaner
         self.size = size
-        self.known: dict[tuple, tuple[Any, Problems]] = {}
+        self.known: dict[Any, tuple[Any, Problems]] = {}
 
     def __call__(self, cell: Any, *args: Any) -> tuple[Any, Problems]:
-        key = (cell.__class__, cell, *args)
+        # A text cell is its own key (no tuple to build, 10 calls a row); other values keep their type
+        # in the key, since 1, 1.0 and True are equal keys to a dict. A str never equals a tuple.
+        key: Any = cell if cell.__class__ is str and not args else (cell.__class__, cell, *args)
         found = self.known.get(key)
         if found is None:
             found = self.cleaner(clean_cell(cell), *args)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import pytest
 from django.db import connection
 
-from students.matching import _RECORD_FIELDS, DistrictIndex, _candidates, _Record, _UploadKeys
+from students.matching import _RECORD_FIELDS, DistrictIndex, _array_literal, _candidates, _Record, _UploadKeys
 from students.models import Student
 from students.tests.factories import SchoolFactory, StudentFactory
 
@@ -119,3 +119,20 @@ def test_the_records_left_out_of_the_index_change_no_answer(commune_a, commune_b
     assert sum(match is not None for match, _own, _holder in answers) > 10
     kept = sum(map(len, index.by_given.values())) + sum(map(len, index.by_family.values()))
     assert kept < sum(map(len, everything.by_given.values())) + sum(map(len, everything.by_family.values()))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [],
+        ["nguyen van an", "đỗ thị ẩn", "", " ", "NULL", "{d,e}", "a,b"],  # nothing to escape: the whole-list path
+        ['o"k', "b\\c", "nguyen", '","', '\\"'],  # escaped value by value
+    ],
+)
+def test_an_array_literal_reads_back_as_the_values_it_was_made_of(values):
+    if connection.vendor != "postgresql":
+        pytest.skip("the literal is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::text[]", [_array_literal(values)])
+        assert cursor.fetchone()[0] == values
+    assert _array_literal([date(2012, 5, 1)]) == '{"2012-05-01"}'
