@@ -42,7 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     from bench.harness import Figures
 
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    # The throwaway database is built from the models, not by running every migration: that took
+    # 10 s of each run, the most of a tiny run (tests/test_bench_runner.py). The migrations' data
+    # steps only convert rows a new database does not have; tests/test_migrations.py holds the
+    # models and the migrations in step.
+    connection.settings_dict.setdefault("TEST", {})["MIGRATE"] = False
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     print(f"database: {connection.vendor} (throwaway)")
     failed = []
     try:
