@@ -18,7 +18,9 @@ from django.core.cache import cache
 from tests.e2e.accessibility import PHONE, axe_violations, describe, failing, menu_focus_problems, phone_problems
 from tests.public_pages import FEEDBACK_PHONE, PLEDGE_PHONE, Scene, build_scene
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# axe-core and the phone layout judge the markup, the same whatever the database under it: `make test`
+# runs these in the SQLite run only (the journeys through the pages run on both).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database_independent]
 
 Step = tuple[str | None, Callable | str]  # a step of no state is only a way to the next one
 

@@ -22,6 +22,9 @@ from vinhtuong_program.core.tests.factories import PASSWORD
 from vinhtuong_program.core.tests.test_navigation import GROUPS, staff_pages_out_of_reach
 
 pytestmark = pytest.mark.django_db(transaction=True)
+# What a page looks like (lines, overflow, axe, print width) is the same whatever the database under it:
+# `make test` runs these in the SQLite run only (the journeys through the pages run on both).
+same_on_every_database = pytest.mark.database_independent
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "staff-navigation"
 WIDTHS = (1366, 1024, 360)
@@ -63,6 +66,7 @@ def _menu_links(page) -> list[tuple[str, str]]:
     return [tuple(link) for link in links]
 
 
+@same_on_every_database
 @pytest.mark.parametrize("who", list(GROUPS))
 def test_each_role_finds_its_way_in_the_staff_menu_at_every_width(request, browser, live_server, who, commune_a):
     request.getfixturevalue(who)
@@ -121,6 +125,7 @@ def test_every_staff_page_is_two_clicks_from_the_menu(request, page, who, commun
     assert staff_pages_out_of_reach(user, menu, links_on) == []
 
 
+@same_on_every_database
 def test_the_lists_a_commune_posts_or_signs_print_on_a4(request, browser, live_server, commune_a):
     """The pupils in need, the commune's allocation summary and a handover record, printed: content only, A4 wide."""
     from allocation.tests.handover_data import school_with_record
