@@ -102,3 +102,21 @@ def pytest_collection_modifyitems(config, items):
         if once:
             config.hook.pytest_deselected(items=once)
             items[:] = [item for item in items if not item.get_closest_marker("database_independent")]
+
+
+@pytest.fixture
+def real_migrations(settings):
+    """The migrations themselves, for a test of a data migration. The suite's databases are built from
+    the models (pytest.ini: --nomigrations), which give the schema the migrations give
+    (tests/test_migrations.py): every migration is recorded as applied, and the test migrates back
+    to the state it starts from."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    settings.MIGRATION_MODULES = {}  # the real ones, not pytest-django's "none"
+    executor = MigrationExecutor(connection)
+    executor.recorder.ensure_schema()
+    applied = executor.recorder.applied_migrations()
+    for key in executor.loader.graph.nodes:
+        if key not in applied:
+            executor.recorder.record_applied(*key)

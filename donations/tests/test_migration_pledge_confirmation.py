@@ -16,6 +16,7 @@ def _executor() -> MigrationExecutor:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("real_migrations")
 def test_existing_pledges_are_confirmed_unless_an_unanswered_public_one():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

@@ -9,6 +9,7 @@ AFTER = [("donations", "0003_pledge_lines_ledger_and_account")]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("real_migrations")
 def test_single_line_pledges_become_pledges_with_one_line_and_devices_follow():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
