@@ -94,21 +94,6 @@ def _copy_payload(lines: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _copy_raw(cursor: Any, statement: str, payload: bytes) -> None:
-    # One read of the whole payload: psycopg2 reads its file 8 KB at a time by default, each read a
-    # call into Python, which from the background thread waited for the GIL (up to 5 ms) every time.
-    # The size goes by position: Django's debug cursor passes on no keyword.
-    cursor.copy_expert(statement, io.BytesIO(payload), max(len(payload), 1))
-
-
-def _copy(table: str, columns: list[str], lines: list[str]) -> None:
-    # Django wraps execute() but not copy_expert(): without the wrapper a unique violation would
-    # escape as psycopg2's IntegrityError, which callers' `except django.db.IntegrityError` miss.
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        for start in range(0, len(lines), _COPY_PAGE):
-            _copy_raw(cursor, _copy_statement(table, columns), _copy_payload(lines[start : start + _COPY_PAGE]))
-
-
 class _BackgroundCopies:
     """Sends COPY statements in order from a thread of its own while the caller builds the next batch.
 
@@ -132,12 +117,16 @@ class _BackgroundCopies:
         self._sent.append(self._executor.submit(self._copy, _copy_statement(table, columns), _copy_payload(lines)))
 
     def _copy(self, statement: str, payload: bytes) -> None:
+        # One read of the whole payload: psycopg2 reads its file 8 KB at a time by default, each read
+        # a call into Python that, from this thread, waited for the GIL (up to 5 ms) every time.
         with self._raw.cursor() as cursor:
-            _copy_raw(cursor, statement, payload)
+            cursor.copy_expert(statement, io.BytesIO(payload), size=max(len(payload), 1))
 
     @staticmethod
     def _result(sent: Future[None]) -> None:
-        with connection.wrap_database_errors:  # psycopg2's errors as Django's, as in `_copy`
+        # Django wraps execute() but not copy_expert(): without the wrapper a unique violation would
+        # escape as psycopg2's IntegrityError, which callers' `except django.db.IntegrityError` miss.
+        with connection.wrap_database_errors:
             sent.result()
 
     def close(self) -> None:
@@ -183,7 +172,7 @@ def _insert_with_history_copy(
     user_id: int | None,
     reason: str,
     row_reasons: Sequence[str] | None,
-    send: _Send = _copy,
+    send: _Send,
 ) -> None:
     """PostgreSQL: both tables through COPY, formatted a column at a time (see `_copy_column`)."""
     fields = list(model._meta.concrete_fields)
@@ -253,15 +242,7 @@ def insert_with_history(
 
     `row_reasons`, when given, is a history reason per row (empty: `reason`).
     """
-    if not rows:
-        return []
-    ids = _allocate_ids(model, len(rows))
-    _set_ids(model, rows, ids)
-    if connection.vendor == "postgresql":
-        _insert_with_history_copy(model, rows, user_id, reason, row_reasons)
-    else:
-        _insert_with_history_sqlite(model, rows, user_id, reason, row_reasons)
-    return ids
+    return insert_batches_with_history(model, [(rows, row_reasons)], count=len(rows), user_id=user_id, reason=reason)
 
 
 def insert_batches_with_history(
@@ -281,8 +262,7 @@ def insert_batches_with_history(
         return []
     ids = _allocate_ids(model, count)
     given = 0
-    postgres = connection.vendor == "postgresql"
-    send = _BackgroundCopies() if postgres else None
+    send = _BackgroundCopies() if connection.vendor == "postgresql" else None
     try:
         for rows, row_reasons in batches:
             if given + len(rows) > count:
