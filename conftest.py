@@ -86,6 +86,31 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def pytest_configure(config):
+    _flush_postgresql_by_delete()
+
+
+def _flush_postgresql_by_delete():
+    """A transactional test (live server, concurrency) empties its PostgreSQL database with DELETE,
+    not Django's TRUNCATE: TRUNCATE gives each of the 81 tables and their indexes new files, about
+    0.25 s on a quiet machine and 2.5 s in `make test`, against 3 ms for deleting the few rows a test
+    leaves. The foreign keys are deferred to the end of the flush's one transaction, so the order of
+    the tables does not matter. A flush that must also reset the sequences keeps Django's TRUNCATE."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        delete = style.SQL_KEYWORD("DELETE FROM")
+        return [f"{style.SQL_KEYWORD('SET CONSTRAINTS ALL DEFERRED')};"] + [
+            f"{delete} {style.SQL_FIELD(self.quote_name(table))};" for table in tables
+        ]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser journeys and whatever serves the app live are `slow`, like the tests marked so by hand
     (other processes: manage.py, gunicorn, the HTML checker, benchmarks). `pytest -m "not slow"` leaves
