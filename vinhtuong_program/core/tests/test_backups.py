@@ -85,11 +85,12 @@ def _state(**where) -> dict:
     return state
 
 
-@pytest.fixture
-def new_database(tmp_path):
-    """Makes empty databases of the kind the suite runs on, as DATABASE_URLs; drops them afterwards."""
+@pytest.fixture(scope="module")
+def new_database(tmp_path_factory):
+    """Makes empty databases of the kind the suite runs on, as DATABASE_URLs; drops them after the module."""
     vendor, made = connection.vendor, []
     db = connection.settings_dict
+    directory = tmp_path_factory.mktemp("databases")
     if vendor == "postgresql":
         import psycopg2
 
@@ -100,7 +101,7 @@ def new_database(tmp_path):
 
     def make(role: str) -> str:
         if vendor == "sqlite":
-            return f"sqlite:///{tmp_path / f'{role}.sqlite3'}"
+            return f"sqlite:///{directory / f'{role}.sqlite3'}"
         name = f"{db['NAME']}_backup_{role}_{secrets.token_hex(4)}"[-63:]
         with admin.cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{name}"')
@@ -116,20 +117,29 @@ def new_database(tmp_path):
         admin.close()
 
 
-@pytest.mark.timeout(240)
-@pytest.mark.slow  # another process
-def test_a_backup_restored_into_an_empty_database_gives_the_identical_report(new_database, tmp_path):
-    source = {"database_url": new_database("source"), "media_root": tmp_path / "media-source"}
+@pytest.fixture(scope="module")
+def filled_backup(new_database, tmp_path_factory):
+    """A database filled as an operator fills it (migrate, reference and demo data, uploaded files),
+    backed up with `manage.py backup_database`: (the backup, the state it holds). Made once for the
+    module: migrating a new database is the costly part of these tests."""
+    root = tmp_path_factory.mktemp("source")
+    source = {"database_url": new_database("source"), "media_root": root / "media-source"}
     for name, content in UPLOADS.items():
         (source["media_root"] / name).parent.mkdir(parents=True, exist_ok=True)
         (source["media_root"] / name).write_bytes(content)
     _ok(_manage("shell", "--no-imports", "-c", FILL, debug=True, **source))
-    before = _state(**source)
+    state = _state(**source)
+    _ok(_manage("backup_database", "--dir", str(root / "backups"), **source))
+    (backup,) = (root / "backups").iterdir()
+    return backup, state
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.slow  # another process
+def test_a_backup_restored_into_an_empty_database_gives_the_identical_report(new_database, filled_backup, tmp_path):
+    backup, before = filled_backup
     assert before["counts"]["students.Student"] > 0 and before["counts"]["donations.Pledge"] > 0
     assert before["report"]["students"]["in_need"] > 0
-
-    _ok(_manage("backup_database", "--dir", str(tmp_path / "backups"), **source))
-    (backup,) = (tmp_path / "backups").iterdir()
     assert backup.name.startswith("vinhtuong-")
     assert backup.stat().st_mode & 0o077 == 0, "a backup holds children's personal data: owner only"
     assert all(path.stat().st_mode & 0o077 == 0 for path in backup.iterdir())
@@ -233,12 +243,14 @@ def test_pruning_keeps_the_newest_complete_backups_and_forgets_abandoned_partial
 
 @pytest.mark.timeout(240)
 @pytest.mark.slow  # another process
-def test_a_forced_restore_of_a_dump_the_tools_cannot_read_leaves_the_database_as_it_was(new_database, tmp_path):
+def test_a_forced_restore_of_a_dump_the_tools_cannot_read_leaves_the_database_as_it_was(
+    new_database, filled_backup, tmp_path
+):
     # The checksum matches, yet the dump is unreadable here (made by a newer pg_dump, say): the
     # forced restore used to drop every table before pg_restore refused the file.
-    target = {"database_url": new_database("target"), "media_root": tmp_path / "media-target"}
-    _ok(_manage("migrate", "--verbosity", "0", **target))
-    (target["media_root"] / "uploads").mkdir(parents=True)
+    target = {"database_url": new_database("unreadable"), "media_root": tmp_path / "media-target"}
+    _ok(_manage("restore_database", str(filled_backup[0]), **target))  # a database in use, with its data
+    (target["media_root"] / "uploads").mkdir(parents=True, exist_ok=True)
     (target["media_root"] / "uploads" / "kept.txt").write_text("a pupil list")
     before = _state(**target)
     backup = _fake_backup(tmp_path / "vinhtuong-20210930-020000", connection.vendor, database=b"not a dump" * 100)
