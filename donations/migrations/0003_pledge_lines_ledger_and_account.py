@@ -16,12 +16,13 @@ def split_pledges_into_lines(apps, schema_editor):
     Pledge = apps.get_model("donations", "Pledge")
     PledgeLine = apps.get_model("donations", "PledgeLine")
     Device = apps.get_model("donations", "Device")
-    for donor in Donor.objects.all():
+    db = schema_editor.connection.alias  # the database being migrated, which need not be "default"
+    for donor in Donor.objects.using(db):
         text = unicodedata.normalize("NFD", donor.name).replace("đ", "d").replace("Đ", "D")
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
         donor.name_key = re.sub(r"\s+", " ", text).strip().lower()[:200]
-        donor.save(update_fields=["name_key"])
-    for pledge in Pledge.objects.all():
+        donor.save(update_fields=["name_key"], using=db)
+    for pledge in Pledge.objects.using(db):
         line = PledgeLine(pledge=pledge, kind=pledge.kind)
         if pledge.kind in ("cash", "budget"):
             line.amount_vnd = pledge.amount_vnd
@@ -36,10 +37,10 @@ def split_pledges_into_lines(apps, schema_editor):
             line.offer = (pledge.description or "?")[:300]
             line.quantity = 1
             line.months = 1
-        line.save()
+        line.save(using=db)
         pledge.note = pledge.description
-        pledge.save(update_fields=["note"])
-        Device.objects.filter(pledge=pledge).update(pledge_line=line)
+        pledge.save(update_fields=["note"], using=db)
+        Device.objects.using(db).filter(pledge=pledge).update(pledge_line=line)
 
 
 class Migration(migrations.Migration):

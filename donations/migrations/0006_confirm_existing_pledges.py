@@ -14,15 +14,16 @@ def confirm_existing(apps, schema_editor):
     CashReceipt = apps.get_model("donations", "CashReceipt")
     Device = apps.get_model("donations", "Device")
     PledgeLine = apps.get_model("donations", "PledgeLine")
+    db = schema_editor.connection.alias  # the database being migrated, which need not be "default"
     received = (
         Exists(CashReceipt.objects.filter(pledge_line__pledge=OuterRef("pk")))
         | Exists(Device.objects.filter(pledge_line__pledge=OuterRef("pk")))
         | Exists(PledgeLine.objects.filter(pledge=OuterRef("pk"), confirmed_on__isnull=False))
     )
-    confirmed = Pledge.objects.filter(Q(~Q(channel="public")) | received, confirmed_at__isnull=True)
+    confirmed = Pledge.objects.using(db).filter(Q(~Q(channel="public")) | received, confirmed_at__isnull=True)
     for pk, pledged_at, created_by_id in confirmed.values_list("pk", "pledged_at", "created_by_id").iterator():
-        Pledge.objects.filter(pk=pk).update(confirmed_at=pledged_at, confirmed_by_id=created_by_id)
-        HistoricalPledge.objects.filter(id=pk).update(confirmed_at=pledged_at, confirmed_by_id=created_by_id)
+        Pledge.objects.using(db).filter(pk=pk).update(confirmed_at=pledged_at, confirmed_by_id=created_by_id)
+        HistoricalPledge.objects.using(db).filter(id=pk).update(confirmed_at=pledged_at, confirmed_by_id=created_by_id)
 
 
 class Migration(migrations.Migration):
