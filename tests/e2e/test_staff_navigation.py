@@ -22,8 +22,8 @@ from vinhtuong_program.core.tests.factories import PASSWORD
 from vinhtuong_program.core.tests.test_navigation import GROUPS, staff_pages_out_of_reach
 
 pytestmark = pytest.mark.django_db(transaction=True)
-# What a page looks like (lines, overflow, axe, print width) is the same whatever the database under it:
-# `make test` runs these in the SQLite run only (the journeys through the pages run on both).
+# What a page looks like (lines, overflow, axe, print width) and where its links lead are the same whatever
+# the database under it: `make test` runs these in the SQLite run only (the journeys run on both).
 same_on_every_database = pytest.mark.database_independent
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "staff-navigation"
@@ -111,6 +111,7 @@ def test_each_role_finds_its_way_in_the_staff_menu_at_every_width(request, brows
     assert not problems, "\n".join(problems)
 
 
+@same_on_every_database  # where the links are; every page's answer on PostgreSQL: core/tests/test_navigation.py
 @pytest.mark.parametrize("who", list(GROUPS))
 def test_every_staff_page_is_two_clicks_from_the_menu(request, page, who, commune_a):
     user = request.getfixturevalue(who)
