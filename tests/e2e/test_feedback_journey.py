@@ -29,7 +29,10 @@ def test_a_parent_reports_a_missed_pupil_and_later_reads_the_communes_answer(
     parent.set_default_timeout(15_000)
     parent.goto("/")
     parent.get_by_role("button", name="Mở trình đơn").click()  # the menu is folded on a phone
+    # Bootstrap unfolds it over 0.35 s and marks it `show` when done; a click meanwhile may be lost.
+    expect(parent.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
     parent.get_by_role("link", name="Phản ánh học sinh bị sót").click()
+    parent.wait_for_url("**/phan-anh/")
     expect(parent.get_by_role("heading", name="Phản ánh học sinh bị sót hoặc vướng mắc về hỗ trợ")).to_be_visible()
     assert parent.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     parent.get_by_label("học sinh cần hỗ trợ nhưng không có trong danh sách").check()
