@@ -3,7 +3,8 @@
 For each role and width: no menu link spans more than one line or overflows its box; each group,
 opened through its first link, is marked as the current group; every staff page the role may open
 is a menu link or a link on a menu page (two clicks: the menu's link, then the page's; on a phone
-the menu button comes first and all of the menu shows at once); axe-core finds nothing serious.
+the menu button comes first and all of the menu shows at once); axe-core finds nothing serious
+(at 1366 and 360 px).
 Screenshots of each role's home at each width go to test-results/ (git-ignored) for a person to look at.
 """
 
@@ -28,6 +29,9 @@ same_on_every_database = pytest.mark.database_independent
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "staff-navigation"
 WIDTHS = (1366, 1024, 360)
+# axe-core at 1366 and 360 px: 1024 px is the same desktop layout as 1366 (the menu unfolds from 992 px),
+# where axe judged the same markup a second time; the menu's lines and marks are still checked at 1024.
+AXE_WIDTHS = (1366, 360)
 USERNAMES = {
     "education_office_user": "phonggd",
     "accountant_user": "ketoan",
@@ -88,7 +92,8 @@ def test_each_role_finds_its_way_in_the_staff_menu_at_every_width(request, brows
         if width < 992:
             page.screenshot(path=str(SHOTS / f"{who}-{width}-menu.png"), full_page=False)
         problems += [f"{width}px: {line}" for line in page.evaluate(_LINK_PROBLEMS)]
-        problems += describe(f"{width}px staff home", failing(axe_violations(page)))
+        if width in AXE_WIDTHS:
+            problems += describe(f"{width}px staff home", failing(axe_violations(page)))
         links = _menu_links(page)
         assert list(dict.fromkeys(group for group, _href in links)) == GROUPS[who]
         # Each group, reached by a click on its first link, is the current group there.
@@ -106,7 +111,8 @@ def test_each_role_finds_its_way_in_the_staff_menu_at_every_width(request, brows
                 problems.append(f"{width}px: after {href}, the current group is not {group}")
             if page.locator(f"#staff-menu a[href='{href}'][aria-current='page']").count() != 1:
                 problems.append(f"{width}px: {href} is not marked as the current page")
-            problems += describe(f"{width}px {href}", failing(axe_violations(page)))
+            if width in AXE_WIDTHS:
+                problems += describe(f"{width}px {href}", failing(axe_violations(page)))
         context.close()
     assert not problems, "\n".join(problems)
 
