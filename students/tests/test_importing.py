@@ -214,6 +214,31 @@ def test_a_reupload_updates_the_same_pupils_and_says_what_changed(commune_a, sch
     assert renamed.history.count() == 2
 
 
+def test_a_record_moved_to_another_commune_while_the_list_is_saved_is_still_compared(commune_a, commune_b, school):
+    from common.text import fold_category
+    from students.importing import _hamlets_for, read_rows
+    from students.matching import DistrictIndex
+    from students.pupil_columns import SchoolDirectory
+    from students.pupil_updates import SaveResult, existing_update
+
+    assert run(commune_a, xlsx(grid([pupil_row(1), pupil_row(2)]))).ok
+    read = read_rows(io.BytesIO(xlsx(grid([pupil_row(1, **{"Lớp": "3B"}), pupil_row(2)]))), "ds.xlsx",
+                     SchoolDirectory([school]))  # fmt: skip
+    hamlets = _hamlets_for(commune_a, {row.hamlet_name for row in read.rows})
+    for row in read.rows:  # as save_rows does before matching
+        row.hamlet_id = hamlets.get(fold_category(row.hamlet_name)) if row.hamlet_name else None
+    index = DistrictIndex.load(commune_a.pk, read.rows)
+    matches = [(row, index.own_record(row)) for row in read.rows]
+    moved = matches[0][1]
+    Student.objects.filter(pk=moved).update(commune=commune_b)  # by staff, after the index was read
+
+    result = SaveResult()
+    existing_update(matches, index, result)
+
+    assert (result.updated, result.unchanged) == (1, 1)
+    assert Student.objects.get(pk=moved).class_name == "3B"
+
+
 def test_the_same_file_twice_changes_nothing(commune_a, school):
     data = xlsx(grid([pupil_row(1), pupil_row(2)]))
     assert run(commune_a, data).ok
