@@ -8,7 +8,8 @@ Python freed but kept count too. Each figure is the median of BENCH_RUNS runs (3
 normalise, validate, de-duplicate, save with history, rolled back); (d) the same
 against BENCH_EXISTING pupils (1,000,000) of whom 10% of the upload's rows
 really match (same personal ID, same pupil ID, same name and birth date, or a
-typo in the name); (e) the upload kept, then the same rows uploaded again.
+typo in the name); (e) the upload kept, then the same rows uploaded again (rolled back, the median
+of BENCH_RUNS).
 Targets: RSS ≤ 300 MB and ≤ 5× the raw read's time; (d) ≤ 1.5× (c); (e) ≤ the first.
 BENCH_PUPIL_ROWS (100000) sets the list's size.
 """
@@ -129,17 +130,17 @@ def run(figures) -> None:
         verdicts.append((f"against existing ≤ 1.5× ({dedup_s / ours_s:.2f}×)", dedup_s <= 1.5 * ours_s))
         figures.text([f"  against existing: RSS {dedup_rss:.0f} MB"])
 
-    first, _rss = _child("ours", path, uploader.code, "keep")
-    again, again_rss = _child("ours", path, uploader.code)
-    print(f"  (e) first upload {first['seconds']:.1f} s, the same rows again {again['seconds']:.1f} s "
-          f"({again['unchanged']} unchanged); load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+    first, _rss = _child("ours", path, uploader.code, "keep")  # kept: once
+    print(f"  (e) first upload, kept: {first['seconds']:.2f} s; load {os.getloadavg()[0]:.1f}", flush=True)
     figures.add("(e) first upload, kept: time", first["seconds"] * 1000, "ms")
-    figures.add("(e) the same rows again: time", again["seconds"] * 1000, "ms")
+    # Rolled back, so it can be measured as often as (c): one run of each was too noisy to compare.
+    again_s, again_rss, again = _median(figures, "(e) the same rows again", runs, "ours", path, uploader.code)
     figures.add("(e) the same rows again: unchanged", again["unchanged"])
 
     verdicts += [
-        (f"re-upload ≤ first ({again['seconds'] / first['seconds']:.2f}×)", again["seconds"] <= first["seconds"]),
+        (f"re-upload ≤ first ({again_s / first['seconds']:.2f}×)", again_s <= first["seconds"]),
         ("re-upload all unchanged", again["unchanged"] == rows),
+        ("re-upload peak RSS ≤ 300 MB", again_rss <= 300),
     ]
     figures.text([f"  {'met' if ok else 'NOT MET'}: {label}" for label, ok in verdicts])
     figures.text([f"  raw read RSS {raw_rss:.0f} MB; ours {ours_rss:.0f} MB"])
