@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 
 from students.tests.factories import CommuneFactory
 from telecom.tests.factories import ProviderFactory
@@ -24,8 +25,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def role_groups(db):
-    from django.contrib.auth.models import Group
-
     if Group.objects.filter(name__in=ROLE_GROUPS).count() < len(ROLE_GROUPS):
         sync_roles()  # a transactional test before this one emptied the database
 

@@ -127,26 +127,25 @@ def _lock_district() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [2021_0930])
 
 
-def _hamlets_for(commune: Commune, names: set[str]) -> dict[str, int]:
-    """Hamlet ids by folded name; unknown hamlets are created for this commune."""
+def assign_hamlets(commune: Commune, rows: list[PupilRow]) -> None:
+    """Each row's hamlet id, by folded name; unknown hamlets are created for this commune."""
     existing = {fold(h.name): h.pk for h in Hamlet.objects.filter(commune=commune)}
     missing = {}
-    for name in names:
+    for name in {row.hamlet_name for row in rows}:
         if name and fold(name) not in existing and fold(name) not in missing:
             missing[fold(name)] = Hamlet(commune=commune, name=name)
     if missing:
         bulk_create_with_history(list(missing.values()), Hamlet)
         existing.update({fold(h.name): h.pk for h in Hamlet.objects.filter(commune=commune)})
-    return existing
+    for row in rows:
+        row.hamlet_id = existing.get(fold_category(row.hamlet_name)) if row.hamlet_name else None
 
 
 def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRow], *, user=None) -> SaveResult:
     """Update the commune's pupils from `rows` and add the new ones. Caller holds a transaction."""
     _lock_district()
     result = SaveResult()
-    hamlets = _hamlets_for(commune, {row.hamlet_name for row in rows})
-    for row in rows:
-        row.hamlet_id = hamlets.get(fold_category(row.hamlet_name)) if row.hamlet_name else None
+    assign_hamlets(commune, rows)
 
     index = DistrictIndex.load(commune.pk, rows)
     own_matches: list[tuple[PupilRow, int]] = []

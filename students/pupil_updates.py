@@ -61,6 +61,8 @@ def existing_update(matches: list[tuple[PupilRow, int]], index: DistrictIndex, r
     pass over the commune, not by their ids 5,000 at a time (a re-upload of 100,000 rows: 0.8 s against
     1.2 s, most of it Django building the IN lists), then a record moved to another commune meanwhile.
     """
+    if not matches:  # a first upload: nothing of the commune's to read
+        return
     pending = {student_id: row for row, student_id in matches}
     changed_matches: list[tuple[PupilRow, int]] = []
     fields = ("pk", "status", *UPDATABLE_FIELDS)

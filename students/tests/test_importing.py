@@ -215,8 +215,7 @@ def test_a_reupload_updates_the_same_pupils_and_says_what_changed(commune_a, sch
 
 
 def test_a_record_moved_to_another_commune_while_the_list_is_saved_is_still_compared(commune_a, commune_b, school):
-    from common.text import fold_category
-    from students.importing import _hamlets_for, read_rows
+    from students.importing import assign_hamlets, read_rows
     from students.matching import DistrictIndex
     from students.pupil_columns import SchoolDirectory
     from students.pupil_updates import SaveResult, existing_update
@@ -224,9 +223,7 @@ def test_a_record_moved_to_another_commune_while_the_list_is_saved_is_still_comp
     assert run(commune_a, xlsx(grid([pupil_row(1), pupil_row(2)]))).ok
     read = read_rows(io.BytesIO(xlsx(grid([pupil_row(1, **{"Lớp": "3B"}), pupil_row(2)]))), "ds.xlsx",
                      SchoolDirectory([school]))  # fmt: skip
-    hamlets = _hamlets_for(commune_a, {row.hamlet_name for row in read.rows})
-    for row in read.rows:  # as save_rows does before matching
-        row.hamlet_id = hamlets.get(fold_category(row.hamlet_name)) if row.hamlet_name else None
+    assign_hamlets(commune_a, read.rows)  # as save_rows does before matching
     index = DistrictIndex.load(commune_a.pk, read.rows)
     matches = [(row, index.own_record(row)) for row in read.rows]
     moved = matches[0][1]
