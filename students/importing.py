@@ -148,21 +148,18 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
     assign_hamlets(commune, rows)
 
     index = DistrictIndex.load(commune.pk, rows)
-    own_matches: list[tuple[PupilRow, int]] = []
+    row_of_record: dict[int, PupilRow] = {}  # the commune's records this file lists again
     new_rows: list[PupilRow] = []
-    taken: set[int] = set()
     for row in rows:
         existing_id = index.own_record(row)
         # One record per row: a second row of the file that finds the same record is a new one.
-        if existing_id is None or existing_id in taken:
+        if existing_id is None or existing_id in row_of_record:
             new_rows.append(row)
         else:
-            taken.add(existing_id)
-            own_matches.append((row, existing_id))
+            row_of_record[existing_id] = row
             index.in_file(row, existing_id, "")
-    del taken
-    existing_update(own_matches, index, result)
-    del own_matches
+    existing_update(row_of_record, index, result)  # empties row_of_record as it goes
+    del row_of_record
     _insert_new(commune, upload, new_rows, index, result, user_id=user.pk if user else None)
     return result
 

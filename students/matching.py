@@ -206,6 +206,43 @@ def _work_mem(keys: _UploadKeys) -> str:
     return f"{max(64, len(keys.given_blocks) // 2_000)}MB"
 
 
+_IN_GIVEN_BLOCK, _IN_FAMILY_BLOCK = 1, 2
+
+
+def _near_records(keys: _UploadKeys) -> tuple[list[_Record], bytearray]:
+    """The district's records near a new row, and for each the blocks (_IN_…) it is near in.
+
+    A block is coarse ("Anh" born on one day, family initial N): most records in it are too far
+    from every new row to be returned, and are left out (bench import_memory: 171,155 candidates
+    against a million pupils). What is kept answers every lookup of DistrictIndex alike.
+    """
+    records: list[_Record] = []
+    blocks = bytearray()
+    # The values records share (a birth date, a school, a status) are kept once, not once per
+    # record as the database returns them: a re-upload keeps the commune's records, 100,000 in the bench.
+    shared: dict = {}
+    one = shared.setdefault
+    for values in _candidates(keys):
+        family, _, given = values[2].rpartition(" ")
+        in_blocks = (_IN_GIVEN_BLOCK if keys.near_in_given_block(values[3], family, given) else 0) | (
+            _IN_FAMILY_BLOCK if keys.near_in_family_block(values[3], family, given) else 0
+        )
+        if (
+            in_blocks
+            or values[5] in keys.personal_ids
+            or values[6] in keys.pupil_ids
+            or (values[2], values[3]) in keys.name_births
+        ):
+            pk, commune, name_key, birth_date, school, personal_id, pupil_id, status = values
+            record = _Record(
+                pk, one(commune, commune), name_key, one(birth_date, birth_date), one(school, school),
+                personal_id, pupil_id, one(status, status),
+            )  # fmt: skip
+            records.append(record)
+            blocks.append(in_blocks)
+    return records, blocks
+
+
 class DistrictIndex:
     def __init__(self, commune_id: int):
         self.commune_id = commune_id
@@ -223,33 +260,17 @@ class DistrictIndex:
     @classmethod
     def load(cls, commune_id: int, rows: list[NewRow]) -> DistrictIndex:
         index = cls(commune_id)
-        keys = _UploadKeys.of(rows)
-        # The values records share (a birth date, a school, a status, a family or given name) are kept
-        # once, not once per record as the database returns them: a re-upload keeps the commune's
-        # records, 100,000 in the bench.
-        shared: dict = {}
-        one = shared.setdefault
-        for values in _candidates(keys):
-            family, _, given = values[2].rpartition(" ")
-            # A block is coarse ("Anh" born on one day, family initial N): most records in it are
-            # too far from every new row to be returned, and are left out (bench import_memory:
-            # 171,155 candidates against a million pupils). What is kept answers every lookup alike.
-            near_given = keys.near_in_given_block(values[3], family, given)
-            near_family = keys.near_in_family_block(values[3], family, given)
-            if (
-                near_given
-                or near_family
-                or values[5] in keys.personal_ids
-                or values[6] in keys.pupil_ids
-                or (values[2], values[3]) in keys.name_births
-            ):
-                pk, commune, name_key, birth_date, school, personal_id, pupil_id, status = values
-                record = _Record(
-                    pk, one(commune, commune), name_key, one(birth_date, birth_date), one(school, school),
-                    personal_id, pupil_id, one(status, status),
-                )  # fmt: skip
-                family, given = one(family, family), one(given, given)
-                index._add(record, family, given, given_block=near_given, family_block=near_family)
+        # The upload's keys are dropped before the index is built: for a re-upload of 100,000 rows,
+        # their 60 MB and the index of the commune's 100,000 records were the import's peak together.
+        records, blocks = _near_records(_UploadKeys.of(rows))
+        names: dict[str, str] = {}  # a family or given name once, however many records have it
+        one = names.setdefault
+        for record, in_blocks in zip(records, blocks, strict=True):
+            family, _, given = record.name_key.rpartition(" ")
+            index._add(
+                record, one(family, family), one(given, given),
+                given_block=bool(in_blocks & _IN_GIVEN_BLOCK), family_block=bool(in_blocks & _IN_FAMILY_BLOCK),
+            )  # fmt: skip
         return index
 
     def _add(self, record: _Record, family: str, given: str, *, given_block: bool, family_block: bool) -> None:

@@ -225,12 +225,12 @@ def test_a_record_moved_to_another_commune_while_the_list_is_saved_is_still_comp
                      SchoolDirectory([school]))  # fmt: skip
     assign_hamlets(commune_a, read.rows)  # as save_rows does before matching
     index = DistrictIndex.load(commune_a.pk, read.rows)
-    matches = [(row, index.own_record(row)) for row in read.rows]
-    moved = matches[0][1]
+    row_of_record = {index.own_record(row): row for row in read.rows}
+    moved = index.own_record(read.rows[0])
     Student.objects.filter(pk=moved).update(commune=commune_b)  # by staff, after the index was read
 
     result = SaveResult()
-    existing_update(matches, index, result)
+    existing_update(row_of_record, index, result)
 
     assert (result.updated, result.unchanged) == (1, 1)
     assert Student.objects.get(pk=moved).class_name == "3B"

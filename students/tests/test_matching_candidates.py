@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import weakref
 from datetime import date
 from typing import NamedTuple
 
@@ -119,6 +120,30 @@ def test_the_records_left_out_of_the_index_change_no_answer(commune_a, commune_b
     assert sum(match is not None for match, _own, _holder in answers) > 10
     kept = sum(map(len, index.by_given.values())) + sum(map(len, index.by_family.values()))
     assert kept < sum(map(len, everything.by_given.values())) + sum(map(len, everything.by_family.values()))
+
+
+def test_the_upload_keys_are_freed_before_the_index_is_built(commune_a, monkeypatch):
+    """A re-upload's peak memory: the keys of 100,000 rows never sit beside the index of 100,000 records."""
+    for n in range(3):
+        StudentFactory(commune=commune_a, full_name=f"Nguyễn Văn An{n}", personal_id=f"00101200000{n}")
+    rows = [Row(s.name_key, s.birth_date, s.school_id, s.personal_id, s.pupil_id) for s in Student.objects.all()]
+    made, alive_while_adding = [], []
+    build_keys, add = _UploadKeys.of.__func__, DistrictIndex._add
+
+    def of(cls, new_rows):
+        keys = build_keys(cls, new_rows)
+        made.append(weakref.ref(keys))
+        return keys
+
+    def _add(self, *args, **kwargs):
+        alive_while_adding.append(made[0]() is not None)
+        return add(self, *args, **kwargs)
+
+    monkeypatch.setattr(_UploadKeys, "of", classmethod(of))
+    monkeypatch.setattr(DistrictIndex, "_add", _add)
+    index = DistrictIndex.load(commune_a.pk, rows)
+    assert alive_while_adding == [False, False, False]
+    assert all(index.own_record(row) is not None for row in rows)
 
 
 @pytest.mark.parametrize(
