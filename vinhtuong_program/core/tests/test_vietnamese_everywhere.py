@@ -1,28 +1,17 @@
 """Issue 19: no English word anywhere a user can see, on every page each role can open, the admin included.
 
-The pages and the data are the permission matrix's (test_permission_matrix.py): every URL of the site
-and every page of every admin model, as each role. A page's visible text is its text outside
-<script>/<style>, and the attributes people read or hear (title, placeholder, alt, aria-label, the
-label of a button). Its plain-ASCII words are compared with ENGLISH, a list of the words an untranslated
-interface shows; a word found fails the test with the page it was found on.
+The crawl is test_permission_matrix.py's test_no_page_shows_an_english_word: the matrix's pages and
+data, every URL of the site and every page of every admin model, as each role, fetched once for both.
+A page's visible text is its text outside <script>/<style>, and the attributes people read or hear
+(title, placeholder, alt, aria-label, the label of a button). Its plain-ASCII words are compared with
+ENGLISH, a list of the words an untranslated interface shows; a word found fails the test with the
+page it was found on.
 """
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-
-import pytest
-
-from vinhtuong_program.core.tests.test_permission_matrix import (  # noqa: F401 (fixtures)
-    _admin_pages,
-    _admin_path,
-    _sign_in,
-    _site_data,
-    _site_path,
-    _site_urls,
-    site,
-)
 
 # Words of an English interface. Left out: words that are also Vietnamese without diacritics
 # ("an", "can", "do", "in", "to", "no", "tin"...) and names (Viettel, Excel, PDF...).
@@ -90,7 +79,7 @@ def english_words(text: str) -> set[str]:
     return {word.lower() for word in re.findall(r"\b[A-Za-z]+\b", text) if word.lower() in ENGLISH}
 
 
-def _in_context(text: str, word: str) -> str:
+def in_context(text: str, word: str) -> str:
     """The word with a few words either side, for the failure message."""
     match = re.search(rf"(?i)\b{word}\b", text)
     return " ".join(text[max(0, match.start() - 30) : match.end() + 30].split())
@@ -100,35 +89,3 @@ def test_the_crawl_finds_english_and_leaves_vietnamese_alone():
     page = '<p title="Search">Lưu <b>hồ sơ</b></p><script>var the = "list";</script><input type=submit value="Save">'
     assert english_words(visible_text(page)) == {"search", "save"}
     assert english_words("Danh sách học sinh, in biên bản, lý do, an toàn, Viettel, PDF") == set()
-
-
-def _pages(role, data):
-    for name, pattern in _site_urls():
-        yield name, _site_path(name, pattern, data)
-    if role in ("kt", "ld", "gd"):
-        for label, page, url_name in _admin_pages():
-            yield f"{label} {page}", _admin_path(label, page, url_name)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES_CRAWLED)
-def test_no_page_shows_an_english_word(role, client, site):  # noqa: F811 (the matrix's fixture)
-    _sign_in(client, role, site)
-    found: dict[str, set[str]] = {}
-    crawled = 0
-    for name, path in _pages(role, site):
-        response = client.get(path)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-            continue
-        crawled += 1
-        text = visible_text(response.content.decode())
-        for pattern, where in KNOWN_GAPS:
-            if where in path:
-                text = re.sub(pattern, " ", text)
-        words = english_words(text)
-        if words:
-            found[f"{name} {path}"] = {_in_context(text, word) for word in words}
-    assert crawled >= 5
-    assert not found, f"As {role}, English words on:\n" + "\n".join(
-        f"{page}: {' | '.join(sorted(words))}" for page, words in found.items()
-    )
