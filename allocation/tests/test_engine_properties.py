@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allocation import engine
 from allocation.tests.helpers import default_rules
+
+# The engine has no Django in it: these run once, in the SQLite run of `make test` (conftest.py).
+pytestmark = pytest.mark.database_independent
 
 LEVELS = ["primary", "lower_secondary", "upper_secondary"]
 TYPES = ["desktop", "laptop", "tablet", "smartphone"]

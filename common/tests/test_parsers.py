@@ -10,6 +10,9 @@ from common.parsers import parse_date, parse_digits, parse_int, parse_yes
 from common.phones import parse_phone
 from common.text import clean_text, fold
 
+# Plain functions, no database: run once, in the SQLite run of `make test` (conftest.py).
+pytestmark = pytest.mark.database_independent
+
 
 @pytest.mark.parametrize(
     ("value", "expected"),

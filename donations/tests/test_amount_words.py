@@ -57,6 +57,7 @@ def test_the_line_on_a_receipt():
     assert in_words_line(2_500_000) == "Bằng chữ: Hai triệu năm trăm nghìn đồng"
 
 
+@pytest.mark.database_independent  # a plain function over a million amounts: once, in the SQLite run
 def test_every_amount_up_to_a_million_uses_only_known_words_and_no_double_spaces():
     known = {
         "không",

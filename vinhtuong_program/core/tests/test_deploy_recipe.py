@@ -69,6 +69,7 @@ def test_the_env_template_names_every_variable_the_application_reads():
 
 
 @pytest.mark.slow  # another process
+@pytest.mark.database_independent  # the template's DATABASE_URL, not the suite's: the same in either run
 def test_deploy_check_is_clean_with_the_env_template():
     result = _manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -76,6 +77,7 @@ def test_deploy_check_is_clean_with_the_env_template():
 
 
 @pytest.mark.slow  # another process
+@pytest.mark.database_independent  # the template's DATABASE_URL, not the suite's: the same in either run
 def test_gunicorn_loads_the_application_with_its_configuration():
     result = subprocess.run(
         [Path(sys.executable).with_name("gunicorn"), "--check-config", "-c", DEPLOY / "gunicorn.conf.py"]

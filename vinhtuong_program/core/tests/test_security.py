@@ -224,6 +224,7 @@ def test_no_static_script_reads_the_csrf_cookie():
 
 
 @pytest.mark.slow  # another process
+@pytest.mark.database_independent  # the process gets no DATABASE_URL: the same in either run of `make test`
 def test_deploy_check_has_no_warning_with_production_settings():
     clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
     env = clean | {
