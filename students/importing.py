@@ -158,7 +158,7 @@ def save_rows(commune: Commune, upload: StudentUpload | None, rows: list[PupilRo
         else:
             row_of_record[existing_id] = row
             index.in_file(row, existing_id, "")
-    existing_update(row_of_record, index, result)  # empties row_of_record as it goes
+    existing_update(row_of_record, index, result)  # pops each record it reads from the commune
     del row_of_record
     _insert_new(commune, upload, new_rows, index, result, user_id=user.pk if user else None)
     return result

@@ -123,7 +123,9 @@ def test_the_records_left_out_of_the_index_change_no_answer(commune_a, commune_b
 
 
 def test_the_upload_keys_are_freed_before_the_index_is_built(commune_a, monkeypatch):
-    """A re-upload's peak memory: the keys of 100,000 rows never sit beside the index of 100,000 records."""
+    """A re-upload's peak memory: the keys of 100,000 rows never sit beside the index of 100,000 records.
+
+    CPython frees an object when its last reference goes: a dead weak reference means the memory is back."""
     for n in range(3):
         StudentFactory(commune=commune_a, full_name=f"Nguyễn Văn An{n}", personal_id=f"00101200000{n}")
     rows = [Row(s.name_key, s.birth_date, s.school_id, s.personal_id, s.pupil_id) for s in Student.objects.all()]

@@ -131,7 +131,7 @@ GAPS = [
     gettext_noop("Change History"),
     ngettext_lazy("entry", "entries", "n"),
     # Django 5.2's admin (a checkbox's aria-label, a related widget's title) and django-import-export's
-    # export page: found by core/tests/test_vietnamese_everywhere.py.
+    # export page: found by the Vietnamese crawl (core/tests/test_permission_matrix.py).
     gettext_noop("Select all objects on this page for an action"),
     gettext_noop("View selected %(model)s"),
     gettext_noop("Export"),

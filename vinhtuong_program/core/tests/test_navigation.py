@@ -158,9 +158,6 @@ def _links_in_main(client) -> Callable[[str], set[str]]:
     return links_on
 
 
-# Where links lead, as its browser twin (tests/e2e/test_staff_navigation.py): once, in the SQLite run of
-# `make test`. Every page's answer to every role on PostgreSQL is the permission matrix's.
-@pytest.mark.database_independent
 @pytest.mark.parametrize("who", GROUPS)
 def test_every_staff_page_is_in_the_menu_or_one_click_from_it(request, client, who):
     user = request.getfixturevalue(who)

@@ -271,8 +271,9 @@ def test_no_view_is_csrf_exempt():
     assert not exempt
 
 
-# Refused by the middleware before any view runs: once, in the SQLite run of `make test`. The layout the
-# CSRF page shares (base.html, as 403.html) is rendered on PostgreSQL by the permission matrix.
+# Refused by the middleware before any view runs: once, in the SQLite run of `make test`. It reads the
+# users and saves the session, as every request does on PostgreSQL elsewhere; the layout the CSRF page
+# shares (base.html, as 403.html) is rendered on PostgreSQL by the permission matrix.
 @pytest.mark.database_independent
 @pytest.mark.django_db
 def test_every_url_refuses_a_post_without_a_csrf_token_with_the_vietnamese_page(education_office_user):
