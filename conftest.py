@@ -146,26 +146,21 @@ def empty_database(db, settings, tmp_path):
     """A connection to a new, empty database of the suite's kind (alias "empty"), for the migrations
     themselves: the suite's own databases are built from the models (pytest.ini: --nomigrations).
     Outside the test's transaction, so a migration runs on it as `manage.py migrate` would."""
-    from django.db import connection, connections
-    from django.db.utils import load_backend
+    from django.db import connection
+
+    from tests.databases import extra_connection
 
     settings.MIGRATION_MODULES = {}  # the real ones, not pytest-django's "none"
-    alias, postgresql = "empty", connection.vendor == "postgresql"
+    postgresql = connection.vendor == "postgresql"
     name = f"{connection.settings_dict['NAME']}_empty" if postgresql else str(tmp_path / "empty.sqlite3")
     if postgresql:
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cursor.execute(f'CREATE DATABASE "{name}"')
-    # Not in settings.DATABASES: the test case lets a connection made during the test through.
-    empty = load_backend(connection.settings_dict["ENGINE"]).DatabaseWrapper(
-        {**connection.settings_dict, "NAME": name}, alias
-    )
-    connections[alias] = empty  # so that `.using("empty")` (the data migrations' own) finds it
     try:
-        yield empty
+        with extra_connection("empty", NAME=name) as empty:
+            yield empty
     finally:
-        empty.close()
-        del connections[alias]
         if postgresql:
             with connection._nodb_cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')

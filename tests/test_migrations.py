@@ -1,24 +1,10 @@
 """The migrations, which the suite's own databases skip (pytest.ini: --nomigrations builds them from the
 models, 10 s less per database): they are in step with the models. That, applied one after the other to
 an empty database, they give the schema the models give is proven on the database the backup tests
-migrate (vinhtuong_program/core/tests/test_backups.py), with `schema` below."""
+migrate (vinhtuong_program/core/tests/test_backups.py), with tests/databases.py's `schema`."""
 
 import pytest
 from django.core.management import call_command
-
-
-def schema(connection) -> dict[str, list]:
-    """Each table's columns and the names of its constraints and indexes."""
-    introspection = connection.introspection
-    with connection.cursor() as cursor:
-        return {
-            table: [
-                sorted(column.name for column in introspection.get_table_description(cursor, table)),
-                sorted(name for name in introspection.get_constraints(cursor, table) if not name.startswith("__")),
-            ]
-            for table in sorted(introspection.table_names(cursor))
-            if table != "django_migrations"  # the migrations' own record
-        }
 
 
 @pytest.mark.django_db

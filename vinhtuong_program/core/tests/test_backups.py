@@ -19,11 +19,10 @@ import dj_database_url
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
-from django.db.utils import load_backend
+from django.db import connection
 from django.utils import timezone
 
-from tests.test_migrations import schema
+from tests.databases import extra_connection, schema
 from vinhtuong_program.core import backups
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -149,14 +148,8 @@ def test_every_migration_applies_to_an_empty_database_and_gives_the_models_schem
     """The migrations, which the suite's own databases skip (pytest.ini: --nomigrations builds them from
     the models): `manage.py migrate` on a new database (FILL) gives the schema the models give. Here, on
     the database the backups are made from, not on one more: migrating one is 10 s, 25 s under make test."""
-    settings_dict = {**connection.settings_dict, **dj_database_url.parse(filled_source["database_url"])}
-    migrated = load_backend(connection.settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "migrated")
-    connections["migrated"] = migrated  # as conftest's empty_database: Django looks a cursor's alias up
-    try:
+    with extra_connection("migrated", **dj_database_url.parse(filled_source["database_url"])) as migrated:
         assert schema(migrated) == schema(connection)
-    finally:
-        migrated.close()
-        del connections["migrated"]
 
 
 @pytest.mark.timeout(240)
